@@ -1,0 +1,31 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace AnimeProgress.Core.ComfyUi;
+
+/// <summary>Bound from <c>AnimeProgress:ComfyUi</c>.</summary>
+public sealed class ComfyUiOptions
+{
+    public const string Section = "AnimeProgress:ComfyUi";
+
+    public List<ComfyUiInstanceOptions> Instances { get; set; } = [];
+
+    /// <summary>First reconnect delay; doubles per failed attempt up to <see cref="ReconnectMaxDelay"/>, with jitter.</summary>
+    public TimeSpan ReconnectInitialDelay { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    public TimeSpan ReconnectMaxDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    public TimeSpan SystemStatsInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Frames larger than this are discarded unread (previews are a few hundred KiB at most).</summary>
+    [Range(1024, 256 * 1024 * 1024)]
+    public int MaxFrameBytes { get; set; } = 16 * 1024 * 1024;
+}
+
+public sealed class ComfyUiInstanceOptions
+{
+    public string? Name { get; set; }
+
+    public string? BaseUrl { get; set; }
+}

@@ -1,0 +1,18 @@
+using AnimeProgress.Core.ComfyUi;
+
+namespace AnimeProgress.Core.Fleet;
+
+/// <summary>An immutable picture of one ComfyUI machine: reachable or not, since when, its queue and GPU memory.</summary>
+public sealed record InstanceStatus
+{
+    public required string Name { get; init; }
+    public required Uri BaseUrl { get; init; }
+    public bool Online { get; init; }
+    public DateTimeOffset Since { get; init; }
+    public string? LastError { get; init; }
+    public int QueueRemaining { get; init; }
+    public int ReconnectAttempt { get; init; }
+    public DateTimeOffset? NextRetryAt { get; init; }
+    public IReadOnlyList<DeviceStats> Devices { get; init; } = [];
+    public string? ComfyUiVersion { get; init; }
+}

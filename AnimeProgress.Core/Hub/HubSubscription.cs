@@ -1,0 +1,117 @@
+using System.Collections.Concurrent;
+using AnimeProgress.Core.Fleet;
+using AnimeProgress.Core.Jobs;
+using Microsoft.Extensions.Logging;
+
+namespace AnimeProgress.Core.Hub;
+
+/// <summary>
+/// One subscriber's mailbox. Offers are O(1) and never block the publisher: the newest snapshot
+/// per job replaces an undelivered older one, and delivery runs on the thread pool at most once
+/// per <c>minInterval</c>, one batch at a time. A slow subscriber therefore sees fewer, fresher
+/// batches, never a growing backlog, and never slows the feed for anyone else.
+/// </summary>
+public sealed class HubSubscription : IDisposable
+{
+    private readonly ConcurrentDictionary<long, JobSnapshot> _jobs = new();
+    private readonly ConcurrentDictionary<string, InstanceStatus> _instances = new(StringComparer.Ordinal);
+    private readonly Func<HubBatch, ValueTask> _onBatch;
+    private readonly TimeSpan _minInterval;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly Action<HubSubscription> _unsubscribe;
+    private long _lastDeliveryTimestamp;
+    private int _scheduled;
+    private volatile bool _disposed;
+
+    internal HubSubscription(
+        Func<HubBatch, ValueTask> onBatch, TimeSpan minInterval, TimeProvider time, ILogger logger, Action<HubSubscription> unsubscribe)
+    {
+        _onBatch = onBatch;
+        _minInterval = minInterval;
+        _time = time;
+        _logger = logger;
+        _unsubscribe = unsubscribe;
+    }
+
+    /// <summary>Batches delivered so far.</summary>
+    public long Deliveries { get; private set; }
+
+    internal void Offer(JobSnapshot snapshot)
+    {
+        _jobs.AddOrUpdate(snapshot.Id, snapshot, (_, old) => old.Version > snapshot.Version ? old : snapshot);
+        Schedule();
+    }
+
+    internal void Offer(InstanceStatus status)
+    {
+        _instances[status.Name] = status;
+        Schedule();
+    }
+
+    public void Dispose()
+    {
+        _disposed = true;
+        _unsubscribe(this);
+    }
+
+    private void Schedule()
+    {
+        if (!_disposed && Interlocked.CompareExchange(ref _scheduled, 1, 0) == 0)
+        {
+            _ = Task.Run(DeliverAsync);
+        }
+    }
+
+    private async Task DeliverAsync()
+    {
+        try
+        {
+            var wait = _minInterval - _time.GetElapsedTime(Volatile.Read(ref _lastDeliveryTimestamp));
+            if (_lastDeliveryTimestamp != 0 && wait > TimeSpan.Zero)
+            {
+                await Task.Delay(wait, _time);
+            }
+
+            if (_disposed)
+            {
+                return;
+            }
+
+            var batch = new HubBatch(Drain(_jobs), Drain(_instances));
+            Volatile.Write(ref _lastDeliveryTimestamp, _time.GetTimestamp());
+            if (batch.Jobs.Count > 0 || batch.Instances.Count > 0)
+            {
+                Deliveries++;
+                await _onBatch(batch);
+            }
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            _logger.LogWarning(ex, "A hub subscriber failed to take a batch");
+        }
+        finally
+        {
+            Volatile.Write(ref _scheduled, 0);
+            if (!_jobs.IsEmpty || !_instances.IsEmpty)
+            {
+                Schedule();
+            }
+        }
+    }
+
+    private static List<T> Drain<TKey, T>(ConcurrentDictionary<TKey, T> pending)
+        where TKey : notnull
+    {
+        var list = new List<T>(pending.Count);
+        foreach (var key in pending.Keys)
+        {
+            if (pending.TryRemove(key, out var value))
+            {
+                list.Add(value);
+            }
+        }
+
+        return list;
+    }
+}

@@ -1,0 +1,80 @@
+using System.Collections.Concurrent;
+using AnimeProgress.Core.Fleet;
+using AnimeProgress.Core.Jobs;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace AnimeProgress.Core.Hub;
+
+/// <summary>
+/// The current state of every job and instance, and the fan-out of changes to subscribers
+/// (dashboard circuits, the persistence writer, later the WebSocket API). Publishing costs one
+/// dictionary write per subscriber; all delivery work happens on the subscribers' side.
+/// </summary>
+public sealed class ProgressHub(TimeProvider time, ILogger<ProgressHub>? logger = null)
+{
+    private readonly ConcurrentDictionary<long, JobSnapshot> _jobs = new();
+    private readonly ConcurrentDictionary<string, InstanceStatus> _instances = new(StringComparer.Ordinal);
+    private readonly Lock _gate = new();
+    private readonly ILogger _logger = logger ?? NullLogger<ProgressHub>.Instance;
+    private HubSubscription[] _subscribers = [];
+    private long _published;
+
+    public ProgressHub()
+        : this(TimeProvider.System)
+    {
+    }
+
+    public ICollection<JobSnapshot> Jobs => _jobs.Values;
+
+    public ICollection<InstanceStatus> Instances => _instances.Values;
+
+    public int SubscriberCount => Volatile.Read(ref _subscribers).Length;
+
+    public long PublishedCount => Interlocked.Read(ref _published);
+
+    public JobSnapshot? Find(long id) => _jobs.GetValueOrDefault(id);
+
+    public void Publish(JobSnapshot snapshot)
+    {
+        _jobs.AddOrUpdate(snapshot.Id, snapshot, (_, old) => old.Version > snapshot.Version ? old : snapshot);
+        Interlocked.Increment(ref _published);
+        foreach (var subscriber in Volatile.Read(ref _subscribers))
+        {
+            subscriber.Offer(snapshot);
+        }
+    }
+
+    public void Publish(InstanceStatus status)
+    {
+        _instances[status.Name] = status;
+        foreach (var subscriber in Volatile.Read(ref _subscribers))
+        {
+            subscriber.Offer(status);
+        }
+    }
+
+    /// <summary>Forgets a finished job (retention); subscribers re-read <see cref="Jobs"/> when they re-sort.</summary>
+    public void Forget(long id) => _jobs.TryRemove(id, out _);
+
+    /// <param name="onBatch">Receives the newest changes; never called concurrently with itself.</param>
+    /// <param name="minInterval">At most one batch per interval: the subscriber's render cap.</param>
+    public HubSubscription Subscribe(Func<HubBatch, ValueTask> onBatch, TimeSpan minInterval)
+    {
+        var subscription = new HubSubscription(onBatch, minInterval, time, _logger, Unsubscribe);
+        lock (_gate)
+        {
+            _subscribers = [.. _subscribers, subscription];
+        }
+
+        return subscription;
+    }
+
+    private void Unsubscribe(HubSubscription subscription)
+    {
+        lock (_gate)
+        {
+            _subscribers = [.. _subscribers.Where(s => !ReferenceEquals(s, subscription))];
+        }
+    }
+}

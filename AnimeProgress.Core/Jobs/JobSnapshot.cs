@@ -1,0 +1,53 @@
+namespace AnimeProgress.Core.Jobs;
+
+/// <summary>
+/// An immutable picture of one job at one moment. Everything that renders or publishes
+/// job state works from these; nobody renders the tracker's mutable state.
+/// </summary>
+public sealed record JobSnapshot
+{
+    public required long Id { get; init; }
+    public required string Title { get; init; }
+    public JobKind Kind { get; init; }
+    public JobStatus Status { get; init; }
+    public Stage Stage { get; init; }
+
+    /// <summary>0–100, never backwards while the job runs.</summary>
+    public double Percent { get; init; }
+
+    public int? FramesDone { get; init; }
+    public int? FramesTotal { get; init; }
+
+    /// <summary>True when <see cref="FramesDone"/> is derived from progress rather than reported.</summary>
+    public bool FramesEstimated { get; init; }
+
+    /// <summary>Smoothed progress rate in percent per minute; null until measurable.</summary>
+    public double? RatePercentPerMinute { get; init; }
+
+    /// <summary>Seconds to completion; null when unknown.</summary>
+    public double? EtaSeconds { get; init; }
+
+    public string EtaText => EtaFormatter.Format(EtaSeconds);
+
+    public DateTimeOffset CreatedAt { get; init; }
+    public DateTimeOffset? StartedAt { get; init; }
+    public DateTimeOffset UpdatedAt { get; init; }
+    public DateTimeOffset? FinishedAt { get; init; }
+
+    public string? Instance { get; init; }
+    public string? PromptId { get; init; }
+    public string? CurrentNodeType { get; init; }
+    public string? Error { get; init; }
+
+    /// <summary>Position in its instance's pending queue (1 = next); null when not queued.</summary>
+    public int? QueuePosition { get; init; }
+
+    /// <summary>Increases with every published change of this job; lets consumers drop stale copies.</summary>
+    public long Version { get; init; }
+
+    public bool IsTerminal => Status.IsTerminal();
+
+    /// <summary>Run time so far (or in total once finished), measured from the start, never from submission.</summary>
+    public TimeSpan? Elapsed(DateTimeOffset now) =>
+        StartedAt is { } started ? (FinishedAt ?? now) - started : null;
+}

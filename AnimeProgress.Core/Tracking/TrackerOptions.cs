@@ -1,0 +1,18 @@
+namespace AnimeProgress.Core.Tracking;
+
+/// <summary>Bound from <c>AnimeProgress:Tracking</c>.</summary>
+public sealed class TrackerOptions
+{
+    public const string Section = "AnimeProgress:Tracking";
+
+    /// <summary>How often running jobs' ETA and elapsed time are refreshed without new events.</summary>
+    public TimeSpan TickInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Finished jobs stay in the live state this long (the dashboard's "today" counters need them).</summary>
+    public TimeSpan FinishedRetention { get; set; } = TimeSpan.FromHours(24);
+
+    public int MaxFinishedRetained { get; set; } = 500;
+
+    /// <summary>Capacity of the event queue; the ComfyUI readers wait when it is full rather than drop events.</summary>
+    public int QueueCapacity { get; set; } = 10_000;
+}
