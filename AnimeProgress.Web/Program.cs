@@ -1,23 +1,23 @@
-using AnimeProgress.Web.Components;
+using AnimeProgress.Web.Hosting;
+using Serilog;
 
-var builder = WebApplication.CreateBuilder(args);
-
-// Add services to the container.
-builder.Services.AddRazorComponents()
-    .AddInteractiveServerComponents();
-
-var app = builder.Build();
-
-// Configure the HTTP request pipeline.
-if (!app.Environment.IsDevelopment())
+Log.Logger = new LoggerConfiguration().WriteTo.Console().CreateBootstrapLogger();
+try
 {
-    app.UseExceptionHandler("/Error", createScopeForErrors: true);
+    var builder = WebApplication.CreateBuilder(args);
+    builder.AddAnimeProgress();
+    var app = builder.Build();
+    app.UseAnimeProgress();
+    await app.RunAsync();
+    return 0;
 }
-app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
-app.UseAntiforgery();
-
-app.MapStaticAssets();
-app.MapRazorComponents<App>()
-    .AddInteractiveServerRenderMode();
-
-app.Run();
+catch (Exception ex) when (ex is not HostAbortedException)
+{
+    // Start-up failures (a bad setting names its key in the message) end the process with a clear reason.
+    Log.Fatal(ex, "AnimeProgress stopped: {Reason}", ex.Message);
+    return 1;
+}
+finally
+{
+    await Log.CloseAndFlushAsync();
+}

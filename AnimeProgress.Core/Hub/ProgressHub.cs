@@ -17,6 +17,7 @@ public sealed class ProgressHub(TimeProvider time, ILogger<ProgressHub>? logger 
     private readonly ConcurrentDictionary<string, InstanceStatus> _instances = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
     private readonly ILogger _logger = logger ?? NullLogger<ProgressHub>.Instance;
+    private readonly int[] _statusCounts = new int[Enum.GetValues<JobStatus>().Length];
     private HubSubscription[] _subscribers = [];
     private long _published;
 
@@ -35,9 +36,27 @@ public sealed class ProgressHub(TimeProvider time, ILogger<ProgressHub>? logger 
 
     public JobSnapshot? Find(long id) => _jobs.GetValueOrDefault(id);
 
+    /// <summary>How many known jobs have this status; O(1), kept up to date on every publish.</summary>
+    public int Count(JobStatus status) => Volatile.Read(ref _statusCounts[(int)status]);
+
     public void Publish(JobSnapshot snapshot)
     {
-        _jobs.AddOrUpdate(snapshot.Id, snapshot, (_, old) => old.Version > snapshot.Version ? old : snapshot);
+        lock (_gate)
+        {
+            if (_jobs.TryGetValue(snapshot.Id, out var old))
+            {
+                if (old.Version > snapshot.Version)
+                {
+                    return;
+                }
+
+                Interlocked.Decrement(ref _statusCounts[(int)old.Status]);
+            }
+
+            _jobs[snapshot.Id] = snapshot;
+            Interlocked.Increment(ref _statusCounts[(int)snapshot.Status]);
+        }
+
         Interlocked.Increment(ref _published);
         foreach (var subscriber in Volatile.Read(ref _subscribers))
         {
@@ -55,7 +74,16 @@ public sealed class ProgressHub(TimeProvider time, ILogger<ProgressHub>? logger 
     }
 
     /// <summary>Forgets a finished job (retention); subscribers re-read <see cref="Jobs"/> when they re-sort.</summary>
-    public void Forget(long id) => _jobs.TryRemove(id, out _);
+    public void Forget(long id)
+    {
+        lock (_gate)
+        {
+            if (_jobs.TryRemove(id, out var old))
+            {
+                Interlocked.Decrement(ref _statusCounts[(int)old.Status]);
+            }
+        }
+    }
 
     /// <param name="onBatch">Receives the newest changes; never called concurrently with itself.</param>
     /// <param name="minInterval">At most one batch per interval: the subscriber's render cap.</param>

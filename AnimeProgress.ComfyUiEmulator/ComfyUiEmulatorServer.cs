@@ -1,0 +1,150 @@
+using System.Globalization;
+using System.Net;
+using System.Net.WebSockets;
+using AnimeProgress.ComfyUiEmulator.Http;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace AnimeProgress.ComfyUiEmulator;
+
+/// <summary>
+/// A ComfyUI-protocol server (HTTP + WebSocket on Kestrel) that simulates jobs. Used standalone,
+/// by the web app's demo mode and by tests. Each start is a fresh process as far as clients can
+/// tell: queue, history and cache start empty.
+/// </summary>
+public sealed class ComfyUiEmulatorServer : IAsyncDisposable
+{
+    private static readonly TimeSpan ShutdownTimeout = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long peers get to answer our close frame before their sockets are aborted.</summary>
+    private static readonly TimeSpan CloseHandshakeTimeout = TimeSpan.FromSeconds(1);
+
+    private readonly WebApplication _app;
+    private readonly EmulatorEngine _engine;
+    private readonly CancellationTokenSource _workerStop = new();
+    private readonly CancellationTokenSource _socketAbort;
+    private readonly Task _worker;
+    private int _stopped;
+
+    private ComfyUiEmulatorServer(WebApplication app, EmulatorEngine engine, CancellationTokenSource socketAbort, Uri baseUrl, int port)
+    {
+        _app = app;
+        _engine = engine;
+        _socketAbort = socketAbort;
+        BaseUrl = baseUrl;
+        Port = port;
+        _worker = Task.Run(() => engine.Worker.RunAsync(_workerStop.Token));
+    }
+
+    /// <summary>e.g. http://127.0.0.1:43125/</summary>
+    public Uri BaseUrl { get; }
+
+    public int Port { get; }
+
+    public static Task<ComfyUiEmulatorServer> StartAsync(EmulatorOptions options, CancellationToken cancellationToken = default) =>
+        StartAsync(options, configureLogging: null, cancellationToken);
+
+    /// <summary>Standalone runs log to the console; in-process hosts stay quiet.</summary>
+    internal static async Task<ComfyUiEmulatorServer> StartAsync(EmulatorOptions options, Action<ILoggingBuilder>? configureLogging, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentOutOfRangeException.ThrowIfNegative(options.TimeScale);
+        ArgumentOutOfRangeException.ThrowIfNegative(options.Port);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(options.Port, IPEndPoint.MaxPort);
+        var address = ParseHost(options.Host);
+
+        // A private copy: the engine reports the bound port in /system_stats argv.
+        var own = new EmulatorOptions
+        {
+            Host = options.Host,
+            Port = options.Port,
+            TimeScale = options.TimeScale,
+            DeviceName = options.DeviceName,
+            VramTotalBytes = options.VramTotalBytes,
+        };
+        var engine = new EmulatorEngine(own);
+
+        // The empty builder reads no appsettings or environment, so a host app's Kestrel settings cannot leak in.
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ApplicationName = typeof(ComfyUiEmulatorServer).Assembly.GetName().Name });
+        builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
+        {
+            kestrel.Listen(address, options.Port);
+            kestrel.AddServerHeader = false;
+        });
+        builder.Services.AddRoutingCore();
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = ShutdownTimeout);
+        builder.Logging.ClearProviders();
+        configureLogging?.Invoke(builder.Logging);
+
+        var app = builder.Build();
+        var stopping = new CancellationTokenSource();
+        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(20) });
+        app.MapComfyUi(engine, stopping.Token);
+        try
+        {
+            await app.StartAsync(cancellationToken);
+        }
+        catch
+        {
+            stopping.Dispose();
+            await app.DisposeAsync();
+            throw;
+        }
+
+        var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var port = new Uri(bound).Port;
+        own.Port = port;
+        var visibleHost = address.Equals(IPAddress.Any) ? "127.0.0.1"
+            : address.Equals(IPAddress.IPv6Any) ? "[::1]"
+            : address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{address}]"
+            : address.ToString();
+        var baseUrl = new Uri(string.Create(CultureInfo.InvariantCulture, $"http://{visibleHost}:{port}/"));
+        return new ComfyUiEmulatorServer(app, engine, stopping, baseUrl, port);
+    }
+
+    /// <summary>
+    /// Stops like a restarting ComfyUI: the running job is dropped, every socket gets a close
+    /// frame (or is aborted if the peer does not answer), Kestrel releases the port.
+    /// </summary>
+    public async Task StopAsync(CancellationToken cancellationToken = default)
+    {
+        if (Interlocked.Exchange(ref _stopped, 1) != 0)
+        {
+            return;
+        }
+        await _workerStop.CancelAsync();
+        await _worker;
+        var connections = _engine.Connections.CloseAll();
+        foreach (var connection in connections)
+        {
+            connection.RequestClose(WebSocketCloseStatus.EndpointUnavailable);
+        }
+        await Task.WhenAny(Task.WhenAll(connections.Select(c => c.Finished)), Task.Delay(CloseHandshakeTimeout, cancellationToken));
+        await _socketAbort.CancelAsync();
+        await _app.StopAsync(cancellationToken);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        await _app.DisposeAsync();
+        _workerStop.Dispose();
+        _socketAbort.Dispose();
+    }
+
+    internal EmulatorEngine Engine => _engine;
+
+    private static IPAddress ParseHost(string host) => host switch
+    {
+        "localhost" => IPAddress.Loopback,
+        "*" or "0.0.0.0" or "" => IPAddress.Any,
+        "::" or "[::]" => IPAddress.IPv6Any,
+        _ when IPAddress.TryParse(host.Trim('[', ']'), out var ip) => ip,
+        _ => throw new ArgumentException($"Host must be an IP address, \"localhost\" or \"*\", not \"{host}\".", nameof(host)),
+    };
+}

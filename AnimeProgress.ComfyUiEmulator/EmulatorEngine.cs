@@ -1,0 +1,63 @@
+using AnimeProgress.ComfyUiEmulator.Devices;
+using AnimeProgress.ComfyUiEmulator.Execution;
+using AnimeProgress.ComfyUiEmulator.Graph;
+using AnimeProgress.ComfyUiEmulator.NodeCatalog;
+using AnimeProgress.ComfyUiEmulator.WebSockets;
+
+namespace AnimeProgress.ComfyUiEmulator;
+
+/// <summary>
+/// Everything one emulated ComfyUI process holds in memory. A new engine per start is what makes
+/// a restart lose the queue, history and cache, as a real restart does.
+/// </summary>
+internal sealed class EmulatorEngine
+{
+    /// <summary>Seed for duration jitter: runs vary a little, yet reproducibly.</summary>
+    private const int JitterSeed = 20251011;
+
+    public EmulatorEngine(EmulatorOptions options)
+    {
+        Options = options;
+        Connections = new ConnectionRegistry();
+        Messenger = new JobMessenger(Connections);
+        History = new HistoryStore();
+        Queue = new PromptQueue(Messenger, History);
+        Validator = new PromptValidator(Nodes);
+        Vram = new VramMeter(options.VramTotalBytes);
+        Stats = new SystemStats(options, Vram);
+        Cache = new OutputCache();
+        var run = new PromptRun(Nodes, Messenger, Cache, Interrupt, Vram, new OutputFiles(new Random(JitterSeed)), new SimulatedTime(options.TimeScale, JitterSeed));
+        Worker = new PromptWorker(Queue, run, Messenger, Cache);
+    }
+
+    public EmulatorOptions Options { get; }
+
+    public KnownNodes Nodes { get; } = KnownNodes.Default;
+
+    public ConnectionRegistry Connections { get; }
+
+    public JobMessenger Messenger { get; }
+
+    public HistoryStore History { get; }
+
+    public PromptQueue Queue { get; }
+
+    public PromptValidator Validator { get; }
+
+    public InterruptSignal Interrupt { get; } = new();
+
+    public VramMeter Vram { get; }
+
+    public SystemStats Stats { get; }
+
+    public OutputCache Cache { get; }
+
+    public PromptWorker Worker { get; }
+
+    /// <summary>Server feature flags, the same for GET /features and the WebSocket reply.</summary>
+    public static System.Text.Json.Nodes.JsonObject FeatureFlags() => new()
+    {
+        ["supports_preview_metadata"] = true,
+        ["max_upload_size"] = 104857600,
+    };
+}

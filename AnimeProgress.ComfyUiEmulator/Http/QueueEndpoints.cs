@@ -1,0 +1,47 @@
+using System.Text.Json.Nodes;
+using AnimeProgress.ComfyUiEmulator.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace AnimeProgress.ComfyUiEmulator.Http;
+
+/// <summary>GET /queue (running and pending items) and POST /queue (delete pending prompts, clear).</summary>
+internal static class QueueEndpoints
+{
+    public static void Map(IEndpointRouteBuilder routes, EmulatorEngine engine)
+    {
+        routes.MapGet("/queue", context =>
+        {
+            var (running, pending) = engine.Queue.Snapshot();
+            return HttpJson.WriteAsync(context, new JsonObject
+            {
+                ["queue_running"] = new JsonArray([.. running.Select(i => (JsonNode)i.ToJson())]),
+                // ComfyUI shows its heap array; a sorted list is a valid heap, so this is one of its possible answers.
+                ["queue_pending"] = new JsonArray([.. pending.Select(i => (JsonNode)i.ToJson())]),
+            });
+        });
+        routes.MapPost("/queue", async context =>
+        {
+            var body = await HttpJson.ReadObjectAsync(context);
+            if (body is null)
+            {
+                await HttpJson.BadBodyAsync(context);
+                return;
+            }
+            if (HttpJson.Truthy(body["clear"]))
+            {
+                engine.Queue.Clear();
+            }
+            if (body["delete"] is JsonArray ids)
+            {
+                foreach (var id in ids)
+                {
+                    // Only pending prompts can be deleted; the running one needs /interrupt.
+                    engine.Queue.Delete(PyJson.Str(id));
+                }
+            }
+            await HttpJson.EmptyAsync(context);
+        });
+    }
+}

@@ -1,0 +1,48 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+
+namespace AnimeProgress.Core.Persistence;
+
+/// <summary>The studio's job table. Column names follow the seed's <c>production_jobs</c>.</summary>
+public sealed class AnimeProgressDbContext(DbContextOptions<AnimeProgressDbContext> options) : DbContext(options)
+{
+    public DbSet<ProductionJobRow> ProductionJobs => Set<ProductionJobRow>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        var job = modelBuilder.Entity<ProductionJobRow>();
+        job.ToTable("production_jobs");
+        job.HasKey(j => j.Id);
+        job.Property(j => j.Id).HasColumnName("id").ValueGeneratedNever();
+        job.Property(j => j.Title).HasColumnName("title").HasMaxLength(500);
+        job.Property(j => j.Kind).HasColumnName("kind").HasMaxLength(16);
+        job.Property(j => j.Workflow).HasColumnName("workflow");
+        job.Property(j => j.Status).HasColumnName("status").HasMaxLength(32);
+        job.Property(j => j.CurrentStage).HasColumnName("current_stage").HasMaxLength(32);
+        job.Property(j => j.Progress).HasColumnName("progress");
+        job.Property(j => j.FramesComplete).HasColumnName("frames_complete");
+        job.Property(j => j.EstimatedTotalFrames).HasColumnName("estimated_total_frames");
+        job.Property(j => j.FramesEstimated).HasColumnName("frames_estimated");
+        job.Property(j => j.EtaSeconds).HasColumnName("eta_seconds");
+        job.Property(j => j.ProgressRate).HasColumnName("progress_rate");
+        job.Property(j => j.ComfyUiJobId).HasColumnName("comfyui_job_id").HasMaxLength(64);
+        job.Property(j => j.ComfyUiInstance).HasColumnName("comfyui_instance").HasMaxLength(128);
+        job.Property(j => j.Error).HasColumnName("error");
+        job.Property(j => j.CreatedAt).HasColumnName("created_at");
+        job.Property(j => j.StartedAt).HasColumnName("started_at");
+        job.Property(j => j.UpdatedAt).HasColumnName("updated_at");
+        job.Property(j => j.CompletedAt).HasColumnName("completed_at");
+        if (Database.IsSqlite())
+        {
+            // SQLite has no timestamp type; stored as sortable integers so range queries and ORDER BY work.
+            foreach (var property in job.Metadata.GetProperties().Where(p => p.ClrType == typeof(DateTimeOffset) || p.ClrType == typeof(DateTimeOffset?)))
+            {
+                property.SetValueConverter(new DateTimeOffsetToBinaryConverter());
+            }
+        }
+
+        job.HasIndex(j => j.Status).HasDatabaseName("ix_production_jobs_status");
+        job.HasIndex(j => j.CompletedAt).HasDatabaseName("ix_production_jobs_completed_at");
+        job.HasIndex(j => j.ComfyUiJobId).HasDatabaseName("ix_production_jobs_comfyui_job_id");
+    }
+}

@@ -1,0 +1,66 @@
+using AnimeProgress.Core.Jobs;
+
+namespace AnimeProgress.Core.Persistence;
+
+/// <summary>Snapshot ↔ row. Reading is forgiving: a bad row from another program shows safely instead of failing.</summary>
+public static class JobRowMapper
+{
+    public static void CopyTo(JobSnapshot s, ProductionJobRow row)
+    {
+        row.Id = s.Id;
+        row.Title = s.Title;
+        row.Kind = s.Kind == JobKind.Video ? "video" : "image";
+        row.Status = s.Status.ToWire();
+        row.CurrentStage = s.Stage.DisplayName();
+        row.Progress = s.Percent;
+        row.FramesComplete = s.FramesDone;
+        row.EstimatedTotalFrames = s.FramesTotal;
+        row.FramesEstimated = s.FramesEstimated;
+        row.EtaSeconds = s.EtaSeconds;
+        row.ProgressRate = s.RatePercentPerMinute;
+        row.ComfyUiJobId = s.PromptId;
+        row.ComfyUiInstance = s.Instance;
+        row.Error = s.Error;
+        row.CreatedAt = s.CreatedAt;
+        row.StartedAt = s.StartedAt;
+        row.UpdatedAt = s.UpdatedAt;
+        row.CompletedAt = s.FinishedAt;
+    }
+
+    public static JobSnapshot ToSnapshot(ProductionJobRow row)
+    {
+        var status = JobStatusNames.FromWire(row.Status);
+        var stage = StageExtensions.TryParse(row.CurrentStage, out var parsed) ? parsed : StageFor(status);
+        return new JobSnapshot
+        {
+            Id = row.Id,
+            Title = string.IsNullOrWhiteSpace(row.Title) ? $"Job {row.Id}" : row.Title,
+            Kind = string.Equals(row.Kind, "video", StringComparison.OrdinalIgnoreCase) ? JobKind.Video : JobKind.Image,
+            Status = status ?? JobStatus.Failed,
+            Stage = stage,
+            Percent = double.IsFinite(row.Progress) ? Math.Clamp(row.Progress, 0, 100) : 0,
+            FramesDone = row.FramesComplete is >= 0 ? row.FramesComplete : null,
+            FramesTotal = row.EstimatedTotalFrames is > 0 ? row.EstimatedTotalFrames : null,
+            FramesEstimated = row.FramesEstimated,
+            EtaSeconds = row.EtaSeconds is >= 0 ? row.EtaSeconds : null,
+            RatePercentPerMinute = row.ProgressRate,
+            PromptId = row.ComfyUiJobId,
+            Instance = row.ComfyUiInstance,
+            Error = status is null ? $"Unknown status '{row.Status}' in the database" : row.Error,
+            CreatedAt = row.CreatedAt,
+            StartedAt = row.StartedAt,
+            UpdatedAt = row.UpdatedAt,
+            FinishedAt = row.CompletedAt,
+            Version = 1,
+        };
+    }
+
+    private static Stage StageFor(JobStatus? status) => status switch
+    {
+        JobStatus.Completed => Stage.Completed,
+        JobStatus.Failed or null => Stage.Failed,
+        JobStatus.Cancelled => Stage.Cancelled,
+        JobStatus.Running => Stage.Processing,
+        _ => Stage.Queued,
+    };
+}

@@ -1,0 +1,25 @@
+namespace AnimeProgress.Core.Persistence;
+
+/// <summary>A row of <c>production_jobs</c>: the newest snapshot of one job, in the seed's column names.</summary>
+public sealed class ProductionJobRow
+{
+    public long Id { get; set; }
+    public string Title { get; set; } = "";
+    public string Kind { get; set; } = "image";
+    public string? Workflow { get; set; }
+    public string Status { get; set; } = "queued";
+    public string? CurrentStage { get; set; }
+    public double Progress { get; set; }
+    public int? FramesComplete { get; set; }
+    public int? EstimatedTotalFrames { get; set; }
+    public bool FramesEstimated { get; set; }
+    public double? EtaSeconds { get; set; }
+    public double? ProgressRate { get; set; }
+    public string? ComfyUiJobId { get; set; }
+    public string? ComfyUiInstance { get; set; }
+    public string? Error { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset? StartedAt { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
+    public DateTimeOffset? CompletedAt { get; set; }
+}

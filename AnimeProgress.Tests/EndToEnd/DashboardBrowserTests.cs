@@ -1,0 +1,119 @@
+using System.Globalization;
+using AnimeProgress.Tests.Support;
+using Microsoft.Playwright;
+
+namespace AnimeProgress.Tests.EndToEnd;
+
+/// <summary>
+/// Headless chromium against the real app: circuits fed by the real ComfyUI client watching
+/// real emulators. Nothing in the live path is replaced.
+/// </summary>
+[Collection(nameof(BrowserCollection))]
+public sealed class DashboardBrowserTests(BrowserFixture fixture)
+{
+    [Fact]
+    public async Task A_progress_bar_advances_without_reload()
+    {
+        var page = await fixture.OpenDashboardAsync();
+        var bar = page.Locator(".job-card[data-status=Running] [role=progressbar]").First;
+        await bar.WaitForAsync();
+        var id = await page.Locator(".job-card[data-status=Running]").First.GetAttributeAsync("data-job-id");
+        var first = await ValueOf(page, id!);
+
+        await page.WaitForFunctionAsync(
+            "([id, v]) => { const b = document.querySelector(`.job-card[data-job-id='${id}'] [role=progressbar]`); return b && parseFloat(b.getAttribute('aria-valuenow')) > v; }",
+            new object[] { id!, first });
+        var second = await ValueOf(page, id!);
+        await page.WaitForFunctionAsync(
+            "([id, v]) => { const b = document.querySelector(`.job-card[data-job-id='${id}'] [role=progressbar]`); return b && parseFloat(b.getAttribute('aria-valuenow')) > v; }",
+            new object[] { id!, second });
+
+        Assert.True(second > first);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(RepoPaths.Screenshots, "desktop-light.png") });
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task The_first_visit_follows_the_OS_theme()
+    {
+        var page = await fixture.OpenDashboardAsync(scheme: ColorScheme.Dark);
+
+        await Assertions.Expect(page.Locator(".app-root")).ToHaveAttributeAsync("data-theme", "dark");
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task The_theme_toggle_applies_and_survives_a_reload()
+    {
+        var page = await fixture.OpenDashboardAsync(scheme: ColorScheme.Light);
+        var root = page.Locator(".app-root");
+        await Assertions.Expect(root).ToHaveAttributeAsync("data-theme", "light");
+
+        await page.Locator("[data-testid=theme-toggle]").ClickAsync();
+        await Assertions.Expect(root).ToHaveAttributeAsync("data-theme", "dark");
+        var background = await page.EvaluateAsync<string>("() => getComputedStyle(document.body).backgroundColor");
+
+        await page.ReloadAsync(new PageReloadOptions { WaitUntil = WaitUntilState.NetworkIdle });
+        await BrowserFixture.WaitForThemeAsync(page);
+        await Assertions.Expect(page.Locator(".app-root")).ToHaveAttributeAsync("data-theme", "dark");
+        Assert.NotEqual("rgb(255, 255, 255)", background);
+        await page.Locator(".job-card").First.WaitForAsync();
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(RepoPaths.Screenshots, "desktop-dark.png") });
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task On_a_phone_every_job_is_a_card_and_nothing_overflows()
+    {
+        var page = await fixture.OpenDashboardAsync(width: 390, height: 844);
+        await page.Locator(".job-card").First.WaitForAsync();
+        await Assertions.Expect(page.Locator(".job-list")).ToHaveAttributeAsync("data-layout", "cards");
+
+        var scrollWidth = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth");
+        Assert.True(scrollWidth <= 390, $"page is {scrollWidth}px wide at 390px");
+        await Assertions.Expect(page.Locator("[data-testid=theme-toggle]")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator(".live-pill")).ToBeVisibleAsync();
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(RepoPaths.Screenshots, "phone.png") });
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task The_page_shows_reconnecting_when_the_server_goes_away_and_recovers_when_it_returns()
+    {
+        var page = await fixture.OpenDashboardAsync();
+        await page.Locator(".job-card").First.WaitForAsync();
+        var modal = page.Locator("#components-reconnect-modal");
+        await Assertions.Expect(modal).ToBeHiddenAsync();
+
+        fixture.Proxy.Cut();
+        try
+        {
+            await Assertions.Expect(modal).ToBeVisibleAsync(new() { Timeout = 30_000 });
+            await Assertions.Expect(page.Locator(".live-pill__down")).ToBeVisibleAsync();
+        }
+        finally
+        {
+            fixture.Proxy.Restore();
+        }
+
+        await Assertions.Expect(modal).ToBeHiddenAsync(new() { Timeout = 60_000 });
+        await Assertions.Expect(page.Locator(".live-pill__up")).ToBeVisibleAsync();
+
+        // The same circuit resumed: updates flow again without a reload.
+        var id = await page.Locator(".job-card[data-status=Running]").First.GetAttributeAsync("data-job-id", new() { Timeout = 30_000 });
+        var value = await ValueOf(page, id!);
+        await page.WaitForFunctionAsync(
+            "([id, v]) => { const b = document.querySelector(`.job-card[data-job-id='${id}'] [role=progressbar]`); return !b || parseFloat(b.getAttribute('aria-valuenow')) > v; }",
+            new object[] { id!, value });
+        await page.Context.CloseAsync();
+    }
+
+    private static async Task<double> ValueOf(IPage page, string id)
+    {
+        var text = await page.Locator($".job-card[data-job-id='{id}'] [role=progressbar]").GetAttributeAsync("aria-valuenow");
+        return double.Parse(text ?? "0", CultureInfo.InvariantCulture);
+    }
+}
+
+[CollectionDefinition(nameof(BrowserCollection))]
+public sealed class BrowserCollection : ICollectionFixture<BrowserFixture>;

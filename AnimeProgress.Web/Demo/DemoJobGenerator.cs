@@ -1,0 +1,66 @@
+using AnimeProgress.Core.ComfyUi;
+using AnimeProgress.Core.Hub;
+using AnimeProgress.Core.Jobs;
+using AnimeProgress.Core.Submission;
+using AnimeProgress.Web.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace AnimeProgress.Web.Demo;
+
+/// <summary>
+/// Keeps the demo busy with a steady mix of image and video jobs, a few told to fail, some
+/// queued behind others. It submits through <see cref="JobSubmitter"/>, the production path.
+/// </summary>
+public sealed partial class DemoJobGenerator(
+    JobSubmitter submitter,
+    ProgressHub hub,
+    IOptions<DemoOptions> options,
+    TimeProvider time,
+    ILogger<DemoJobGenerator> logger) : BackgroundService
+{
+    private static readonly string[] Failures =
+    [
+        "CUDA out of memory. Tried to allocate 2.25 GiB",
+        "Expected all tensors to be on the same device",
+        "VAE decode produced NaN values",
+    ];
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var random = new Random(20261129);
+        long sequence = 0;
+        using var timer = new PeriodicTimer(options.Value.SubmitInterval, time);
+        try
+        {
+            do
+            {
+                if (hub.Jobs.Count(j => j.Status.IsActive()) >= options.Value.MaxActiveJobs)
+                {
+                    continue;
+                }
+
+                var request = DemoWorkflows.Next(random, ++sequence);
+                if (random.NextDouble() < options.Value.FailureRate)
+                {
+                    request = request with { ExtraData = DemoWorkflows.FailNode("8", Failures[random.Next(Failures.Length)]) };
+                }
+
+                try
+                {
+                    await submitter.SubmitAsync(request, stoppingToken);
+                }
+                catch (Exception ex) when (ex is ComfyUiRejectedException or HttpRequestException or InvalidOperationException or InvalidDataException)
+                {
+                    LogSubmitFailed(request.Title, ex.Message);
+                }
+            }
+            while (await timer.WaitForNextTickAsync(stoppingToken));
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Demo job {Title} was not submitted: {Error}")]
+    private partial void LogSubmitFailed(string title, string error);
+}

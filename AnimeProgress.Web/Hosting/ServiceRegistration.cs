@@ -1,0 +1,135 @@
+using AnimeProgress.Core.ComfyUi;
+using AnimeProgress.Core.Hub;
+using AnimeProgress.Core.Persistence;
+using AnimeProgress.Core.Submission;
+using AnimeProgress.Core.Tracking;
+using AnimeProgress.Web.Demo;
+using AnimeProgress.Web.Health;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Options;
+using MudBlazor.Services;
+using Serilog;
+
+namespace AnimeProgress.Web.Hosting;
+
+/// <summary>Everything the app registers, in the order the live path needs it started.</summary>
+public static class ServiceRegistration
+{
+    public static WebApplicationBuilder AddAnimeProgress(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        var configuration = builder.Configuration;
+
+        services.AddSerilog((sp, lc) => lc
+            .ReadFrom.Configuration(configuration)
+            .ReadFrom.Services(sp)
+            .Enrich.FromLogContext());
+
+        services.AddSingleton(TimeProvider.System);
+        BindOptions<ComfyUiOptions, ComfyUiOptionsValidator>(services, configuration.GetSection(ComfyUiOptions.Section));
+        BindOptions<DatabaseOptions, DatabaseOptionsValidator>(services, configuration.GetSection(DatabaseOptions.Section));
+        BindOptions<DemoOptions, DemoOptionsValidator>(services, configuration.GetSection(DemoOptions.Section));
+        BindOptions<DashboardOptions, DashboardOptionsValidator>(services, configuration.GetSection(DashboardOptions.Section));
+        services.AddOptions<TrackerOptions>().Bind(configuration.GetSection(TrackerOptions.Section)).ValidateOnStart();
+
+        // A bad stage name in AnimeProgress:StageMap fails here, at start, naming the key.
+        var stageMap = StageMap.FromConfiguration(
+            configuration.GetSection("AnimeProgress:StageMap").GetChildren().ToDictionary(c => c.Key, c => c.Value ?? ""));
+        services.AddSingleton(stageMap);
+
+        services.AddHttpClient(ComfyUiFleet.HttpClientName)
+            .AddStandardResilienceHandler(o =>
+            {
+                // A POST /prompt retried blindly could queue a job twice.
+                o.Retry.DisableForUnsafeHttpMethods();
+                o.Retry.MaxRetryAttempts = 2;
+                o.AttemptTimeout.Timeout = TimeSpan.FromSeconds(5);
+                o.CircuitBreaker.SamplingDuration = TimeSpan.FromSeconds(30);
+                o.TotalRequestTimeout.Timeout = TimeSpan.FromSeconds(20);
+            })
+            // One breaker per ComfyUI machine: a dead instance must not block requests to the others.
+            .SelectPipelineByAuthority();
+
+        AddDatabase(builder);
+
+        // Start order matters: the store restores jobs, then the tracker folds, then instances connect, then the demo submits.
+        services.AddSingleton<ProgressHub>();
+        services.AddSingleton<ProgressTracker>();
+        services.AddSingleton<JobStore>();
+        services.AddSingleton<ComfyUiFleet>();
+        services.AddSingleton<JobSubmitter>();
+        services.AddHostedService(sp => sp.GetRequiredService<JobStore>());
+        services.AddHostedService(sp => sp.GetRequiredService<ProgressTracker>());
+        if (IsDemoEnabled(configuration))
+        {
+            services.AddSingleton<DemoEmulators>();
+            services.AddHostedService(sp => sp.GetRequiredService<DemoEmulators>());
+        }
+
+        services.AddHostedService(sp => sp.GetRequiredService<ComfyUiFleet>());
+        if (IsDemoEnabled(configuration))
+        {
+            services.AddHostedService<DemoJobGenerator>();
+        }
+
+        services.AddHealthChecks()
+            .AddCheck<DatabaseHealthCheck>("database", tags: ["ready"])
+            .AddCheck<ComfyUiHealthCheck>("comfyui", tags: ["ready"]);
+
+        services.AddMudServices();
+        services.AddRazorComponents().AddInteractiveServerComponents();
+        services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(15));
+        return builder;
+    }
+
+    /// <summary>The demo runs when asked to, or by default when no ComfyUI instance is configured.</summary>
+    public static bool IsDemoEnabled(IConfiguration configuration)
+    {
+        var explicitSetting = configuration[$"{DemoOptions.Section}:Enabled"];
+        if (!string.IsNullOrWhiteSpace(explicitSetting))
+        {
+            return bool.TryParse(explicitSetting, out var enabled)
+                ? enabled
+                : throw new InvalidOperationException($"{DemoOptions.Section}:Enabled must be true or false (got '{explicitSetting}').");
+        }
+
+        return !configuration.GetSection($"{ComfyUiOptions.Section}:Instances").GetChildren().Any();
+    }
+
+    private static void AddDatabase(WebApplicationBuilder builder)
+    {
+        var configuration = builder.Configuration;
+        var connectionString = configuration.GetConnectionString(DatabaseOptions.ConnectionStringName);
+        var provider = configuration[$"{DatabaseOptions.Section}:Provider"];
+        var usePostgres = string.Equals(provider, nameof(DatabaseProvider.Postgres), StringComparison.OrdinalIgnoreCase);
+        var contentRoot = builder.Environment.ContentRootPath;
+        builder.Services.AddDbContextFactory<AnimeProgressDbContext>((sp, options) =>
+        {
+            if (usePostgres)
+            {
+                options.UseNpgsql(connectionString);
+                return;
+            }
+
+            var database = sp.GetRequiredService<IOptions<DatabaseOptions>>().Value;
+            var sqlite = connectionString;
+            if (string.IsNullOrWhiteSpace(sqlite))
+            {
+                var folder = Path.GetFullPath(database.DataDirectory, contentRoot);
+                Directory.CreateDirectory(folder);
+                sqlite = $"Data Source={Path.Combine(folder, "animeprogress.db")}";
+            }
+
+            options.UseSqlite(sqlite);
+        });
+    }
+
+    private static void BindOptions<TOptions, TValidator>(IServiceCollection services, IConfigurationSection section)
+        where TOptions : class
+        where TValidator : class, IValidateOptions<TOptions>
+    {
+        services.AddOptions<TOptions>().Bind(section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<TOptions>, TValidator>();
+    }
+}
