@@ -14,10 +14,19 @@ try
 catch (Exception ex) when (ex is not HostAbortedException)
 {
     // Start-up failures (a bad setting names its key in the message) end the process with a clear reason.
-    Log.Fatal(ex, "AnimeProgress stopped: {Reason}", ex.Message);
+    Log.Fatal(ex, "AnimeProgress stopped: {Reason}", Describe(ex));
+    // The configured logger may already be disposed with the host: say it plainly on stderr too.
+    await Console.Error.WriteLineAsync("AnimeProgress could not start: " + Describe(ex));
     return 1;
 }
 finally
 {
     await Log.CloseAndFlushAsync();
 }
+
+static string Describe(Exception ex) => ex switch
+{
+    Microsoft.Extensions.Options.OptionsValidationException v => string.Join(" ", v.Failures),
+    AggregateException { InnerExceptions.Count: 1 } a => Describe(a.InnerExceptions[0]),
+    _ => ex.Message,
+};

@@ -45,6 +45,7 @@ internal static class WebSocketEndpoint
         finally
         {
             engine.Connections.Unregister(connection);
+            connection.RequestClose(WebSocketCloseStatus.NormalClosure);
             await connection.DrainAsync();
             connection.MarkFinished();
         }
@@ -87,7 +88,8 @@ internal static class WebSocketEndpoint
 
             if (result.MessageType == WebSocketMessageType.Close)
             {
-                connection.RequestClose(WebSocketCloseStatus.NormalClosure);
+                // The reply is sent after the route is gone (see finally), so a client whose
+                // close completed knows its id is no longer routed.
                 return;
             }
             if (result.MessageType != WebSocketMessageType.Text || !firstMessage)

@@ -114,6 +114,7 @@ public sealed partial class ComfyUiConnection
     {
         try
         {
+            var asOf = _time.GetUtcNow();
             var queue = await _http.GetQueueAsync(cancellationToken);
             var history = new Dictionary<string, HistoryEntry?>(StringComparer.Ordinal);
             foreach (var promptId in _tracker.ActivePromptIds(Instance.Name))
@@ -124,7 +125,7 @@ public sealed partial class ComfyUiConnection
                 }
             }
 
-            await _tracker.PostAsync(new InstanceReconciled(Instance.Name, queue, history), cancellationToken);
+            await _tracker.PostAsync(new InstanceReconciled(Instance.Name, queue, history, asOf), cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

@@ -24,6 +24,7 @@ public sealed partial class JobStore(
 {
     private readonly Dictionary<long, JobSnapshot> _pending = [];
     private readonly Lock _gate = new();
+    // Never disposed: a late batch or StopAsync after host disposal must still be able to wait on it.
     private readonly SemaphoreSlim _flushing = new(1, 1);
     private HubSubscription? _subscription;
 
@@ -68,12 +69,6 @@ public sealed partial class JobStore(
         _subscription?.Dispose();
         await base.StopAsync(cancellationToken);
         await FlushAsync(cancellationToken);
-    }
-
-    public override void Dispose()
-    {
-        _flushing.Dispose();
-        base.Dispose();
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

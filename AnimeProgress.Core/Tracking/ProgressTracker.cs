@@ -129,7 +129,7 @@ public sealed partial class ProgressTracker : BackgroundService
         switch (command)
         {
             case RegisterJob r: OnRegister(r); break;
-            case SubmissionAccepted a: Update(a.JobId, job => job.Accepted = true, publish: false); break;
+            case SubmissionAccepted a: Update(a.JobId, job => job.AcceptedAt ??= Now, publish: false); break;
             case SubmissionFailed f: OnSubmissionFailed(f); break;
             case InstanceEvent e: OnEvent(e.Instance, e.Event); break;
             case InstanceConnected c: OnConnected(c); break;
@@ -239,7 +239,7 @@ public sealed partial class ProgressTracker : BackgroundService
             return;
         }
 
-        job.Accepted = true;
+        job.AcceptedAt ??= Now;
         job.Rate.Start(Now);
         job.Snapshot = job.Snapshot with
         {
@@ -343,14 +343,14 @@ public sealed partial class ProgressTracker : BackgroundService
             }
             else if (r.Queue.PositionOf(promptId) is { } position)
             {
-                job.Accepted = true;
+                job.AcceptedAt ??= Now;
                 job.Snapshot = job.Snapshot with { QueuePosition = position };
             }
             else if (r.History.GetValueOrDefault(promptId) is { } history)
             {
                 ApplyHistory(job, history);
             }
-            else if (job.Accepted)
+            else if (job.AcceptedAt <= r.AsOf)
             {
                 // In neither the queue nor the history: deleted while pending, or lost with a ComfyUI restart (reference §4).
                 if (job.Snapshot.Status == JobStatus.Queued)
@@ -399,7 +399,7 @@ public sealed partial class ProgressTracker : BackgroundService
         foreach (var snapshot in restore.Jobs)
         {
             SeedIds(snapshot.Id);
-            var job = new TrackedJob(snapshot, WorkflowGraph.Empty) { Accepted = snapshot.PromptId is not null };
+            var job = new TrackedJob(snapshot, WorkflowGraph.Empty) { AcceptedAt = snapshot.PromptId is null ? null : snapshot.UpdatedAt };
             _jobs[snapshot.Id] = job;
             if (snapshot.PromptId is not null)
             {

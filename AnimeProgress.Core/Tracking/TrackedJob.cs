@@ -14,8 +14,11 @@ internal sealed class TrackedJob(JobSnapshot snapshot, WorkflowGraph graph)
 
     public RateTracker Rate { get; } = new();
 
-    /// <summary>ComfyUI accepted the prompt, so absence from its queue and history means something.</summary>
-    public bool Accepted { get; set; }
+    /// <summary>
+    /// When ComfyUI was known to hold the prompt. Absence from its queue and history means something
+    /// only in a reconcile whose queue was read after this moment.
+    /// </summary>
+    public DateTimeOffset? AcceptedAt { get; set; }
 
     public string? CurrentNode { get; set; }
 

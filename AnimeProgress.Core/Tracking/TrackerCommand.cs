@@ -35,7 +35,8 @@ public sealed record InstanceStatsReceived(string Instance, SystemStats Stats) :
 /// What the instance's <c>/queue</c> and <c>/history</c> say about the jobs the tracker thinks
 /// are active there: the truth after a reconnect.
 /// </summary>
-public sealed record InstanceReconciled(string Instance, QueueState Queue, IReadOnlyDictionary<string, HistoryEntry?> History) : TrackerCommand;
+/// <param name="AsOf">When the queue read began; jobs accepted later may simply not be in it yet.</param>
+public sealed record InstanceReconciled(string Instance, QueueState Queue, IReadOnlyDictionary<string, HistoryEntry?> History, DateTimeOffset AsOf) : TrackerCommand;
 
 /// <summary>Jobs read back from the store at start-up.</summary>
 public sealed record RestoreJobs(IReadOnlyList<JobSnapshot> Jobs) : TrackerCommand;

@@ -115,7 +115,26 @@ public sealed class WorkflowGraph
     private static bool TryInt(JsonNode? node, out int value)
     {
         value = 0;
-        if (node is JsonValue v && v.TryGetValue(out double d) && double.IsFinite(d) && d is >= 0 and <= 1_000_000)
+        // Parsed JSON answers as double; graphs built in code hold ints or longs.
+        double d;
+        if (node is not JsonValue v)
+        {
+            return false;
+        }
+        else if (v.TryGetValue(out int i))
+        {
+            d = i;
+        }
+        else if (v.TryGetValue(out long l))
+        {
+            d = l;
+        }
+        else if (!v.TryGetValue(out d))
+        {
+            return false;
+        }
+
+        if (double.IsFinite(d) && d is >= 0 and <= 1_000_000)
         {
             value = (int)d;
             return true;

@@ -179,7 +179,8 @@ public sealed class ProgressTrackerTests
                 ["int"] = new("int", HistoryOutcome.Interrupted, null, null, null, null),
                 ["gone"] = null,
                 ["lost"] = null,
-            }));
+            },
+            _h.Time.GetUtcNow()));
 
         Assert.Equal(JobStatus.Completed, _h.Job(ok).Status);
         Assert.Equal((JobStatus.Failed, "VAEDecode: boom"), (_h.Job(failed).Status, _h.Job(failed).Error));
@@ -187,6 +188,18 @@ public sealed class ProgressTrackerTests
         Assert.Equal(JobStatus.Cancelled, _h.Job(deleted).Status);
         Assert.Equal(JobStatus.Failed, _h.Job(lost).Status);
         Assert.Equal((JobStatus.Queued, 1), (_h.Job(pending).Status, _h.Job(pending).QueuePosition));
+    }
+
+    [Fact]
+    public void A_job_accepted_after_the_queue_was_read_is_not_declared_lost()
+    {
+        var asOf = _h.Time.GetUtcNow();
+        _h.Time.Advance(TimeSpan.FromMilliseconds(5));
+        var id = _h.Submit("fresh");
+
+        _h.Tracker.Apply(new InstanceReconciled(TrackerHarness.Instance, QueueState.Empty, new Dictionary<string, HistoryEntry?> { ["fresh"] = null }, asOf));
+
+        Assert.Equal(JobStatus.Queued, _h.Job(id).Status);
     }
 
     [Fact]

@@ -35,8 +35,7 @@ internal sealed class TcpProxy : IAsyncDisposable
         {
             foreach (var client in _open)
             {
-                client.Client.LingerState = new LingerOption(true, 0);
-                client.Dispose();
+                Reset(client);
             }
 
             _open.Clear();
@@ -54,8 +53,7 @@ internal sealed class TcpProxy : IAsyncDisposable
                 var client = await _listener.AcceptTcpClientAsync(_stop.Token);
                 if (_cut)
                 {
-                    client.Client.LingerState = new LingerOption(true, 0);
-                    client.Dispose();
+                    Reset(client);
                     continue;
                 }
 
@@ -94,6 +92,20 @@ internal sealed class TcpProxy : IAsyncDisposable
             client.Dispose();
             upstream.Dispose();
         }
+    }
+
+    /// <summary>Closes with RST, as a dropped network path looks to the browser.</summary>
+    private static void Reset(TcpClient client)
+    {
+        try
+        {
+            client.Client?.LingerState = new LingerOption(true, 0);
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+        }
+
+        client.Dispose();
     }
 
     public async ValueTask DisposeAsync()

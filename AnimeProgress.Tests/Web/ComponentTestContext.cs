@@ -16,7 +16,8 @@ public abstract class ComponentTestContext : BunitContext
         JSInterop.Mode = JSRuntimeMode.Loose;
         Services.AddMudServices();
         Time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 29, 10, 0, 0, TimeSpan.Zero));
-        Hub = new ProgressHub(Time);
+        // The hub paces deliveries in real time; the fake clock only drives what the components display.
+        Hub = new ProgressHub(TimeProvider.System);
         Services.AddSingleton<TimeProvider>(Time);
         Services.AddSingleton(Hub);
         Services.AddSingleton(Options.Create(new DashboardOptions { MaxRendersPerSecond = 50 }));

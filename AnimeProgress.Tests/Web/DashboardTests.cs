@@ -81,10 +81,13 @@ public sealed class DashboardTests : ComponentTestContext
     {
         Publish(1, JobStatus.Running, 10);
         var cut = Render<Dashboard>();
+
+        await cut.InvokeAsync(() => cut.Instance.NotifyBrowserViewportChangeAsync(
+            new BrowserViewportEventArgs(Guid.NewGuid(), new BrowserWindowSize { Width = 1400, Height = 900 }, Breakpoint.Lg, isImmediate: true)));
         Assert.Equal("rows", cut.Find(".job-list").GetAttribute("data-layout"));
 
         await cut.InvokeAsync(() => cut.Instance.NotifyBrowserViewportChangeAsync(
-            new BrowserViewportEventArgs(Guid.NewGuid(), new BrowserWindowSize { Width = 390, Height = 844 }, Breakpoint.Xs, isImmediate: true)));
+            new BrowserViewportEventArgs(Guid.NewGuid(), new BrowserWindowSize { Width = 390, Height = 844 }, Breakpoint.Xs, isImmediate: false)));
         Assert.Equal("cards", cut.Find(".job-list").GetAttribute("data-layout"));
 
         await cut.InvokeAsync(() => cut.Instance.NotifyBrowserViewportChangeAsync(

@@ -80,6 +80,10 @@ internal sealed class WsProbe : IAsyncDisposable
         }
     }
 
+    /// <summary>Waits until a status broadcast (not the greeting) says the queue is empty.</summary>
+    public Task<ReceivedMessage> WaitForEmptyQueueAsync(CancellationToken cancellationToken) =>
+        WaitForAsync(m => m.Type == "status" && !m.Data!.ContainsKey("sid") && (int)m.Data["status"]!["exec_info"]!["queue_remaining"]! == 0, cancellationToken);
+
     public Task<ReceivedMessage> WaitForAsync(string type, CancellationToken cancellationToken, TimeSpan? timeout = null) =>
         WaitForAsync(m => m.Type == type, cancellationToken, timeout);
 
