@@ -83,7 +83,8 @@ public sealed class ComfyUiEmulatorServer : IAsyncDisposable
 
         var app = builder.Build();
         var stopping = new CancellationTokenSource();
-        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(20) });
+        // No keep-alive frames: ComfyUI's aiohttp sockets send none either.
+        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.Zero });
         app.MapComfyUi(engine, stopping.Token);
         try
         {
@@ -136,8 +137,6 @@ public sealed class ComfyUiEmulatorServer : IAsyncDisposable
         _workerStop.Dispose();
         _socketAbort.Dispose();
     }
-
-    internal EmulatorEngine Engine => _engine;
 
     private static IPAddress ParseHost(string host) => host switch
     {

@@ -1,6 +1,11 @@
 using AnimeProgress.Web.Hosting;
 using Serilog;
 
+if (args is [HealthProbe.Command, ..])
+{
+    return await HealthProbe.RunAsync(args.Length > 1 ? args[1] : null, Console.Out);
+}
+
 Log.Logger = new LoggerConfiguration().WriteTo.Console().CreateBootstrapLogger();
 try
 {

@@ -97,22 +97,13 @@ internal sealed class PromptRun(
         catch (NodeFailedException failure)
         {
             success = false;
-            var node = graph.Find(current!)!;
-            AddMessage("execution_error", new JsonObject
-            {
-                ["prompt_id"] = promptId,
-                ["node_id"] = current,
-                ["node_type"] = node.ClassType,
-                ["executed"] = PyJson.Strings(state.Executed),
-                // ComfyUI formats "{exception}\n{tips}" and the tips are empty.
-                ["exception_message"] = failure.Message + "\n",
-                ["exception_type"] = "RuntimeError",
-                ["traceback"] = new JsonArray(
-                    $"  File \"/opt/ComfyUI/execution.py\", line 1, in execute\n    {node.ClassType}.run(**inputs)\n",
-                    "  File \"<emulator>\", line 1, in run\n    raise RuntimeError(fail_message)  # extra_data.emulator.fail_node\n"),
-                ["current_inputs"] = failure.CurrentInputs,
-                ["current_outputs"] = PyJson.Strings(graph.Nodes.Select(n => n.Id)),
-            }, broadcast: false);
+            AddMessage("execution_error", ErrorMessage(graph, promptId, current!, state.Executed, failure.Message, "RuntimeError", failure.CurrentInputs), broadcast: false);
+        }
+        catch (Exception unexpected) when (unexpected is not OperationCanceledException)
+        {
+            // A bug in a simulation must not stop the worker: report it as that node's error, as ComfyUI would.
+            success = false;
+            AddMessage("execution_error", ErrorMessage(graph, promptId, current ?? "", state.Executed, unexpected.Message, unexpected.GetType().FullName ?? "Exception", []), broadcast: false);
         }
         finally
         {
@@ -133,6 +124,22 @@ internal sealed class PromptRun(
         }
         return new RunResult(success, messages, outputs, meta);
     }
+
+    private static JsonObject ErrorMessage(PromptGraph graph, string promptId, string nodeId, IEnumerable<string> executed, string message, string exceptionType, JsonObject currentInputs) => new()
+    {
+        ["prompt_id"] = promptId,
+        ["node_id"] = nodeId,
+        ["node_type"] = graph.Find(nodeId)?.ClassType,
+        ["executed"] = PyJson.Strings(executed),
+        // ComfyUI formats "{exception}\n{tips}" and the tips are empty.
+        ["exception_message"] = message + "\n",
+        ["exception_type"] = exceptionType,
+        ["traceback"] = new JsonArray(
+            $"  File \"/opt/ComfyUI/execution.py\", line 1, in execute\n    {graph.Find(nodeId)?.ClassType}.run(**inputs)\n",
+            "  File \"<emulator>\", line 1, in run\n    raise RuntimeError(fail_message)  # extra_data.emulator.fail_node\n"),
+        ["current_inputs"] = currentInputs,
+        ["current_outputs"] = PyJson.Strings(graph.Nodes.Select(n => n.Id)),
+    };
 
     /// <summary>A cached output node: its stored UI (or null) and a finished progress_state, no executing.</summary>
     private void ReplayCached(RunState state, string id)

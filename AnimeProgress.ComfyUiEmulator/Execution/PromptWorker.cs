@@ -23,7 +23,16 @@ internal sealed class PromptWorker(PromptQueue queue, PromptRun run, JobMessenge
                     _freeMemoryRequested = false;
                     cache.Clear();
                 }
-                var result = await run.ExecuteAsync(item, cancellationToken);
+                RunResult result;
+                try
+                {
+                    result = await run.ExecuteAsync(item, cancellationToken);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // Last line of defence: one broken prompt must not stop the queue.
+                    result = new RunResult(false, [], [], []);
+                }
                 queue.Complete(item, HistoryEntry(item, result));
                 // The job's very last message, after the status broadcast.
                 messenger.ToSubmitter("executing", new JsonObject { ["node"] = null, ["prompt_id"] = item.PromptId });

@@ -12,9 +12,7 @@ internal sealed class SimulatedTime(double timeScale, int seed)
     {
         lock (_gate)
         {
-#pragma warning disable CA5394 // Jitter for a simulation, not security.
             return seconds * (1 + ((_random.NextDouble() * 2) - 1) * JitterFraction);
-#pragma warning restore CA5394
         }
     }
 

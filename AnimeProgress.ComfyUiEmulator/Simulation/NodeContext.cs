@@ -8,8 +8,6 @@ namespace AnimeProgress.ComfyUiEmulator.Simulation;
 /// <summary>What a node simulation may look at: its literal inputs and the shapes arriving on its links.</summary>
 internal sealed class NodeContext(PromptNode node, IReadOnlyDictionary<string, MediaShape> linkedShapes)
 {
-    public PromptNode Node => node;
-
     public int Int(string input, int fallback)
     {
         var value = node.Inputs[input];

@@ -15,6 +15,7 @@ internal sealed class ClientConnection
     private readonly WebSocket _socket;
     private readonly Task _writer;
     private readonly TaskCompletionSource _finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _unrouted = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public ClientConnection(string clientId, WebSocket socket)
     {
@@ -27,6 +28,9 @@ internal sealed class ClientConnection
 
     /// <summary>Completes when the endpoint has stopped serving this socket.</summary>
     public Task Finished => _finished.Task;
+
+    /// <summary>Completes when this socket's clientId was taken out of the routing table.</summary>
+    public Task Unrouted => _unrouted.Task;
 
     public WebSocket Socket => _socket;
 
@@ -51,6 +55,8 @@ internal sealed class ClientConnection
     }
 
     public void MarkFinished() => _finished.TrySetResult();
+
+    public void MarkUnrouted() => _unrouted.TrySetResult();
 
     private async Task WriteLoopAsync()
     {

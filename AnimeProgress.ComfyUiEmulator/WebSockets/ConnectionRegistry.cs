@@ -40,6 +40,15 @@ internal sealed class ConnectionRegistry
         }
     }
 
+    /// <summary>The socket routed for this id now, if any.</summary>
+    public ClientConnection? Current(string clientId)
+    {
+        lock (_gate)
+        {
+            return _routes.GetValueOrDefault(clientId);
+        }
+    }
+
     /// <summary>ComfyUI pops the id, whichever socket holds it now (the documented pitfall).</summary>
     public void Unregister(ClientConnection connection)
     {
@@ -49,6 +58,7 @@ internal sealed class ConnectionRegistry
             _previewMetadata.Remove(connection.ClientId);
             _open.Remove(connection);
         }
+        connection.MarkUnrouted();
     }
 
     /// <summary>Text message {type, data}: to one clientId, or to every routed socket when <paramref name="clientId"/> is null.</summary>

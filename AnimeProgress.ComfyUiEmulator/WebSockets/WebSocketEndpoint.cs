@@ -14,6 +14,14 @@ internal static class WebSocketEndpoint
 {
     private const int MaxMessageBytes = 4 * 1024 * 1024;
 
+    /// <summary>
+    /// ComfyUI handles everything on one event loop, so an old socket's close frame that arrived
+    /// before a reconnect is always processed first. Here the two race on different threads; a
+    /// short grace lets the earlier close win, as it does on the real server. A socket that is
+    /// really still open is replaced after the grace, keeping the §2 pitfall.
+    /// </summary>
+    private static readonly TimeSpan ReuseGrace = TimeSpan.FromMilliseconds(150);
+
     public static async Task HandleAsync(HttpContext context, EmulatorEngine engine, CancellationToken stopping)
     {
         if (!context.WebSockets.IsWebSocketRequest)
@@ -25,6 +33,10 @@ internal static class WebSocketEndpoint
         // Without a clientId ComfyUI makes up uuid4().hex.
         var clientId = requested.Length > 0 ? requested : Guid.NewGuid().ToString("N");
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
+        if (engine.Connections.Current(clientId) is { } previous)
+        {
+            await Task.WhenAny(previous.Unrouted, Task.Delay(ReuseGrace, stopping));
+        }
         var connection = new ClientConnection(clientId, socket);
         if (!engine.Connections.Register(connection, () => Greeting(engine, clientId)))
         {

@@ -1,4 +1,5 @@
 using AnimeProgress.Web.Components;
+using AnimeProgress.Web.Diagnostics;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Serilog;
 
@@ -20,6 +21,11 @@ public static class EndpointRegistration
         // Liveness: the process answers. Readiness: the database and ComfyUI are reachable.
         app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
+
+        if (app.Configuration.GetValue<bool>($"{DiagnosticsOptions.Section}:LoadStats"))
+        {
+            app.MapLoadStats();
+        }
 
         app.MapStaticAssets();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();

@@ -77,6 +77,9 @@ public static class ServiceRegistration
             .AddCheck<DatabaseHealthCheck>("database", tags: ["ready"])
             .AddCheck<ComfyUiHealthCheck>("comfyui", tags: ["ready"]);
 
+        services.AddOptions<Diagnostics.DiagnosticsOptions>().Bind(configuration.GetSection(Diagnostics.DiagnosticsOptions.Section));
+        services.AddSingleton<Diagnostics.CircuitCounter>();
+        services.AddSingleton<Microsoft.AspNetCore.Components.Server.Circuits.CircuitHandler>(sp => sp.GetRequiredService<Diagnostics.CircuitCounter>());
         services.AddMudServices();
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(15));

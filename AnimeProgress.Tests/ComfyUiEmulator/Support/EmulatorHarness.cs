@@ -120,13 +120,13 @@ internal sealed class EmulatorHarness : IAsyncDisposable
         }
     }
 
-    /// <summary>Stops the server and starts a fresh one on the same port, as a real restart would.</summary>
+    /// <summary>Stops the server and at once starts a fresh one on the same port, as a real restart would.</summary>
     public async Task RestartAsync()
     {
-        var port = Server.Port;
-        await Server.StopAsync(TestContext.Current.CancellationToken);
-        await Server.DisposeAsync();
-        Server = await ComfyUiEmulatorServer.StartAsync(new EmulatorOptions { Port = port, TimeScale = Options.TimeScale }, TestContext.Current.CancellationToken);
+        var old = Server;
+        await old.StopAsync(TestContext.Current.CancellationToken);
+        Server = await ComfyUiEmulatorServer.StartAsync(new EmulatorOptions { Port = old.Port, TimeScale = Options.TimeScale }, TestContext.Current.CancellationToken);
+        await old.DisposeAsync();
     }
 
     public async ValueTask DisposeAsync()

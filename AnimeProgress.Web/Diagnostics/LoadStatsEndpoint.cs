@@ -1,0 +1,28 @@
+using AnimeProgress.Core.Hub;
+
+namespace AnimeProgress.Web.Diagnostics;
+
+/// <summary>What a viewer costs, as the circuit-load tool reads it (docs/benchmarks.md).</summary>
+public static class LoadStatsEndpoint
+{
+    public static void MapLoadStats(this WebApplication app) =>
+        app.MapGet("/diagnostics/loadstats", (bool? gc, CircuitCounter circuits, ProgressHub hub) =>
+        {
+            if (gc == true)
+            {
+                GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+                GC.WaitForPendingFinalizers();
+            }
+
+            return Results.Json(new
+            {
+                openCircuits = circuits.Open,
+                connectedCircuits = circuits.Connected,
+                gcHeapBytes = GC.GetTotalMemory(forceFullCollection: false),
+                forcedGc = gc == true,
+                threads = ThreadPool.ThreadCount,
+                hubSubscribers = hub.SubscriberCount,
+                published = hub.PublishedCount,
+            });
+        });
+}
