@@ -29,6 +29,7 @@ public sealed class DashboardBrowserTests(BrowserFixture fixture)
             new object[] { id!, second });
 
         Assert.True(second > first);
+        await Assertions.Expect(page).ToHaveTitleAsync(new System.Text.RegularExpressions.Regex(@"^\(\d+\) AnimeProgress$"));
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(RepoPaths.Screenshots, "desktop-light.png") });
         await page.Context.CloseAsync();
     }
