@@ -24,8 +24,16 @@ public sealed record JobSnapshot
     /// <summary>Smoothed progress rate in percent per minute; null until measurable.</summary>
     public double? RatePercentPerMinute { get; init; }
 
+    /// <summary>Speeding up, steady or slowing down.</summary>
+    public Estimation.RateTrend RateTrend { get; init; }
+
     /// <summary>Seconds to completion; null when unknown.</summary>
     public double? EtaSeconds { get; init; }
+
+    /// <summary>The uncertainty range of <see cref="EtaSeconds"/>; equal to it when the estimate is tight.</summary>
+    public double? EtaLowSeconds { get; init; }
+
+    public double? EtaHighSeconds { get; init; }
 
     public string EtaText => EtaFormatter.Format(EtaSeconds);
 

@@ -25,16 +25,18 @@ public sealed partial class ProgressTracker : BackgroundService
     private readonly Dictionary<string, InstanceStatus> _instances = new(StringComparer.Ordinal);
     private readonly ProgressHub _hub;
     private readonly StageMap _stageMap;
+    private readonly IEtaModel _eta;
     private readonly TimeProvider _time;
     private readonly TrackerOptions _options;
     private readonly ILogger<ProgressTracker> _logger;
     private long _nextId;
 
     public ProgressTracker(
-        ProgressHub hub, StageMap stageMap, TimeProvider time, IOptions<TrackerOptions> options, ILogger<ProgressTracker> logger)
+        ProgressHub hub, StageMap stageMap, IEtaModel eta, TimeProvider time, IOptions<TrackerOptions> options, ILogger<ProgressTracker> logger)
     {
         _hub = hub;
         _stageMap = stageMap;
+        _eta = eta;
         _time = time;
         _options = options.Value;
         _logger = logger;
@@ -164,7 +166,7 @@ public sealed partial class ProgressTracker : BackgroundService
             PromptId = r.PromptId,
             Version = 1,
         };
-        _jobs[command.JobId] = new TrackedJob(snapshot, graph);
+        _jobs[command.JobId] = new TrackedJob(snapshot, graph) { Facts = new JobFacts(r.Kind, WorkflowKey.Compute(r.Graph), r.Instance) };
         _byPrompt[r.PromptId] = command.JobId;
         _hub.Publish(snapshot);
     }
@@ -240,7 +242,7 @@ public sealed partial class ProgressTracker : BackgroundService
         }
 
         job.AcceptedAt ??= Now;
-        job.Rate.Start(Now);
+        job.Estimator = _eta.Start(job.Facts, Now);
         job.Snapshot = job.Snapshot with
         {
             Status = JobStatus.Running,
@@ -291,6 +293,12 @@ public sealed partial class ProgressTracker : BackgroundService
         if (status == JobStatus.Completed)
         {
             job.Progress.Complete();
+        }
+
+        CloseStage(job);
+        if (job.Snapshot.StartedAt is { } started && status != JobStatus.Cancelled)
+        {
+            _eta.RecordFinished(job.Facts, Now - started, job.StageDurations, status == JobStatus.Completed);
         }
 
         job.Snapshot = job.Snapshot with
@@ -472,31 +480,57 @@ public sealed partial class ProgressTracker : BackgroundService
         var s = job.Snapshot;
         var percent = s.Status == JobStatus.Completed ? 100 : job.Progress.HasGraph ? job.Progress.Percent : s.Percent;
         percent = Math.Max(percent, s.Status.IsActive() ? s.Percent : 0);
-        double? rate = s.RatePercentPerMinute;
-        double? eta = s.EtaSeconds;
-        if (s.Status == JobStatus.Running)
+        var estimate = new Estimate(s.RatePercentPerMinute, s.RateTrend, s.EtaSeconds, s.EtaLowSeconds, s.EtaHighSeconds);
+        if (s.Status == JobStatus.Running && job.Estimator is { } estimator)
         {
-            if (percent > s.Percent || job.Rate.RecentRate(now) is null)
-            {
-                job.Rate.Add(now, percent);
-            }
-
-            rate = EtaEstimator.BlendedRate(job.Rate.RecentRate(now), job.Rate.AverageRate(now, percent));
-            eta = EtaEstimator.RemainingSeconds(percent, rate);
+            TrackStage(job, s.Stage, now);
+            estimator.Observe(now, percent, s.Stage);
+            estimate = estimator.EstimateAt(now);
+        }
+        else if (s.Status.IsTerminal())
+        {
+            estimate = estimate with { EtaSeconds = s.EtaSeconds, EtaLowSeconds = s.EtaSeconds, EtaHighSeconds = s.EtaSeconds };
         }
 
         var (framesDone, estimated) = Frames(job, s.Status, percent);
         job.Snapshot = s with
         {
             Percent = Math.Round(percent, 1),
-            RatePercentPerMinute = rate is null ? null : Math.Round(rate.Value, 1),
-            EtaSeconds = eta is null ? null : Math.Round(eta.Value),
+            RatePercentPerMinute = Round(estimate.RatePercentPerMinute, 1),
+            RateTrend = estimate.Trend,
+            EtaSeconds = Round(estimate.EtaSeconds, 0),
+            EtaLowSeconds = Round(estimate.EtaLowSeconds, 0),
+            EtaHighSeconds = Round(estimate.EtaHighSeconds, 0),
             FramesDone = framesDone,
             FramesEstimated = estimated,
             UpdatedAt = now,
             Version = s.Version + 1,
         };
         _hub.Publish(job.Snapshot);
+    }
+
+    private static double? Round(double? value, int digits) => value is { } v && double.IsFinite(v) ? Math.Round(v, digits) : null;
+
+    private static void TrackStage(TrackedJob job, Stage stage, DateTimeOffset now)
+    {
+        if (job.CurrentStage is { } current && current.Stage == stage)
+        {
+            return;
+        }
+
+        CloseStage(job, now);
+        job.CurrentStage = (stage, now);
+    }
+
+    private void CloseStage(TrackedJob job) => CloseStage(job, Now);
+
+    private static void CloseStage(TrackedJob job, DateTimeOffset now)
+    {
+        if (job.CurrentStage is { } current)
+        {
+            job.StageDurations[current.Stage] = job.StageDurations.GetValueOrDefault(current.Stage) + (now - current.Since);
+            job.CurrentStage = null;
+        }
     }
 
     private static (int? Done, bool Estimated) Frames(TrackedJob job, JobStatus status, double percent)

@@ -12,7 +12,15 @@ internal sealed class TrackedJob(JobSnapshot snapshot, WorkflowGraph graph)
 
     public GraphProgress Progress { get; } = new(graph);
 
-    public RateTracker Rate { get; } = new();
+    /// <summary>The job's estimator once it runs; null while queued.</summary>
+    public IJobEstimator? Estimator { get; set; }
+
+    public JobFacts Facts { get; init; } = new(JobKind.Image, null, null);
+
+    /// <summary>When each stage began, to feed per-stage durations to the history prior.</summary>
+    public Dictionary<Stage, TimeSpan> StageDurations { get; } = [];
+
+    public (Stage Stage, DateTimeOffset Since)? CurrentStage { get; set; }
 
     /// <summary>
     /// When ComfyUI was known to hold the prompt. Absence from its queue and history means something
