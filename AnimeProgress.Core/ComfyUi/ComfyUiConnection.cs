@@ -13,7 +13,7 @@ namespace AnimeProgress.Core.ComfyUi;
 /// backoff; after every (re)connect it reconciles from <c>/queue</c> and <c>/history</c>, and
 /// while online it polls <c>/system_stats</c>. Bad frames are logged and skipped, never fatal.
 /// </summary>
-public sealed partial class ComfyUiConnection
+public sealed partial class ComfyUiConnection : IDisposable
 {
     private static readonly byte[] FeatureFlags = Encoding.UTF8.GetBytes("""{"type":"feature_flags","data":{"supports_preview_metadata":true}}""");
 
@@ -24,6 +24,8 @@ public sealed partial class ComfyUiConnection
     private readonly ILogger _logger;
     private readonly ReconnectBackoff _backoff;
     private readonly MalformedFrameLog _malformed;
+    private readonly SemaphoreSlim _queueChanged = new(0, 1);
+    private volatile int _queueRemaining;
 
     public ComfyUiConnection(
         ComfyUiHttpClient http, ProgressTracker tracker, ComfyUiOptions options, TimeProvider time, ILogger<ComfyUiConnection> logger)
@@ -47,10 +49,13 @@ public sealed partial class ComfyUiConnection
 
     public bool IsOnline { get; private set; }
 
+    public void Dispose() => _queueChanged.Dispose();
+
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         using var statsLoop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var stats = PollSystemStatsAsync(statsLoop.Token);
+        var queue = WatchQueueAsync(statsLoop.Token);
         var attempt = 0;
         while (!cancellationToken.IsCancellationRequested)
         {
@@ -72,7 +77,7 @@ public sealed partial class ComfyUiConnection
                     IsOnline = true;
                     await _tracker.PostAsync(new InstanceConnected(Instance.Name, Instance.BaseUrl), cancellationToken);
                     LogConnected(Instance.Name, Instance.BaseUrl);
-                    _ = ReconcileAsync(cancellationToken);
+                    SignalQueueChanged();
                     await ReceiveAsync(socket, cancellationToken);
                     error = "ComfyUI closed the connection";
                 }
@@ -106,7 +111,7 @@ public sealed partial class ComfyUiConnection
         }
 
         await statsLoop.CancelAsync();
-        await stats;
+        await Task.WhenAll(stats, queue);
     }
 
     /// <summary>Reads the queue and the history of every job the tracker thinks is active here, and hands the truth to the tracker.</summary>
@@ -125,7 +130,8 @@ public sealed partial class ComfyUiConnection
                 }
             }
 
-            await _tracker.PostAsync(new InstanceReconciled(Instance.Name, queue, history, asOf), cancellationToken);
+            _queueRemaining = queue.Running.Count + queue.Pending.Count;
+            await _tracker.PostAsync(new InstanceReconciled(Instance.Name, queue, history, asOf, ClientId), cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -175,6 +181,12 @@ public sealed partial class ComfyUiConnection
             var parsed = result.MessageType == WebSocketMessageType.Text
                 ? ComfyUiMessageParser.ParseText(buffer.WrittenSpan)
                 : ComfyUiMessageParser.ParseBinary(buffer.WrittenMemory.ToArray());
+            if (parsed.Event is StatusEvent status)
+            {
+                _queueRemaining = status.QueueRemaining;
+                SignalQueueChanged();
+            }
+
             if (parsed.Event is { } e)
             {
                 if (e is not IgnoredEvent)
@@ -185,6 +197,49 @@ public sealed partial class ComfyUiConnection
             else
             {
                 Malformed(result.MessageType == WebSocketMessageType.Text ? "text" : "binary", parsed.Error ?? "unreadable frame");
+            }
+        }
+    }
+
+    /// <summary>
+    /// Keeps the tracker's view of the queue true: read /queue (and the history of prompts that left
+    /// it) shortly after every <c>status</c> message, and on a slow timer as a safety net. This is how
+    /// jobs other programs submitted are seen at all (reference §3).
+    /// </summary>
+    private async Task WatchQueueAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                var interval = _queueRemaining > 0 ? _options.QueuePollBusy : _options.QueuePollIdle;
+                if (await _queueChanged.WaitAsync(interval, cancellationToken))
+                {
+                    await Task.Delay(_options.QueueReadDelay, _time, cancellationToken);
+                }
+
+                if (IsOnline)
+                {
+                    await ReconcileAsync(cancellationToken);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private void SignalQueueChanged()
+    {
+        if (_queueChanged.CurrentCount == 0)
+        {
+            try
+            {
+                _queueChanged.Release();
+            }
+            catch (SemaphoreFullException)
+            {
+                // Already signalled by another thread: one read covers both.
             }
         }
     }

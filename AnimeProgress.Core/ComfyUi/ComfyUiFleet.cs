@@ -52,6 +52,16 @@ public sealed class ComfyUiFleet(
         return connection;
     }
 
+    public override void Dispose()
+    {
+        foreach (var connection in Connections)
+        {
+            connection.Dispose();
+        }
+
+        base.Dispose();
+    }
+
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
         foreach (var configured in options.Value.Instances)

@@ -18,6 +18,15 @@ public sealed class ComfyUiOptions
 
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>/queue is read this long after a <c>status</c> message (the queue changed), batching bursts.</summary>
+    public TimeSpan QueueReadDelay { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>/queue safety-net interval while jobs are queued or running.</summary>
+    public TimeSpan QueuePollBusy { get; set; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>/queue safety-net interval while the instance is idle.</summary>
+    public TimeSpan QueuePollIdle { get; set; } = TimeSpan.FromSeconds(15);
+
     /// <summary>Frames larger than this are discarded unread (previews are a few hundred KiB at most).</summary>
     [Range(1024, 256 * 1024 * 1024)]
     public int MaxFrameBytes { get; set; } = 16 * 1024 * 1024;

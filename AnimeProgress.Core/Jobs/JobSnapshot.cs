@@ -50,6 +50,17 @@ public sealed record JobSnapshot
     /// <summary>Position in its instance's pending queue (1 = next); null when not queued.</summary>
     public int? QueuePosition { get; init; }
 
+    public JobSource Source { get; init; }
+
+    /// <summary>False for jobs whose step progress ComfyUI does not tell anyone but their submitter.</summary>
+    public bool HasStepDetail => Source is JobSource.AnimeProgress or JobSource.Broadcast or JobSource.Database;
+
+    /// <summary>Running, but no sign of life for longer than the configured stall time.</summary>
+    public bool Stalled { get; init; }
+
+    /// <summary>Changes when a newer preview image is available (at most once a second); null without one.</summary>
+    public long? PreviewVersion { get; init; }
+
     /// <summary>Increases with every published change of this job; lets consumers drop stale copies.</summary>
     public long Version { get; init; }
 

@@ -5,6 +5,7 @@ using AnimeProgress.Core.Estimation;
 using AnimeProgress.Core.Fleet;
 using AnimeProgress.Core.Hub;
 using AnimeProgress.Core.Jobs;
+using AnimeProgress.Core.Previews;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -26,14 +27,22 @@ public sealed partial class ProgressTracker : BackgroundService
     private readonly ProgressHub _hub;
     private readonly StageMap _stageMap;
     private readonly IEtaModel _eta;
+    private readonly PreviewStore _previews;
     private readonly TimeProvider _time;
     private readonly TrackerOptions _options;
     private readonly ILogger<ProgressTracker> _logger;
     private long _nextId;
 
     public ProgressTracker(
-        ProgressHub hub, StageMap stageMap, IEtaModel eta, TimeProvider time, IOptions<TrackerOptions> options, ILogger<ProgressTracker> logger)
+        ProgressHub hub,
+        StageMap stageMap,
+        IEtaModel eta,
+        PreviewStore previews,
+        TimeProvider time,
+        IOptions<TrackerOptions> options,
+        ILogger<ProgressTracker> logger)
     {
+        _previews = previews;
         _hub = hub;
         _stageMap = stageMap;
         _eta = eta;
@@ -166,7 +175,11 @@ public sealed partial class ProgressTracker : BackgroundService
             PromptId = r.PromptId,
             Version = 1,
         };
-        _jobs[command.JobId] = new TrackedJob(snapshot, graph) { Facts = new JobFacts(r.Kind, WorkflowKey.Compute(r.Graph), r.Instance) };
+        _jobs[command.JobId] = new TrackedJob(snapshot, graph)
+        {
+            Facts = new JobFacts(r.Kind, WorkflowKey.Compute(r.Graph), r.Instance),
+            LastSignAt = Now,
+        };
         _byPrompt[r.PromptId] = command.JobId;
         _hub.Publish(snapshot);
     }
@@ -227,10 +240,28 @@ public sealed partial class ProgressTracker : BackgroundService
             case ExecutionErrorEvent error:
                 ForPrompt(error.PromptId, job => Finish(job, JobStatus.Failed, Stage.Failed, DescribeError(error.NodeType, error.ExceptionType, error.ExceptionMessage)));
                 break;
+            case PreviewEvent preview:
+                ForPrompt(preview.PromptId ?? _runningPrompt.GetValueOrDefault(instance), job => OnPreview(job, preview));
+                break;
             case ExecutionInterruptedEvent interrupted:
                 ForPrompt(interrupted.PromptId, job => Finish(job, JobStatus.Cancelled, Stage.Cancelled,
                     interrupted.NodeType is null ? "Interrupted" : $"Interrupted during {interrupted.NodeType}"));
                 break;
+        }
+    }
+
+    private void OnPreview(TrackedJob job, PreviewEvent preview)
+    {
+        if (job.Snapshot.IsTerminal || !_previews.Put(job.Snapshot.Id, preview.MediaType, preview.Image, Now))
+        {
+            return;
+        }
+
+        // The image itself is served over HTTP; the snapshot only says a newer one exists, at most once per interval.
+        if (Now - job.PreviewShownAt >= _options.PreviewInterval)
+        {
+            job.PreviewShownAt = Now;
+            job.Snapshot = job.Snapshot with { PreviewVersion = (job.Snapshot.PreviewVersion ?? 0) + 1 };
         }
     }
 
@@ -242,6 +273,7 @@ public sealed partial class ProgressTracker : BackgroundService
         }
 
         job.AcceptedAt ??= Now;
+        job.LastSignAt = Now;
         job.Estimator = _eta.Start(job.Facts, Now);
         job.Snapshot = job.Snapshot with
         {
@@ -296,6 +328,7 @@ public sealed partial class ProgressTracker : BackgroundService
         }
 
         CloseStage(job);
+        _previews.Remove(job.Snapshot.Id);
         if (job.Snapshot.StartedAt is { } started && status != JobStatus.Cancelled)
         {
             _eta.RecordFinished(job.Facts, Now - started, job.StageDurations, status == JobStatus.Completed);
@@ -341,6 +374,7 @@ public sealed partial class ProgressTracker : BackgroundService
             _runningPrompt[r.Instance] = running;
         }
 
+        Discover(r);
         foreach (var job in _jobs.Values.Where(j => j.Snapshot.Instance == r.Instance && j.Snapshot.Status.IsActive() && j.Snapshot.PromptId is not null).ToList())
         {
             var promptId = job.Snapshot.PromptId!;
@@ -378,6 +412,49 @@ public sealed partial class ProgressTracker : BackgroundService
         }
 
         UpdateInstance(r.Instance, null, i => i with { QueueRemaining = r.Queue.Running.Count + r.Queue.Pending.Count });
+    }
+
+    /// <summary>Prompts in an instance's queue that AnimeProgress did not submit become jobs of that instance.</summary>
+    private void Discover(InstanceReconciled r)
+    {
+        foreach (var item in r.Queue.Running.Concat(r.Queue.Pending))
+        {
+            if (_byPrompt.ContainsKey(item.PromptId))
+            {
+                continue;
+            }
+
+            var clientId = item.ClientId;
+            var source = clientId is null ? JobSource.Broadcast
+                : clientId == r.OwnClientId ? JobSource.AnimeProgress
+                : JobSource.External;
+            var graph = WorkflowGraph.Parse(item.Graph, item.Outputs);
+            var kind = graph.Nodes.Values.Any(n => ForeignJobs.IsVideoNode(n.ClassType)) ? JobKind.Video : JobKind.Image;
+            var id = Interlocked.Increment(ref _nextId);
+            var snapshot = new JobSnapshot
+            {
+                Id = id,
+                Title = ForeignJobs.TitleOf(item),
+                Kind = kind,
+                Status = JobStatus.Queued,
+                Stage = Stage.Queued,
+                Source = source,
+                FramesTotal = kind == JobKind.Video ? graph.FrameCount : null,
+                CreatedAt = Now,
+                UpdatedAt = Now,
+                Instance = r.Instance,
+                PromptId = item.PromptId,
+                Version = 1,
+            };
+            _jobs[id] = new TrackedJob(snapshot, graph)
+            {
+                Facts = new JobFacts(kind, WorkflowKey.Compute(item.Graph), r.Instance),
+                AcceptedAt = r.AsOf,
+                LastSignAt = Now,
+            };
+            _byPrompt[item.PromptId] = id;
+            _hub.Publish(snapshot);
+        }
     }
 
     private void ApplyHistory(TrackedJob job, HistoryEntry history)
@@ -426,6 +503,12 @@ public sealed partial class ProgressTracker : BackgroundService
         {
             if (job.Snapshot.Status == JobStatus.Running)
             {
+                var stalled = job.Snapshot.HasStepDetail && now - job.LastSignAt > _options.StallAfter;
+                if (stalled != job.Snapshot.Stalled)
+                {
+                    job.Snapshot = job.Snapshot with { Stalled = stalled };
+                }
+
                 PublishJob(job);
             }
             else if (job.Snapshot.FinishedAt is { } finished && now - finished > _options.FinishedRetention)
@@ -455,7 +538,16 @@ public sealed partial class ProgressTracker : BackgroundService
     {
         if (promptId is not null && _byPrompt.TryGetValue(promptId, out var id))
         {
-            Update(id, change);
+            Update(id, job =>
+            {
+                job.LastSignAt = Now;
+                if (job.Snapshot.Stalled)
+                {
+                    job.Snapshot = job.Snapshot with { Stalled = false };
+                }
+
+                change(job);
+            });
         }
     }
 
@@ -481,7 +573,15 @@ public sealed partial class ProgressTracker : BackgroundService
         var percent = s.Status == JobStatus.Completed ? 100 : job.Progress.HasGraph ? job.Progress.Percent : s.Percent;
         percent = Math.Max(percent, s.Status.IsActive() ? s.Percent : 0);
         var estimate = new Estimate(s.RatePercentPerMinute, s.RateTrend, s.EtaSeconds, s.EtaLowSeconds, s.EtaHighSeconds);
-        if (s.Status == JobStatus.Running && job.Estimator is { } estimator)
+        if (s.Status == JobStatus.Running && !s.HasStepDetail)
+        {
+            // No step progress exists for these jobs: never invent a percent; an ETA only from history.
+            var expected = _eta.ExpectedRunSeconds(job.Facts);
+            var elapsed = (now - (s.StartedAt ?? now)).TotalSeconds;
+            var remaining = expected is { } e ? Math.Max(0, e - elapsed) : (double?)null;
+            estimate = new Estimate(null, RateTrend.Unknown, remaining, remaining, remaining);
+        }
+        else if (s.Status == JobStatus.Running && job.Estimator is { } estimator)
         {
             TrackStage(job, s.Stage, now);
             estimator.Observe(now, percent, s.Stage);

@@ -30,6 +30,11 @@ internal sealed class TrackedJob(JobSnapshot snapshot, WorkflowGraph graph)
 
     public string? CurrentNode { get; set; }
 
+    /// <summary>The last event about this job; a stall is measured from here.</summary>
+    public DateTimeOffset LastSignAt { get; set; }
+
+    public DateTimeOffset PreviewShownAt { get; set; }
+
     /// <summary>Frames a node reported directly (a per-frame progress bar), rather than derived.</summary>
     public int? ReportedFrames { get; set; }
 }

@@ -36,7 +36,9 @@ public sealed record InstanceStatsReceived(string Instance, SystemStats Stats) :
 /// are active there: the truth after a reconnect.
 /// </summary>
 /// <param name="AsOf">When the queue read began; jobs accepted later may simply not be in it yet.</param>
-public sealed record InstanceReconciled(string Instance, QueueState Queue, IReadOnlyDictionary<string, HistoryEntry?> History, DateTimeOffset AsOf) : TrackerCommand;
+/// <param name="OwnClientId">AnimeProgress's client id on that instance, to tell its own prompts from other programs'.</param>
+public sealed record InstanceReconciled(
+    string Instance, QueueState Queue, IReadOnlyDictionary<string, HistoryEntry?> History, DateTimeOffset AsOf, string? OwnClientId = null) : TrackerCommand;
 
 /// <summary>Jobs read back from the store at start-up.</summary>
 public sealed record RestoreJobs(IReadOnlyList<JobSnapshot> Jobs) : TrackerCommand;

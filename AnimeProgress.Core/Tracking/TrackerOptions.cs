@@ -13,6 +13,12 @@ public sealed class TrackerOptions
 
     public int MaxFinishedRetained { get; set; } = 500;
 
+    /// <summary>A running job with step detail that shows no sign of life this long is flagged Stalled.</summary>
+    public TimeSpan StallAfter { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>Previews refresh a job's snapshot at most this often.</summary>
+    public TimeSpan PreviewInterval { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Capacity of the event queue; the ComfyUI readers wait when it is full rather than drop events.</summary>
     public int QueueCapacity { get; set; } = 10_000;
 }

@@ -229,3 +229,94 @@ public sealed class ProgressTrackerTests
         Assert.Equal((false, "refused", 3), (status.Online, status.LastError, status.ReconnectAttempt));
     }
 }
+
+public sealed class ForeignJobTrackingTests
+{
+    private readonly TrackerHarness _h = new();
+
+    private static QueueItem Item(string promptId, string? clientId, double number = 1)
+    {
+        var extra = clientId is null ? new System.Text.Json.Nodes.JsonObject() : new System.Text.Json.Nodes.JsonObject { ["client_id"] = clientId };
+        return new QueueItem(number, promptId, Graphs.Txt2Img(steps: 10), extra, ["9"]);
+    }
+
+    private void Reconcile(QueueState queue, Dictionary<string, HistoryEntry?>? history = null) =>
+        _h.Tracker.Apply(new InstanceReconciled(TrackerHarness.Instance, queue, history ?? [], _h.Time.GetUtcNow(), "animeprogress-me"));
+
+    private JobSnapshot ByPrompt(string promptId) => _h.Hub.Jobs.Single(j => j.PromptId == promptId);
+
+    [Fact]
+    public void Prompts_other_programs_queued_appear_as_jobs_of_their_instance_labelled_by_source()
+    {
+        Reconcile(new QueueState([Item("webui", "browser-123")], [Item("script", null, 2)]));
+
+        var external = ByPrompt("webui");
+        var broadcast = ByPrompt("script");
+        Assert.Equal((JobStatus.Running, JobSource.External, false), (external.Status, external.Source, external.HasStepDetail));
+        Assert.Equal((JobStatus.Queued, JobSource.Broadcast, true, 1), (broadcast.Status, broadcast.Source, broadcast.HasStepDetail, broadcast.QueuePosition));
+        Assert.Equal(TrackerHarness.Instance, external.Instance);
+    }
+
+    [Fact]
+    public void A_job_with_its_own_client_id_never_gets_an_invented_percent()
+    {
+        Reconcile(new QueueState([Item("webui", "browser-123")], []));
+        _h.Time.Advance(TimeSpan.FromSeconds(30));
+        _h.Tracker.Apply(new ClockTick());
+
+        var job = ByPrompt("webui");
+        Assert.Equal(0, job.Percent);
+        Assert.Null(job.EtaSeconds);
+        Assert.Equal(TimeSpan.FromSeconds(30), job.Elapsed(job.UpdatedAt));
+    }
+
+    [Fact]
+    public void Broadcast_progress_of_a_prompt_without_client_id_moves_its_percent()
+    {
+        Reconcile(new QueueState([Item("script", null)], []));
+        _h.Send(new ProgressStateEvent("script", [new NodeProgress("3", 5, 10, false)]));
+
+        Assert.True(ByPrompt("script").Percent > 0);
+    }
+
+    [Fact]
+    public void A_foreign_job_gets_its_outcome_from_history_when_it_leaves_the_queue()
+    {
+        Reconcile(new QueueState([Item("webui", "browser-123")], []));
+        Reconcile(QueueState.Empty, new() { ["webui"] = new("webui", HistoryOutcome.Error, "bad input", "ImageBlur", null, null) });
+
+        var job = ByPrompt("webui");
+        Assert.Equal((JobStatus.Failed, "ImageBlur: bad input"), (job.Status, job.Error));
+    }
+
+    [Fact]
+    public void A_running_job_without_signs_of_life_is_flagged_stalled_and_recovers_on_the_next_event()
+    {
+        var id = _h.Submit();
+        _h.Send(new ExecutionStartEvent("p1", null));
+        _h.Time.Advance(TimeSpan.FromMinutes(3));
+        _h.Tracker.Apply(new ClockTick());
+        Assert.True(_h.Job(id).Stalled);
+
+        _h.Send(new ProgressEvent("p1", "3", 1, 10));
+        Assert.False(_h.Job(id).Stalled);
+    }
+
+    [Fact]
+    public void Previews_are_kept_per_job_and_refresh_the_snapshot_at_most_once_a_second()
+    {
+        var id = _h.Submit();
+        _h.Send(new ExecutionStartEvent("p1", null));
+        _h.Send(new PreviewEvent(null, null, "image/jpeg", new byte[] { 1, 2, 3 }));
+        var first = _h.Job(id).PreviewVersion;
+        _h.Send(new PreviewEvent("p1", "3", "image/jpeg", new byte[] { 4, 5 }));
+
+        Assert.Equal(first, _h.Job(id).PreviewVersion);
+        Assert.Equal([4, 5], _h.Previews.Get(id)!.Bytes.ToArray());
+        _h.Send(new PreviewEvent("p1", "3", "image/jpeg", new byte[] { 6 }), TimeSpan.FromSeconds(1));
+        Assert.Equal(first + 1, _h.Job(id).PreviewVersion);
+
+        _h.Send(new ExecutionSuccessEvent("p1", null));
+        Assert.Null(_h.Previews.Get(id));
+    }
+}

@@ -41,7 +41,7 @@ public sealed class BrowserFixture : IAsyncLifetime
             ViewportSize = new ViewportSize { Width = width, Height = height },
             ColorScheme = scheme,
         });
-        context.SetDefaultTimeout(30_000);
+        context.SetDefaultTimeout(45_000);
         return await context.NewPageAsync();
     }
 

@@ -19,7 +19,7 @@ internal sealed class TrackerHarness
     {
         Time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 29, 10, 0, 0, TimeSpan.Zero));
         Hub = new ProgressHub(Time);
-        Tracker = new ProgressTracker(Hub, new StageMap(), new AnimeProgress.Core.Estimation.BlendedEtaModel(), Time, Options.Create(new TrackerOptions()), NullLogger<ProgressTracker>.Instance);
+        Tracker = new ProgressTracker(Hub, new StageMap(), new AnimeProgress.Core.Estimation.BlendedEtaModel(), Previews, Time, Options.Create(new TrackerOptions()), NullLogger<ProgressTracker>.Instance);
     }
 
     public FakeTimeProvider Time { get; }
@@ -27,6 +27,8 @@ internal sealed class TrackerHarness
     public ProgressHub Hub { get; }
 
     public ProgressTracker Tracker { get; }
+
+    public AnimeProgress.Core.Previews.PreviewStore Previews { get; } = new();
 
     public long Submit(string promptId = "p1", JobKind kind = JobKind.Image, int steps = 20, int? frames = null)
     {

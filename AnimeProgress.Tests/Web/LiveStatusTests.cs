@@ -9,13 +9,13 @@ namespace AnimeProgress.Tests.Web;
 
 public sealed class LiveStatusTests : ComponentTestContext
 {
-    private void PublishJob(long id, JobStatus status, long version, string? error = null) => Hub.Publish(new JobSnapshot
+    private void PublishJob(long id, JobStatus status, long version, string? error = null, DateTimeOffset? finishedAt = null) => Hub.Publish(new JobSnapshot
     {
         Id = id,
         Title = $"Cut {id}",
         Status = status,
         Error = error,
-        FinishedAt = status.IsTerminal() ? Time.GetUtcNow() : null,
+        FinishedAt = status.IsTerminal() ? finishedAt ?? Time.GetUtcNow() : null,
         Version = version,
     });
 
@@ -41,12 +41,13 @@ public sealed class LiveStatusTests : ComponentTestContext
     [Fact]
     public void Jobs_that_finished_before_the_page_opened_raise_nothing()
     {
-        PublishJob(1, JobStatus.Completed, 1);
+        var finished = Time.GetUtcNow();
+        PublishJob(1, JobStatus.Completed, 1, finishedAt: finished);
         Time.Advance(TimeSpan.FromSeconds(5));
         var cut = Render<LiveStatus>();
         var snackbar = Services.GetRequiredService<ISnackbar>();
 
-        PublishJob(1, JobStatus.Completed, 2);
+        PublishJob(1, JobStatus.Completed, 2, finishedAt: finished);
         PublishJob(3, JobStatus.Running, 1);
         cut.WaitForAssertion(() => Assert.Single(cut.FindAll(".live-pill")));
 

@@ -6,9 +6,11 @@ namespace AnimeProgress.Web.Diagnostics;
 public static class LoadStatsEndpoint
 {
     public static void MapLoadStats(this WebApplication app) =>
-        app.MapGet("/diagnostics/loadstats", (bool? gc, CircuitCounter circuits, ProgressHub hub) =>
+        app.MapGet("/diagnostics/loadstats", (string? gc, CircuitCounter circuits, ProgressHub hub) =>
         {
-            if (gc == true)
+            // "?gc=1" (what circuit-load sends) or "?gc=true": measure the live heap after a full collection.
+            var forced = gc is "1" or "true";
+            if (forced)
             {
                 GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
                 GC.WaitForPendingFinalizers();
@@ -19,7 +21,7 @@ public static class LoadStatsEndpoint
                 openCircuits = circuits.Open,
                 connectedCircuits = circuits.Connected,
                 gcHeapBytes = GC.GetTotalMemory(forceFullCollection: false),
-                forcedGc = gc == true,
+                forcedGc = forced,
                 threads = ThreadPool.ThreadCount,
                 hubSubscribers = hub.SubscriberCount,
                 published = hub.PublishedCount,

@@ -1,0 +1,43 @@
+using AnimeProgress.Core.Hub;
+
+namespace AnimeProgress.Web.Components.Live;
+
+/// <summary>
+/// One hub subscription per viewer, shared by every live component on the page. The layout owns
+/// it and delivers each batch to all listeners inside one dispatcher call, so a viewer gets one
+/// render batch per interval instead of one per component (measured in docs/benchmarks.md).
+/// </summary>
+public sealed class LiveFeed
+{
+    private Action<HubBatch>[] _listeners = [];
+
+    /// <param name="listener">Runs on the circuit's dispatcher; may change state and call StateHasChanged.</param>
+    public IDisposable Listen(Action<HubBatch> listener)
+    {
+        _listeners = [.. _listeners, listener];
+        return new Registration(this, listener);
+    }
+
+    /// <summary>Hands a batch to every listener; call it on the circuit's dispatcher.</summary>
+    public void Deliver(HubBatch batch)
+    {
+        foreach (var listener in _listeners)
+        {
+            listener(batch);
+        }
+    }
+
+    /// <summary>
+    /// Listens through the page's feed, or, for a component rendered on its own (tests, embedding),
+    /// through its own hub subscription.
+    /// </summary>
+    public static IDisposable Connect(LiveFeed? feed, ProgressHub hub, TimeSpan interval, Func<Action, Task> invoke, Action<HubBatch> listener) =>
+        feed is not null
+            ? feed.Listen(listener)
+            : hub.Subscribe(batch => new ValueTask(invoke(() => listener(batch))), interval);
+
+    private sealed class Registration(LiveFeed feed, Action<HubBatch> listener) : IDisposable
+    {
+        public void Dispose() => feed._listeners = [.. feed._listeners.Where(l => l != listener)];
+    }
+}
