@@ -3,6 +3,7 @@ using AnimeProgress.Bench;
 // Each benchmark is a command; add yours to this list.
 IBenchCommand[] commands =
 [
+    new AnimeProgress.Bench.Eta.EtaCommand(),
 ];
 
 using var cancel = new CancellationTokenSource();

@@ -33,7 +33,12 @@ public interface IEtaModel
 {
     IJobEstimator Start(JobFacts facts, DateTimeOffset runStartedAt);
 
-    /// <summary>Feeds the history prior; waiting time is never part of <paramref name="runDuration"/>.</summary>
+    /// <summary>
+    /// Feeds the history prior; waiting time is never part of <paramref name="runDuration"/>. Pass
+    /// the same <paramref name="facts"/> instance given to <see cref="Start"/>, on the thread that
+    /// drove the job's estimator, so the model can keep the run's progress curve, not only its
+    /// stage totals.
+    /// </summary>
     void RecordFinished(JobFacts facts, TimeSpan runDuration, IReadOnlyDictionary<Stage, TimeSpan> stageDurations, bool succeeded);
 
     /// <summary>What history expects a whole run of such a job to take; null without history.</summary>

@@ -15,4 +15,12 @@ public sealed record InstanceStatus
     public DateTimeOffset? NextRetryAt { get; init; }
     public IReadOnlyList<DeviceStats> Devices { get; init; } = [];
     public string? ComfyUiVersion { get; init; }
+
+    /// <summary>Recent VRAM use of the first device, 0–1, oldest first (one sample per /system_stats read).</summary>
+    public IReadOnlyList<double> VramHistory { get; init; } = [];
+
+    /// <summary>The prompt running there now, when known.</summary>
+    public string? RunningPromptId { get; init; }
+
+    public const int VramHistoryLength = 36;
 }

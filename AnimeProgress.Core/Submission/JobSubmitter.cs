@@ -12,12 +12,24 @@ namespace AnimeProgress.Core.Submission;
 /// </summary>
 public sealed class JobSubmitter(ComfyUiFleet fleet, ProgressTracker tracker, ProgressHub hub)
 {
+    // Jobs chosen for an instance that the hub may not show yet (registration is asynchronous):
+    // without them, a burst of submissions would all pick the same "empty" instance.
+    private readonly Dictionary<long, string> _unseen = [];
+    private readonly Lock _choosing = new();
+
     public async Task<long> SubmitAsync(JobRequest request, CancellationToken cancellationToken)
     {
-        var connection = Choose(request.Instance);
         var promptId = Guid.NewGuid().ToString("D");
-        var jobId = tracker.Register(new JobRegistration(
-            request.Title, request.Kind, connection.Instance.Name, promptId, request.Workflow, request.FramesTotal));
+        ComfyUiConnection connection;
+        long jobId;
+        lock (_choosing)
+        {
+            connection = Choose(request.Instance);
+            jobId = tracker.Register(new JobRegistration(
+                request.Title, request.Kind, connection.Instance.Name, promptId, request.Workflow, request.FramesTotal));
+            _unseen[jobId] = connection.Instance.Name;
+        }
+
         try
         {
             await connection.Http.SubmitAsync(request.Workflow, connection.ClientId, promptId, request.ExtraData, request.Front, cancellationToken);
@@ -32,6 +44,7 @@ public sealed class JobSubmitter(ComfyUiFleet fleet, ProgressTracker tracker, Pr
         return jobId;
     }
 
+    /// <summary>Called under <see cref="_choosing"/>.</summary>
     private ComfyUiConnection Choose(string? instance)
     {
         if (instance is not null)
@@ -50,10 +63,24 @@ public sealed class JobSubmitter(ComfyUiFleet fleet, ProgressTracker tracker, Pr
             throw new InvalidOperationException("No ComfyUI instance is configured.");
         }
 
-        // Least loaded: fewest queued or running jobs the hub knows of on that instance.
-        var load = hub.Jobs.Where(j => j.Status.IsActive() && j.Instance is not null)
-            .GroupBy(j => j.Instance!)
-            .ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
-        return online.OrderBy(c => load.GetValueOrDefault(c.Instance.Name)).First();
+        // Least loaded: fewest queued or running jobs on that instance, counting those just submitted
+        // and, through ComfyUI's own queue length, jobs other programs put there.
+        {
+            foreach (var id in _unseen.Keys.Where(id => hub.Find(id) is not null).ToList())
+            {
+                _unseen.Remove(id);
+            }
+
+            var load = hub.Jobs.Where(j => j.Status.IsActive() && j.Instance is not null)
+                .Select(j => j.Instance!)
+                .Concat(_unseen.Values)
+                .GroupBy(name => name)
+                .ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+            var queues = hub.Instances.ToDictionary(i => i.Name, i => i.QueueRemaining, StringComparer.Ordinal);
+            return online
+                .OrderBy(c => Math.Max(load.GetValueOrDefault(c.Instance.Name), queues.GetValueOrDefault(c.Instance.Name)))
+                .ThenBy(c => c.Instance.Name, StringComparer.Ordinal)
+                .First();
+        }
     }
 }

@@ -145,7 +145,12 @@ public sealed partial class ProgressTracker : BackgroundService
             case InstanceEvent e: OnEvent(e.Instance, e.Event); break;
             case InstanceConnected c: OnConnected(c); break;
             case InstanceDisconnected d: OnDisconnected(d); break;
-            case InstanceStatsReceived s: UpdateInstance(s.Instance, null, i => i with { Devices = s.Stats.Devices, ComfyUiVersion = s.Stats.ComfyUiVersion }); break;
+            case InstanceStatsReceived s: UpdateInstance(s.Instance, null, i => i with
+            {
+                Devices = s.Stats.Devices,
+                ComfyUiVersion = s.Stats.ComfyUiVersion,
+                VramHistory = AppendVram(i.VramHistory, s.Stats.Devices),
+            }); break;
             case InstanceReconciled r: OnReconciled(r); break;
             case RestoreJobs r: OnRestore(r); break;
             case ClockTick: OnTick(); break;
@@ -196,6 +201,7 @@ public sealed partial class ProgressTracker : BackgroundService
                 break;
             case ExecutionStartEvent start:
                 _runningPrompt[instance] = start.PromptId;
+                UpdateInstance(instance, null, i => i with { RunningPromptId = start.PromptId });
                 ForPrompt(start.PromptId, MarkStarted);
                 break;
             case ExecutionCachedEvent cached:
@@ -205,6 +211,7 @@ public sealed partial class ProgressTracker : BackgroundService
                 if (ended.PromptId is not null && _runningPrompt.GetValueOrDefault(instance) == ended.PromptId)
                 {
                     _runningPrompt.Remove(instance);
+                    UpdateInstance(instance, null, i => i with { RunningPromptId = null });
                 }
 
                 break;
@@ -411,7 +418,7 @@ public sealed partial class ProgressTracker : BackgroundService
             }
         }
 
-        UpdateInstance(r.Instance, null, i => i with { QueueRemaining = r.Queue.Running.Count + r.Queue.Pending.Count });
+        UpdateInstance(r.Instance, null, i => i with { QueueRemaining = r.Queue.Running.Count + r.Queue.Pending.Count, RunningPromptId = running });
     }
 
     /// <summary>Prompts in an instance's queue that AnimeProgress did not submit become jobs of that instance.</summary>
@@ -668,6 +675,17 @@ public sealed partial class ProgressTracker : BackgroundService
         var next = change(current);
         _instances[name] = next;
         _hub.Publish(next);
+    }
+
+    private static List<double> AppendVram(IReadOnlyList<double> history, IReadOnlyList<DeviceStats> devices)
+    {
+        var list = history.ToList();
+        if (devices.Count > 0 && devices[0].VramTotal > 0)
+        {
+            list.Add(Math.Clamp((double)devices[0].VramUsed / devices[0].VramTotal, 0, 1));
+        }
+
+        return list.Count > InstanceStatus.VramHistoryLength ? list[^InstanceStatus.VramHistoryLength..] : list;
     }
 
     private static string DescribeError(string? nodeType, string? exceptionType, string? message)

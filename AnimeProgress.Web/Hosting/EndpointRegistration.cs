@@ -1,5 +1,6 @@
 using AnimeProgress.Web.Components;
 using AnimeProgress.Web.Diagnostics;
+using AnimeProgress.Web.Submission;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Serilog;
 
@@ -27,6 +28,7 @@ public static class EndpointRegistration
             app.MapLoadStats();
         }
 
+        app.MapJobSubmission();
         app.MapStaticAssets();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;

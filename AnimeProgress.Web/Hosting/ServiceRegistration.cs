@@ -56,7 +56,7 @@ public static class ServiceRegistration
         // Start order matters: the store restores jobs, then the tracker folds, then instances connect, then the demo submits.
         services.AddSingleton<ProgressHub>();
         services.AddSingleton<AnimeProgress.Core.Previews.PreviewStore>();
-        services.AddSingleton<AnimeProgress.Core.Estimation.IEtaModel, AnimeProgress.Core.Estimation.BlendedEtaModel>();
+        services.AddSingleton<AnimeProgress.Core.Estimation.IEtaModel, AnimeProgress.Core.Estimation.StageAwareEtaModel>();
         services.AddSingleton<ProgressTracker>();
         services.AddSingleton<JobStore>();
         services.AddSingleton<ComfyUiFleet>();

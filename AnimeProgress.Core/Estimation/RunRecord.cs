@@ -1,0 +1,67 @@
+using AnimeProgress.Core.Jobs;
+
+namespace AnimeProgress.Core.Estimation;
+
+/// <summary>A finished, successful run as the history prior keeps it: its stage visits in order and its run time.</summary>
+public sealed class RunRecord
+{
+    /// <summary>The order stages normally run in; used when only stage totals are known.</summary>
+    public static readonly Stage[] RunStages = [Stage.Initializing, Stage.Processing, Stage.Rendering, Stage.PostProcessing, Stage.Finalizing];
+
+    public RunRecord(IReadOnlyList<RunSegment> segments, double totalSeconds)
+    {
+        Segments = segments;
+        TotalSeconds = totalSeconds;
+    }
+
+    public IReadOnlyList<RunSegment> Segments { get; }
+
+    public double TotalSeconds { get; }
+
+    /// <summary>
+    /// A run known only by how long each stage took (no estimator to ask): one segment per stage
+    /// in the usual order, percents unknown, stretched or cut to the run time.
+    /// </summary>
+    public static RunRecord FromStageTotals(double totalSeconds, IReadOnlyDictionary<Stage, TimeSpan> stageDurations)
+    {
+        var segments = new List<RunSegment>(RunStages.Length);
+        var at = 0.0;
+        foreach (var stage in RunStages)
+        {
+            if (stageDurations.TryGetValue(stage, out var duration) && duration > TimeSpan.Zero && at < totalSeconds)
+            {
+                var end = Math.Min(totalSeconds, at + duration.TotalSeconds);
+                segments.Add(new RunSegment(stage, at, end, double.NaN, double.NaN));
+                at = end;
+            }
+        }
+
+        if (segments.Count == 0)
+        {
+            segments.Add(new RunSegment(Stage.Rendering, 0, totalSeconds, double.NaN, double.NaN));
+        }
+        else if (at < totalSeconds)
+        {
+            // Time the tracker did not attribute to a stage belongs to the last one.
+            var last = segments[^1];
+            segments[^1] = last with { EndSeconds = totalSeconds };
+        }
+
+        return new RunRecord(segments, totalSeconds);
+    }
+
+    /// <summary>Index of the <paramref name="visit"/>-th (1-based) segment of <paramref name="stage"/>, or -1.</summary>
+    public int IndexOfVisit(Stage stage, int visit)
+    {
+        var seen = 0;
+        for (var i = 0; i < Segments.Count; i++)
+        {
+            if (Segments[i].Stage == stage && ++seen == visit)
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+}

@@ -1,0 +1,88 @@
+using AnimeProgress.Core.ComfyUi;
+using AnimeProgress.Core.Jobs;
+using AnimeProgress.Core.Previews;
+using AnimeProgress.Core.Submission;
+
+namespace AnimeProgress.Web.Submission;
+
+/// <summary>
+/// <c>POST /api/jobs</c> (submit through AnimeProgress, so ComfyUI reports every step) and
+/// <c>GET /api/jobs/{id}/preview</c> (the latest preview image, served here rather than through a circuit).
+/// </summary>
+public static class JobSubmissionEndpoints
+{
+    public static void MapJobSubmission(this WebApplication app)
+    {
+        app.MapPost("/api/jobs", SubmitAsync).WithName("SubmitJob").WithTags("Jobs")
+            .WithSummary("Submit an API-format ComfyUI workflow as a tracked job.");
+        app.MapGet("/api/jobs/{id:long}/preview", Preview).WithName("JobPreview").WithTags("Jobs")
+            .WithSummary("The latest preview image of a running job.");
+    }
+
+    private static async Task<IResult> SubmitAsync(SubmitJobRequest request, JobSubmitter submitter, ComfyUiFleet fleet, CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (string.IsNullOrWhiteSpace(request.Title))
+        {
+            errors["title"] = ["A title is required."];
+        }
+
+        if (request.Workflow is null || request.Workflow.Count == 0)
+        {
+            errors["workflow"] = ["An API-format ComfyUI workflow (an object of nodes) is required."];
+        }
+
+        JobKind kind = JobKind.Image;
+        if (request.Kind is not null && !Enum.TryParse(request.Kind, ignoreCase: true, out kind))
+        {
+            errors["kind"] = ["Kind must be 'image' or 'video'."];
+        }
+
+        if (request.Frames is < 1)
+        {
+            errors["frames"] = ["Frames must be at least 1."];
+        }
+
+        if (request.Instance is not null && fleet.Find(request.Instance) is null)
+        {
+            errors["instance"] = [$"Unknown ComfyUI instance '{request.Instance}'."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return Results.ValidationProblem(errors);
+        }
+
+        try
+        {
+            var id = await submitter.SubmitAsync(
+                new JobRequest(request.Title!, kind, request.Workflow!) { Instance = request.Instance, FramesTotal = request.Frames, Front = request.Front },
+                cancellationToken);
+            return Results.Accepted($"/api/jobs/{id}", new { id });
+        }
+        catch (ComfyUiRejectedException ex)
+        {
+            return Results.Problem(
+                title: "ComfyUI rejected the workflow",
+                detail: ex.Message,
+                statusCode: StatusCodes.Status422UnprocessableEntity,
+                extensions: new Dictionary<string, object?> { ["errorType"] = ex.ErrorType, ["nodeErrors"] = ex.NodeErrorsJson });
+        }
+        catch (Exception ex) when (ex is HttpRequestException or InvalidOperationException or TaskCanceledException)
+        {
+            return Results.Problem(title: "ComfyUI is not reachable", detail: ex.Message, statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+    }
+
+    private static IResult Preview(long id, PreviewStore previews, HttpContext context)
+    {
+        if (previews.Get(id) is not { } image)
+        {
+            return Results.Problem(title: "No preview", detail: $"Job {id} has no preview image right now.", statusCode: StatusCodes.Status404NotFound);
+        }
+
+        // The URL carries a version, so a browser may keep each image; a newer one gets a new URL.
+        context.Response.Headers.CacheControl = "private, max-age=60";
+        return Results.Bytes(image.Bytes.ToArray(), image.MediaType);
+    }
+}
