@@ -34,4 +34,28 @@ public static class EtaFormatter
                 ? string.Create(CultureInfo.InvariantCulture, $"{minutes}m {secs}s")
                 : string.Create(CultureInfo.InvariantCulture, $"{secs}s");
     }
+
+    /// <summary>
+    /// "4–6 min" when the range is wide (more than a fifth of the estimate and over 30 s), else the point
+    /// estimate as <see cref="Format(double?)"/> gives it.
+    /// </summary>
+    public static string FormatRange(double? eta, double? low, double? high)
+    {
+        if (eta is not { } point || low is not { } lo || high is not { } hi || hi - lo <= Math.Max(30, 0.2 * point))
+        {
+            return Format(eta);
+        }
+
+        if (hi < 90)
+        {
+            return string.Create(CultureInfo.InvariantCulture, $"{Math.Round(lo)}–{Math.Round(hi)} s");
+        }
+
+        if (hi < 5400)
+        {
+            return string.Create(CultureInfo.InvariantCulture, $"{Math.Max(0, Math.Floor(lo / 60))}–{Math.Ceiling(hi / 60)} min");
+        }
+
+        return string.Create(CultureInfo.InvariantCulture, $"{Math.Floor(lo / 360) / 10:0.#}–{Math.Ceiling(hi / 360) / 10:0.#} h");
+    }
 }

@@ -32,6 +32,7 @@ public sealed partial class ProgressTracker : BackgroundService
     private readonly TrackerOptions _options;
     private readonly ILogger<ProgressTracker> _logger;
     private long _nextId;
+    private int _ticks;
 
     public ProgressTracker(
         ProgressHub hub,
@@ -524,6 +525,12 @@ public sealed partial class ProgressTracker : BackgroundService
             }
         }
 
+        // Queued jobs' finish estimates move slowly; refresh them every few ticks, not every second.
+        if (++_ticks % 5 == 0)
+        {
+            EstimateQueued();
+        }
+
         var finishedJobs = _jobs.Values.Where(j => j.Snapshot.IsTerminal).ToList();
         if (finishedJobs.Count > _options.MaxFinishedRetained)
         {
@@ -538,6 +545,33 @@ public sealed partial class ProgressTracker : BackgroundService
             }
 
             _hub.Forget(id);
+        }
+    }
+
+    /// <summary>
+    /// A queued job finishes after the running job's remaining time, the expected runs of the jobs
+    /// ahead of it on its instance, and its own expected run. Waiting never counts as run time.
+    /// Unknown (null) as soon as any part of that chain has no history.
+    /// </summary>
+    private void EstimateQueued()
+    {
+        foreach (var instance in _jobs.Values.Where(j => j.Snapshot.Status == JobStatus.Queued).GroupBy(j => j.Snapshot.Instance))
+        {
+            var running = _jobs.Values.FirstOrDefault(j => j.Snapshot.Instance == instance.Key && j.Snapshot.Status == JobStatus.Running);
+            double? ahead = running is null ? 0 : running.Snapshot.EtaSeconds;
+            foreach (var job in instance.OrderBy(j => j.Snapshot.QueuePosition ?? int.MaxValue).ThenBy(j => j.Snapshot.Id))
+            {
+                var own = _eta.ExpectedRunSeconds(job.Facts);
+                double? finish = ahead is { } a && own is { } o ? a + o : null;
+                var old = job.Snapshot.EtaSeconds;
+                if (finish is null != old is null || (finish is { } f && old is { } prev && Math.Abs(f - prev) > Math.Max(5, 0.1 * prev)))
+                {
+                    job.Snapshot = job.Snapshot with { EtaSeconds = finish is null ? null : Math.Round(finish.Value), EtaLowSeconds = null, EtaHighSeconds = null };
+                    PublishJob(job);
+                }
+
+                ahead = finish;
+            }
         }
     }
 

@@ -22,3 +22,18 @@ public sealed class EtaFormatterTests
     public void Unknown_or_impossible_durations_show_a_dash(double? seconds) =>
         Assert.Equal("—", EtaFormatter.Format(seconds));
 }
+
+public sealed class EtaRangeFormattingTests
+{
+    [Theory]
+    [InlineData(300.0, 240.0, 360.0, "4–6 min")]
+    [InlineData(60.0, 40.0, 85.0, "40–85 s")]
+    [InlineData(300.0, 290.0, 310.0, "5m 0s")]
+    [InlineData(7200.0, 6000.0, 9000.0, "1.6–2.5 h")]
+    public void A_wide_range_shows_as_a_span_and_a_tight_one_as_the_point(double eta, double low, double high, string expected) =>
+        Assert.Equal(expected, EtaFormatter.FormatRange(eta, low, high));
+
+    [Fact]
+    public void Without_an_estimate_the_range_is_a_dash() =>
+        Assert.Equal("—", EtaFormatter.FormatRange(null, null, null));
+}

@@ -320,3 +320,41 @@ public sealed class ForeignJobTrackingTests
         Assert.Null(_h.Previews.Get(id));
     }
 }
+
+public sealed class QueuedEtaTests
+{
+    [Fact]
+    public void A_queued_job_is_given_a_finish_estimate_from_the_work_ahead_and_its_own_expected_run()
+    {
+        var h = new TrackerHarness();
+        // History: one finished run of this workflow took 40 s.
+        var first = h.Submit("h1", steps: 20);
+        h.Send(new ExecutionStartEvent("h1", null));
+        for (var step = 1; step <= 20; step++)
+        {
+            h.Send(new ProgressEvent("h1", "3", step, 20), TimeSpan.FromSeconds(2));
+        }
+
+        h.Send(new ExecutionSuccessEvent("h1", null));
+        Assert.Equal(JobStatus.Completed, h.Job(first).Status);
+
+        var second = h.Submit("q1", steps: 20);
+        var third = h.Submit("q2", steps: 20);
+        h.Tracker.Apply(new InstanceReconciled(
+            TrackerHarness.Instance,
+            new QueueState([], [new QueueItem(1, "q1", null, null, []), new QueueItem(2, "q2", null, null, [])]),
+            new Dictionary<string, HistoryEntry?>(),
+            h.Time.GetUtcNow()));
+        for (var i = 0; i < 5; i++)
+        {
+            h.Tracker.Apply(new ClockTick());
+        }
+
+        var next = h.Job(second).EtaSeconds;
+        var after = h.Job(third).EtaSeconds;
+        Assert.NotNull(next);
+        Assert.InRange(next!.Value, 30, 50);
+        Assert.InRange(after!.Value, 2 * next.Value - 1, 2 * next.Value + 1);
+        Assert.Equal(0, h.Job(second).Percent);
+    }
+}

@@ -19,7 +19,7 @@ internal sealed class TrackerHarness
     {
         Time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 29, 10, 0, 0, TimeSpan.Zero));
         Hub = new ProgressHub(Time);
-        Tracker = new ProgressTracker(Hub, new StageMap(), new AnimeProgress.Core.Estimation.BlendedEtaModel(), Previews, Time, Options.Create(new TrackerOptions()), NullLogger<ProgressTracker>.Instance);
+        Tracker = new ProgressTracker(Hub, new StageMap(), new AnimeProgress.Core.Estimation.StageAwareEtaModel(), Previews, Time, Options.Create(new TrackerOptions()), NullLogger<ProgressTracker>.Instance);
     }
 
     public FakeTimeProvider Time { get; }
