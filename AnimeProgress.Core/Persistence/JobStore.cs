@@ -175,13 +175,17 @@ public sealed partial class JobStore(
         var existing = await db.ProductionJobs.Where(j => ids.Contains(j.Id)).ToDictionaryAsync(j => j.Id, cancellationToken);
         foreach (var snapshot in batch)
         {
-            if (!existing.TryGetValue(snapshot.Id, out var row))
+            if (existing.TryGetValue(snapshot.Id, out var row))
             {
+                JobRowMapper.CopyTo(snapshot, row);
+            }
+            else
+            {
+                // Fill the key before Add: the change tracker identifies new rows by it.
                 row = new ProductionJobRow();
+                JobRowMapper.CopyTo(snapshot, row);
                 db.ProductionJobs.Add(row);
             }
-
-            JobRowMapper.CopyTo(snapshot, row);
         }
 
         await db.SaveChangesAsync(cancellationToken);
