@@ -4,6 +4,7 @@ using AnimeProgress.Bench;
 IBenchCommand[] commands =
 [
     new AnimeProgress.Bench.Eta.EtaCommand(),
+    new AnimeProgress.Bench.WebSocketLoad.WebSocketLoadCommand(),
 ];
 
 using var cancel = new CancellationTokenSource();

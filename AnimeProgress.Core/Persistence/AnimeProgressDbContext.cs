@@ -8,6 +8,10 @@ public sealed class AnimeProgressDbContext(DbContextOptions<AnimeProgressDbConte
 {
     public DbSet<ProductionJobRow> ProductionJobs => Set<ProductionJobRow>();
 
+    // progress_history (issue 6, the API's history): begin
+    public DbSet<History.ProgressHistoryRow> ProgressHistory => Set<History.ProgressHistoryRow>();
+    // progress_history: end
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         var job = modelBuilder.Entity<ProductionJobRow>();
@@ -44,5 +48,9 @@ public sealed class AnimeProgressDbContext(DbContextOptions<AnimeProgressDbConte
         job.HasIndex(j => j.Status).HasDatabaseName("ix_production_jobs_status");
         job.HasIndex(j => j.CompletedAt).HasDatabaseName("ix_production_jobs_completed_at");
         job.HasIndex(j => j.ComfyUiJobId).HasDatabaseName("ix_production_jobs_comfyui_job_id");
+
+        // progress_history (issue 6): begin. Columns job_id, recorded_at, progress, stage, rate; index (job_id, recorded_at).
+        History.ProgressHistoryMapping.Configure(modelBuilder, Database.IsSqlite());
+        // progress_history: end
     }
 }

@@ -116,3 +116,44 @@ public sealed class DashboardBrowserTests(BrowserFixture fixture)
 
 [CollectionDefinition(nameof(BrowserCollection))]
 public sealed class BrowserCollection : ICollectionFixture<BrowserFixture>;
+
+[Collection(nameof(BrowserCollection))]
+public sealed class PagesBrowserTests(BrowserFixture fixture)
+{
+    [Theory]
+    [InlineData("fleet", ".instance-card")]
+    [InlineData("history", ".mud-table")]
+    public async Task Each_page_fits_a_phone_without_horizontal_scrolling(string path, string ready)
+    {
+        var page = await fixture.NewPageAsync(390, 844);
+        await page.GotoAsync(new Uri(fixture.Url, path).ToString(), new PageGotoOptions { WaitUntil = WaitUntilState.NetworkIdle });
+        await BrowserFixture.WaitForThemeAsync(page);
+        await page.Locator(ready).First.WaitForAsync();
+
+        var scrollWidth = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth");
+        var widest = await page.EvaluateAsync<string>(
+            "() => [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > 390).slice(0, 5).map(e => e.tagName + '.' + e.className).join(' | ')");
+        Assert.True(scrollWidth <= 390, $"/{path} is {scrollWidth}px wide at 390px: {widest}");
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task A_job_title_leads_to_its_detail_page_which_follows_the_job_live()
+    {
+        var page = await fixture.OpenDashboardAsync();
+        var running = page.Locator(".job-card[data-status=Running] a.job-card__title").First;
+        await running.WaitForAsync();
+        await running.ClickAsync();
+
+        await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/jobs/\\d+$"));
+        await Assertions.Expect(page.Locator(".stage-badge").First).ToBeVisibleAsync();
+        var scrollWidth = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth");
+        Assert.True(scrollWidth <= 1366);
+        await page.SetViewportSizeAsync(390, 844);
+        scrollWidth = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth");
+        Assert.True(scrollWidth <= 390, $"the detail page is {scrollWidth}px wide at 390px");
+        await page.SetViewportSizeAsync(1366, 900);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(RepoPaths.Screenshots, "job-detail.png") });
+        await page.Context.CloseAsync();
+    }
+}

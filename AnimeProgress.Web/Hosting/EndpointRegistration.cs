@@ -1,3 +1,4 @@
+using AnimeProgress.Web.Api;
 using AnimeProgress.Web.Components;
 using AnimeProgress.Web.Diagnostics;
 using AnimeProgress.Web.Submission;
@@ -28,6 +29,7 @@ public static class EndpointRegistration
             app.MapLoadStats();
         }
 
+        app.MapProgressApi(); // issue 6: /ws, /api, /openapi/v1.json (AnimeProgress.Web/Api)
         app.MapJobSubmission();
         app.MapStaticAssets();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();

@@ -3,6 +3,7 @@ using AnimeProgress.Core.Hub;
 using AnimeProgress.Core.Persistence;
 using AnimeProgress.Core.Submission;
 using AnimeProgress.Core.Tracking;
+using AnimeProgress.Web.Api;
 using AnimeProgress.Web.Demo;
 using AnimeProgress.Web.Health;
 using Microsoft.EntityFrameworkCore;
@@ -84,6 +85,8 @@ public static class ServiceRegistration
         services.AddSingleton<Microsoft.AspNetCore.Components.Server.Circuits.CircuitHandler>(sp => sp.GetRequiredService<Diagnostics.CircuitCounter>());
         services.AddMudServices();
         services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddProgressApi(configuration); // issue 6: /ws, /api, progress_history (AnimeProgress.Web/Api)
+        services.AddJobHistoryQueries(); // issue 5: job detail and history pages (AnimeProgress.Web/History)
         services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(15));
         return builder;
     }

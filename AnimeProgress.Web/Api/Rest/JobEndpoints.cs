@@ -1,0 +1,97 @@
+using AnimeProgress.Web.Api.Wire;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+
+namespace AnimeProgress.Web.Api.Rest;
+
+/// <summary>GET /api/jobs, /api/jobs/{id} and /api/jobs/{id}/history.</summary>
+internal static class JobEndpoints
+{
+    public static void MapJobEndpoints(this RouteGroupBuilder api)
+    {
+        api.MapGet("/jobs", ListAsync)
+            .WithName("ListJobs")
+            .WithSummary("Jobs, newest first, filtered and paged")
+            .WithDescription("Live jobs come from the tracker's current state, older ones from the database. "
+                + "Page with page/pageSize (1-based) or offset/limit; the answer says the total that matched.");
+        api.MapGet("/jobs/{id:long}", GetAsync)
+            .WithName("GetJob")
+            .WithSummary("One job and its stage timeline");
+        api.MapGet("/jobs/{id:long}/history", HistoryAsync)
+            .WithName("GetJobHistory")
+            .WithSummary("A job's progress samples (every stage change, and one every few seconds in between)");
+    }
+
+    /// <param name="status">queued, processing, completed, failed or cancelled; comma-separated for several.</param>
+    /// <param name="kind">image or video.</param>
+    /// <param name="instance">The ComfyUI instance name.</param>
+    /// <param name="text">Part of the title, any case.</param>
+    private static async Task<Results<Ok<JobPage>, ValidationProblem>> ListAsync(
+        JobCatalog catalog,
+        IOptions<ApiOptions> options,
+        string? status,
+        string? kind,
+        string? instance,
+        string? text,
+        int? page,
+        int? pageSize,
+        int? offset,
+        int? limit,
+        CancellationToken cancellationToken)
+    {
+        var (filter, filterErrors) = JobFilter.Parse(status, kind, instance, text);
+        var (paging, pagingErrors) = Paging.Parse(page, pageSize, offset, limit, options.Value.DefaultPageSize, options.Value.MaxPageSize);
+        if (filter is null || paging is not { } p)
+        {
+            return TypedResults.ValidationProblem(
+                filterErrors.Concat(pagingErrors).ToDictionary(e => e.Key, e => e.Value, StringComparer.Ordinal),
+                title: "Invalid query");
+        }
+
+        var (total, jobs) = await catalog.QueryAsync(filter, p, cancellationToken);
+        return TypedResults.Ok(new JobPage
+        {
+            Total = total,
+            Offset = p.Offset,
+            Limit = p.Limit,
+            Page = p.Page,
+            PageSize = p.Limit,
+            Jobs = [.. jobs.Select(WireJob.From)],
+        });
+    }
+
+    private static async Task<Results<Ok<JobDetail>, ProblemHttpResult>> GetAsync(long id, JobCatalog catalog, CancellationToken cancellationToken)
+    {
+        if (await catalog.FindAsync(id, cancellationToken) is not { } job)
+        {
+            return NotFound(id);
+        }
+
+        var samples = await catalog.HistoryAsync(id, cancellationToken);
+        return TypedResults.Ok(new JobDetail { Job = WireJob.From(job), Timeline = StageTimeline.Build(samples, job) });
+    }
+
+    private static async Task<Results<Ok<JobHistory>, ProblemHttpResult>> HistoryAsync(long id, JobCatalog catalog, CancellationToken cancellationToken)
+    {
+        if (await catalog.FindAsync(id, cancellationToken) is null)
+        {
+            return NotFound(id);
+        }
+
+        var samples = await catalog.HistoryAsync(id, cancellationToken);
+        return TypedResults.Ok(new JobHistory
+        {
+            JobId = id,
+            Samples = [.. samples.Select(s => new HistorySample
+            {
+                RecordedAt = WireTime.Format(s.RecordedAt),
+                Progress = s.Progress,
+                Stage = s.Stage,
+                Rate = s.Rate,
+            })],
+        });
+    }
+
+    private static ProblemHttpResult NotFound(long id) =>
+        TypedResults.Problem($"No job with id {id}.", statusCode: StatusCodes.Status404NotFound, title: "Job not found");
+}
