@@ -34,6 +34,8 @@ internal sealed class AppHost : IAsyncDisposable
         var factory = new WebApplicationFactory<AnimeProgress.Web.Components.App>().WithWebHostBuilder(builder =>
         {
             builder.UseSetting("AnimeProgress:Database:DataDirectory", data);
+            // A free loopback port: the default localhost:5000 collides when two runs share a machine.
+            builder.UseSetting("urls", "http://127.0.0.1:0");
             builder.UseSetting("Serilog:MinimumLevel:Default", "Warning");
             foreach (var (key, value) in settings)
             {
