@@ -52,6 +52,9 @@ public sealed record JobSnapshot
 
     public JobSource Source { get; init; }
 
+    /// <summary>A stable hash of the graph's structure: jobs of the same pipeline share it (see Estimation.WorkflowKey).</summary>
+    public string? WorkflowKey { get; init; }
+
     /// <summary>False for jobs whose step progress ComfyUI does not tell anyone but their submitter.</summary>
     public bool HasStepDetail => Source is JobSource.AnimeProgress or JobSource.Broadcast or JobSource.Database;
 

@@ -21,6 +21,7 @@ public sealed class AnimeProgressDbContext(DbContextOptions<AnimeProgressDbConte
         job.Property(j => j.Title).HasColumnName("title").HasMaxLength(500);
         job.Property(j => j.Kind).HasColumnName("kind").HasMaxLength(16);
         job.Property(j => j.Workflow).HasColumnName("workflow");
+        job.Property(j => j.WorkflowKey).HasColumnName("workflow_key").HasMaxLength(32);
         job.Property(j => j.Status).HasColumnName("status").HasMaxLength(32);
         job.Property(j => j.CurrentStage).HasColumnName("current_stage").HasMaxLength(32);
         job.Property(j => j.Progress).HasColumnName("progress");
@@ -48,6 +49,7 @@ public sealed class AnimeProgressDbContext(DbContextOptions<AnimeProgressDbConte
         job.HasIndex(j => j.Status).HasDatabaseName("ix_production_jobs_status");
         job.HasIndex(j => j.CompletedAt).HasDatabaseName("ix_production_jobs_completed_at");
         job.HasIndex(j => j.ComfyUiJobId).HasDatabaseName("ix_production_jobs_comfyui_job_id");
+        job.HasIndex(j => j.WorkflowKey).HasDatabaseName("ix_production_jobs_workflow_key");
 
         // progress_history (issue 6): begin. Columns job_id, recorded_at, progress, stage, rate; index (job_id, recorded_at).
         History.ProgressHistoryMapping.Configure(modelBuilder, Database.IsSqlite());

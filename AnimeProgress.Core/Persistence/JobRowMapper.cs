@@ -19,6 +19,7 @@ public static class JobRowMapper
         row.EtaSeconds = s.EtaSeconds;
         row.ProgressRate = s.RatePercentPerMinute;
         row.ComfyUiJobId = s.PromptId;
+        row.WorkflowKey = s.WorkflowKey ?? row.WorkflowKey;
         row.ComfyUiInstance = s.Instance;
         row.Error = s.Error;
         row.CreatedAt = s.CreatedAt;
@@ -45,6 +46,7 @@ public static class JobRowMapper
             EtaSeconds = row.EtaSeconds is >= 0 ? row.EtaSeconds : null,
             RatePercentPerMinute = row.ProgressRate,
             PromptId = row.ComfyUiJobId,
+            WorkflowKey = row.WorkflowKey,
             Instance = row.ComfyUiInstance,
             Error = status is null ? $"Unknown status '{row.Status}' in the database" : row.Error,
             CreatedAt = row.CreatedAt,

@@ -48,6 +48,7 @@ public sealed partial class JobStore(
         await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
         {
             await db.Database.EnsureCreatedAsync(cancellationToken);
+            await JobTableUpgrade.EnsureAsync(db, cancellationToken);
             var since = time.GetUtcNow() - TimeSpan.FromHours(24);
             var rows = await db.ProductionJobs.AsNoTracking()
                 .Where(j => j.CompletedAt == null || j.CompletedAt >= since)

@@ -7,6 +7,9 @@ public sealed class ProductionJobRow
     public string Title { get; set; } = "";
     public string Kind { get; set; } = "image";
     public string? Workflow { get; set; }
+
+    /// <summary>Structural hash of the workflow, so history can average jobs of the same pipeline.</summary>
+    public string? WorkflowKey { get; set; }
     public string Status { get; set; } = "queued";
     public string? CurrentStage { get; set; }
     public double Progress { get; set; }

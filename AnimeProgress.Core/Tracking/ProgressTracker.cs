@@ -166,9 +166,11 @@ public sealed partial class ProgressTracker : BackgroundService
         var r = command.Registration;
         var graph = WorkflowGraph.Parse(r.Graph);
         var frames = r.Kind == JobKind.Video ? r.FramesTotal ?? graph.FrameCount : null;
+        var workflowKey = WorkflowKey.Compute(r.Graph);
         var snapshot = new JobSnapshot
         {
             Id = command.JobId,
+            WorkflowKey = workflowKey,
             Title = r.Title,
             Kind = r.Kind,
             Status = JobStatus.Queued,
@@ -183,7 +185,7 @@ public sealed partial class ProgressTracker : BackgroundService
         };
         _jobs[command.JobId] = new TrackedJob(snapshot, graph)
         {
-            Facts = new JobFacts(r.Kind, WorkflowKey.Compute(r.Graph), r.Instance),
+            Facts = new JobFacts(r.Kind, workflowKey, r.Instance),
             LastSignAt = Now,
         };
         _byPrompt[r.PromptId] = command.JobId;
@@ -439,9 +441,11 @@ public sealed partial class ProgressTracker : BackgroundService
             var graph = WorkflowGraph.Parse(item.Graph, item.Outputs);
             var kind = graph.Nodes.Values.Any(n => ForeignJobs.IsVideoNode(n.ClassType)) ? JobKind.Video : JobKind.Image;
             var id = Interlocked.Increment(ref _nextId);
+            var workflowKey = WorkflowKey.Compute(item.Graph);
             var snapshot = new JobSnapshot
             {
                 Id = id,
+                WorkflowKey = workflowKey,
                 Title = ForeignJobs.TitleOf(item),
                 Kind = kind,
                 Status = JobStatus.Queued,
@@ -456,7 +460,7 @@ public sealed partial class ProgressTracker : BackgroundService
             };
             _jobs[id] = new TrackedJob(snapshot, graph)
             {
-                Facts = new JobFacts(kind, WorkflowKey.Compute(item.Graph), r.Instance),
+                Facts = new JobFacts(kind, workflowKey, r.Instance),
                 AcceptedAt = r.AsOf,
                 LastSignAt = Now,
             };

@@ -119,3 +119,41 @@ public sealed class JobStoreTests : IDisposable
         File.Delete(_file);
     }
 }
+
+public sealed class JobTableUpgradeTests : IDisposable
+{
+    private readonly string _file = Path.Combine(Path.GetTempPath(), $"animeprogress-upgrade-{Guid.NewGuid():N}.db");
+
+    [Fact]
+    public async Task A_database_from_an_older_version_gets_the_new_columns_and_keeps_its_rows()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using (var old = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={_file}"))
+        {
+            await old.OpenAsync(ct);
+            await using var create = old.CreateCommand();
+            // The first release's table, without workflow_key.
+            create.CommandText = """
+                CREATE TABLE production_jobs (id INTEGER NOT NULL PRIMARY KEY, title TEXT NOT NULL, kind TEXT NOT NULL, workflow TEXT NULL,
+                  status TEXT NOT NULL, current_stage TEXT NULL, progress REAL NOT NULL, frames_complete INTEGER NULL, estimated_total_frames INTEGER NULL,
+                  frames_estimated INTEGER NOT NULL, eta_seconds REAL NULL, progress_rate REAL NULL, comfyui_job_id TEXT NULL, comfyui_instance TEXT NULL,
+                  error TEXT NULL, created_at INTEGER NOT NULL, started_at INTEGER NULL, updated_at INTEGER NOT NULL, completed_at INTEGER NULL);
+                INSERT INTO production_jobs VALUES (7, 'old cut', 'image', NULL, 'completed', 'Completed', 100, NULL, NULL, 0, 0, NULL, 'p7', 'gpu', NULL, 0, NULL, 0, NULL);
+                """;
+            await create.ExecuteNonQueryAsync(ct);
+        }
+
+        await using var db = new AnimeProgressDbContext(new DbContextOptionsBuilder<AnimeProgressDbContext>().UseSqlite($"Data Source={_file}").Options);
+        await JobTableUpgrade.EnsureAsync(db, ct);
+        await JobTableUpgrade.EnsureAsync(db, ct);
+
+        var row = await db.ProductionJobs.SingleAsync(ct);
+        Assert.Equal(("old cut", null), (row.Title, row.WorkflowKey));
+    }
+
+    public void Dispose()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        File.Delete(_file);
+    }
+}

@@ -60,7 +60,8 @@ public sealed record HistoryStats(
     /// The database keeps no workflow key per job yet, so "workflow" here is the job's kind on one
     /// ComfyUI instance: jobs of one pipeline usually share both.
     /// </summary>
-    public const string WorkflowMeaning = "Workflow = job kind on one ComfyUI instance (no workflow key is stored per job yet).";
+    public const string WorkflowMeaning =
+        "Workflow = the graph's structure (node types and links, not prompts or seeds); jobs stored without one are grouped by kind and instance.";
 
     public static HistoryStats Empty { get; } = new(0, [], [], [], false);
 }

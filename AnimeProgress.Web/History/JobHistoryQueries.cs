@@ -110,7 +110,7 @@ public sealed class JobHistoryQueries(IDbContextFactory<AnimeProgressDbContext> 
         var jobs = await query
             .OrderByDescending(j => j.CompletedAt)
             .Take(MaxJobsForStats)
-            .Select(j => new FinishedJob(j.Id, j.Kind, j.ComfyUiInstance, j.Status, j.StartedAt, j.CompletedAt))
+            .Select(j => new FinishedJob(j.Id, j.Kind, j.ComfyUiInstance, j.Status, j.StartedAt, j.CompletedAt, j.WorkflowKey, j.Title))
             .ToListAsync(cancellationToken);
 
         var ids = jobs.Select(j => j.Id).ToList();
@@ -243,7 +243,7 @@ public sealed class JobHistoryQueries(IDbContextFactory<AnimeProgressDbContext> 
 
     private static List<WorkflowAverage> WorkflowAverages(List<FinishedJob> jobs) =>
         [.. jobs
-            .GroupBy(j => $"{(j.Kind == "video" ? "Video" : "Image")} on {(string.IsNullOrEmpty(j.Instance) ? "unknown instance" : j.Instance)}")
+            .GroupBy(WorkflowLabel)
             .Select(g =>
             {
                 // Run time only for completed jobs that started: queue waiting never counts, failures stop early.
@@ -256,5 +256,11 @@ public sealed class JobHistoryQueries(IDbContextFactory<AnimeProgressDbContext> 
             .OrderByDescending(w => w.Jobs)
             .ThenBy(w => w.Workflow, StringComparer.Ordinal)];
 
-    private sealed record FinishedJob(long Id, string Kind, string? Instance, string Status, DateTimeOffset? StartedAt, DateTimeOffset? CompletedAt);
+    // Jobs of the same pipeline share a workflow key; rows written by other programs may lack one.
+    private static string WorkflowLabel(FinishedJob j) => j.WorkflowKey is { Length: > 0 } key
+        ? $"{(j.Kind == "video" ? "Video" : "Image")} workflow {key[..Math.Min(8, key.Length)]}"
+        : $"{(j.Kind == "video" ? "Video" : "Image")} on {(string.IsNullOrEmpty(j.Instance) ? "unknown instance" : j.Instance)}";
+
+    private sealed record FinishedJob(
+        long Id, string Kind, string? Instance, string Status, DateTimeOffset? StartedAt, DateTimeOffset? CompletedAt, string? WorkflowKey, string Title);
 }

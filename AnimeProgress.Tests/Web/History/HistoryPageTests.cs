@@ -52,7 +52,7 @@ public sealed class HistoryPageTests : HistoryTestContext
         Assert.Equal("jobs/30", cut.FindAll("[data-testid=history-row]")[0].GetAttribute("href"));
         Assert.NotNull(cut.Find("[data-testid=throughput-chart] svg"));
         Assert.Equal(["Queued", "Processing", "Rendering"], cut.FindAll("[data-testid=stage-averages] li").Select(l => l.GetAttribute("data-stage")));
-        Assert.Contains("kind on one ComfyUI instance", cut.Find("[data-testid=workflow-meaning]").TextContent, StringComparison.Ordinal);
+        Assert.Contains("the graph's structure", cut.Find("[data-testid=workflow-meaning]").TextContent, StringComparison.Ordinal);
         Assert.Equal(4, cut.FindAll("[data-testid=workflow-averages] tbody tr").Count);
     }
 

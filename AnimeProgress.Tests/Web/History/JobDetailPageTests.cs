@@ -66,7 +66,7 @@ public sealed class JobDetailPageTests : HistoryTestContext
         Hub.Publish(Running(7, 55, 2, stage: Stage.PostProcessing));
 
         cut.WaitForAssertion(() => Assert.Equal("55%", cut.Find("[data-testid=detail-percent]").TextContent));
-        Assert.Equal(renders + 1, timeline.RenderCount);
+        cut.WaitForAssertion(() => Assert.Equal(renders + 1, timeline.RenderCount));
         // The stage change opened a second span in the timeline, measured live.
         Assert.Equal(["Rendering", "Post-processing"], cut.FindAll(".stage-timeline__item").Select(i => i.GetAttribute("data-stage")));
     }

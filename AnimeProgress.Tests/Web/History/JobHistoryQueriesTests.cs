@@ -67,6 +67,21 @@ public sealed class JobHistoryQueriesTests : HistoryTestContext
     }
 
     [Fact]
+    public async Task Jobs_of_the_same_workflow_are_averaged_together_across_instances()
+    {
+        var a = Finished(101, T0, TimeSpan.FromMinutes(2), instance: "gpu-1");
+        a.WorkflowKey = "abcdef0123456789";
+        var b = Finished(102, T0.AddMinutes(5), TimeSpan.FromMinutes(4), instance: "gpu-2");
+        b.WorkflowKey = "abcdef0123456789";
+        Store(a, b);
+
+        var stats = await Queries.GetStatsAsync(new HistoryFilter { To = T0.AddHours(1) }, TestContext.Current.CancellationToken);
+
+        var workflow = Assert.Single(stats.Workflows, w => w.Workflow == "Image workflow abcdef01");
+        Assert.Equal((2, TimeSpan.FromMinutes(3)), (workflow.Jobs, workflow.AverageRun!.Value));
+    }
+
+    [Fact]
     public void Stage_spans_start_at_each_change_and_the_outcome_closes_the_last()
     {
         ProgressSample At(double s, string stage) => new(T0.AddSeconds(s), 0, stage, null);
