@@ -72,6 +72,19 @@ public sealed class AccessTokenTests(AccessTokenTests.TokenApp tokens) : IClassF
     }
 
     [Fact]
+    public async Task Submitting_needs_a_token_but_the_dashboards_preview_images_do_not()
+    {
+        using var http = App.CreateClient();
+
+        using var submit = await http.PostAsync("/api/jobs", new StringContent("{}", System.Text.Encoding.UTF8, "application/json"), TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.Unauthorized, submit.StatusCode);
+
+        // No preview exists for job 1 here: the answer is the endpoint's own 404, not a 401.
+        using var preview = await http.GetAsync("/api/jobs/1/preview", TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.NotFound, preview.StatusCode);
+    }
+
+    [Fact]
     public async Task The_dashboard_and_the_openapi_document_need_no_token()
     {
         using var http = App.CreateClient();

@@ -64,5 +64,12 @@ public static class ApiRegistration
     }
 
     private static bool IsApiPath(PathString path) =>
-        path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase) || path.StartsWithSegments("/ws", StringComparison.OrdinalIgnoreCase);
+        (path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase) && !IsPreview(path))
+        || path.StartsWithSegments("/ws", StringComparison.OrdinalIgnoreCase);
+
+    // The dashboard shows previews with a plain <img>, which carries no token; the dashboard itself needs none either.
+    private static bool IsPreview(PathString path) =>
+        path.Value is { } value
+        && value.EndsWith("/preview", StringComparison.OrdinalIgnoreCase)
+        && value.StartsWith("/api/jobs/", StringComparison.OrdinalIgnoreCase);
 }
