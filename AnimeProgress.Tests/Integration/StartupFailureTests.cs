@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using AnimeProgress.Tests.Support;
 
 namespace AnimeProgress.Tests.Integration;
 
@@ -18,39 +18,16 @@ public sealed class StartupFailureTests
     [InlineData("AnimeProgress__ComfyUi__ReconnectMaxDelay", "soon", "AnimeProgress:ComfyUi:ReconnectMaxDelay")]
     public async Task A_bad_setting_stops_start_up_with_a_message_naming_the_key(string variable, string value, string named)
     {
-        var data = Directory.CreateTempSubdirectory("animeprogress-startup-").FullName;
-        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "AnimeProgress.Web.dll"), "--urls", "http://127.0.0.1:0"])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = AppContext.BaseDirectory,
-        };
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        start.Environment["AnimeProgress__Database__DataDirectory"] = data;
-        start.Environment["AnimeProgress__ComfyUi__Instances__0__Name"] = "gpu";
-        start.Environment["AnimeProgress__ComfyUi__Instances__0__BaseUrl"] = "http://127.0.0.1:9";
-        start.Environment[variable] = value;
-
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
-        var errors = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        timeout.CancelAfter(TimeSpan.FromSeconds(60));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        finally
-        {
-            if (!process.HasExited)
+        var (exitCode, output) = await AppProcess.RunUntilExitAsync(
+            new Dictionary<string, string>
             {
-                process.Kill(entireProcessTree: true);
-            }
-        }
+                ["AnimeProgress__ComfyUi__Instances__0__Name"] = "gpu",
+                ["AnimeProgress__ComfyUi__Instances__0__BaseUrl"] = "http://127.0.0.1:9",
+                [variable] = value,
+            },
+            TestContext.Current.CancellationToken);
 
-        var text = await output + await errors;
-        Assert.Equal(1, process.ExitCode);
-        Assert.Contains(named, text, StringComparison.Ordinal);
-        Directory.Delete(data, recursive: true);
+        Assert.Equal(1, exitCode);
+        Assert.Contains(named, output, StringComparison.Ordinal);
     }
 }

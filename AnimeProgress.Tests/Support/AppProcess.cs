@@ -1,0 +1,47 @@
+using System.Diagnostics;
+
+namespace AnimeProgress.Tests.Support;
+
+/// <summary>The built app as its own process, the way an operator starts it; for start-up behaviour.</summary>
+internal static class AppProcess
+{
+    /// <summary>Starts the app with these environment variables and waits (bounded) for it to exit.</summary>
+    /// <returns>The exit code and everything it wrote to stdout and stderr.</returns>
+    public static async Task<(int ExitCode, string Output)> RunUntilExitAsync(IDictionary<string, string> environment, CancellationToken cancellationToken)
+    {
+        var data = Directory.CreateTempSubdirectory("animeprogress-process-").FullName;
+        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "AnimeProgress.Web.dll"), "--urls", "http://127.0.0.1:0"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = AppContext.BaseDirectory,
+        };
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        start.Environment["AnimeProgress__Database__DataDirectory"] = data;
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
+        var errors = process.StandardError.ReadToEndAsync(cancellationToken);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(60));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+        }
+
+        var text = await output + await errors;
+        Directory.Delete(data, recursive: true);
+        return (process.ExitCode, text);
+    }
+}
