@@ -12,8 +12,24 @@ public sealed class AnimeProgressDbContext(DbContextOptions<AnimeProgressDbConte
     public DbSet<History.ProgressHistoryRow> ProgressHistory => Set<History.ProgressHistoryRow>();
     // progress_history: end
 
+    // PostgreSQL schema (issue 4, first slice): begin
+    /// <summary>
+    /// The PostgreSQL schema of every table, or null on SQLite (no schemas). It travels in the options as
+    /// the migrations-history schema (set by <c>PostgresModel.UseSchema</c>), so the model and
+    /// the history table always agree; the model cache is keyed by it.
+    /// </summary>
+    public string? Schema { get; } = Microsoft.EntityFrameworkCore.Infrastructure.RelationalOptionsExtension.Extract(options).MigrationsHistoryTableSchema;
+    // PostgreSQL schema: end
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
+        // PostgreSQL schema (issue 4): begin
+        if (!string.IsNullOrEmpty(Schema) && !Database.IsSqlite())
+        {
+            modelBuilder.HasDefaultSchema(Schema);
+        }
+        // PostgreSQL schema: end
+
         var job = modelBuilder.Entity<ProductionJobRow>();
         job.ToTable("production_jobs");
         job.HasKey(j => j.Id);

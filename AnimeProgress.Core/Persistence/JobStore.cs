@@ -49,6 +49,12 @@ public sealed partial class JobStore(
         {
             await db.Database.EnsureCreatedAsync(cancellationToken);
             await JobTableUpgrade.EnsureAsync(db, cancellationToken);
+            // PostgreSQL (issue 4, first slice): begin. Schema, production_jobs if missing, the pg_notify trigger.
+            if (db.Database.IsNpgsql())
+            {
+                await Postgres.PostgresSchema.PrepareAsync(db, cancellationToken);
+            }
+            // PostgreSQL: end
             var since = time.GetUtcNow() - TimeSpan.FromHours(24);
             var rows = await db.ProductionJobs.AsNoTracking()
                 .Where(j => j.CompletedAt == null || j.CompletedAt >= since)
@@ -102,6 +108,14 @@ public sealed partial class JobStore(
         {
             foreach (var job in batch.Jobs)
             {
+                // PostgreSQL (issue 4): begin. A row another program wrote is shown, never written back (that would
+                // overwrite its values with the sanitised copy, e.g. an unknown status with "failed").
+                if (job.Source == JobSource.Database)
+                {
+                    continue;
+                }
+                // PostgreSQL: end
+
                 _pending[job.Id] = job;
             }
 

@@ -70,6 +70,14 @@ public static class ServiceRegistration
             services.AddHostedService(sp => sp.GetRequiredService<DemoEmulators>());
         }
 
+        // PostgreSQL push from the database (issue 4, first slice): begin
+        if (string.Equals(configuration[$"{DatabaseOptions.Section}:Provider"], nameof(DatabaseProvider.Postgres), StringComparison.OrdinalIgnoreCase))
+        {
+            services.AddSingleton<AnimeProgress.Core.Persistence.Postgres.PostgresJobListener>();
+            services.AddHostedService(sp => sp.GetRequiredService<AnimeProgress.Core.Persistence.Postgres.PostgresJobListener>());
+        }
+        // PostgreSQL push from the database: end
+
         services.AddHostedService(sp => sp.GetRequiredService<ComfyUiFleet>());
         if (IsDemoEnabled(configuration))
         {
@@ -116,7 +124,9 @@ public static class ServiceRegistration
         {
             if (usePostgres)
             {
-                options.UseNpgsql(connectionString);
+                // Every table in AnimeProgress:Database:Schema (default anime_api).
+                var schema = sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.Schema;
+                AnimeProgress.Core.Persistence.Postgres.PostgresModel.UseSchema(options, connectionString, schema);
                 return;
             }
 
