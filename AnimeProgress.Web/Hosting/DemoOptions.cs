@@ -12,7 +12,7 @@ public sealed class DemoOptions
     public int Instances { get; set; } = 2;
 
     /// <summary>Emulator speed: durations are multiplied by this (1 = realistic GPU timings).</summary>
-    public double TimeScale { get; set; } = 0.5;
+    public double TimeScale { get; set; } = 1.0;
 
     /// <summary>Time between demo submissions.</summary>
     public TimeSpan SubmitInterval { get; set; } = TimeSpan.FromSeconds(4);
