@@ -19,6 +19,19 @@ public sealed class StartupAndHealthTests
     }
 
     [Fact]
+    public async Task A_base_url_alone_is_enough_and_names_the_instance_after_its_host()
+    {
+        await using var app = AppHost.Start(new Dictionary<string, string?>
+        {
+            ["AnimeProgress:ComfyUi:Instances:0:BaseUrl"] = "http://127.0.0.1:9/",
+        });
+
+        await Eventually.True(() => app.Hub.Instances.Count == 1, what: "the instance tried");
+        Assert.Equal("127.0.0.1:9", app.Hub.Instances.Single().Name);
+        Assert.Empty(app.Hub.Jobs);
+    }
+
+    [Fact]
     public async Task Configuring_an_instance_turns_the_demo_off()
     {
         await using var app = AppHost.Start(new Dictionary<string, string?>

@@ -29,6 +29,14 @@ public static class ServiceRegistration
 
         services.AddSingleton(TimeProvider.System);
         BindOptions<ComfyUiOptions, ComfyUiOptionsValidator>(services, configuration.GetSection(ComfyUiOptions.Section));
+        // An instance given only a BaseUrl is named after its host and port ("127.0.0.1:8188").
+        services.PostConfigure<ComfyUiOptions>(o =>
+        {
+            foreach (var instance in o.Instances.Where(i => string.IsNullOrWhiteSpace(i.Name)))
+            {
+                instance.Name = Uri.TryCreate(instance.BaseUrl, UriKind.Absolute, out var url) ? url.Authority : null;
+            }
+        });
         BindOptions<DatabaseOptions, DatabaseOptionsValidator>(services, configuration.GetSection(DatabaseOptions.Section));
         BindOptions<DemoOptions, DemoOptionsValidator>(services, configuration.GetSection(DemoOptions.Section));
         BindOptions<DashboardOptions, DashboardOptionsValidator>(services, configuration.GetSection(DashboardOptions.Section));
