@@ -18,7 +18,7 @@ public static class WorkflowKey
         }
 
         var lines = new List<string>(graph.Count);
-        foreach (var (id, value) in graph)
+        foreach (var (_, value) in graph)
         {
             if (value is not JsonObject node)
             {
@@ -46,7 +46,6 @@ public static class WorkflowKey
 
             links.Sort(StringComparer.Ordinal);
             lines.Add(classType + "(" + string.Join(",", links) + ")");
-            _ = id;
         }
 
         lines.Sort(StringComparer.Ordinal);
