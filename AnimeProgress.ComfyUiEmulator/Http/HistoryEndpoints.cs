@@ -22,27 +22,7 @@ internal static class HistoryEndpoints
         });
         routes.MapGet("/history/{prompt_id}", context =>
             HttpJson.WriteAsync(context, engine.History.Get(context.Request.RouteValues["prompt_id"]?.ToString() ?? "")));
-        routes.MapPost("/history", async context =>
-        {
-            var body = await HttpJson.ReadObjectAsync(context);
-            if (body is null)
-            {
-                await HttpJson.BadBodyAsync(context);
-                return;
-            }
-            if (HttpJson.Truthy(body["clear"]))
-            {
-                engine.History.Clear();
-            }
-            if (body["delete"] is JsonArray ids)
-            {
-                foreach (var id in ids)
-                {
-                    engine.History.Delete(PyJson.Str(id));
-                }
-            }
-            await HttpJson.EmptyAsync(context);
-        });
+        routes.MapPost("/history", context => ClearDeleteRequest.HandleAsync(context, engine.History.Clear, engine.History.Delete));
     }
 
     private static bool TryInt(HttpContext context, string name, out int? value)

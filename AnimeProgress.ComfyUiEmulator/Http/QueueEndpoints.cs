@@ -21,27 +21,7 @@ internal static class QueueEndpoints
                 ["queue_pending"] = new JsonArray([.. pending.Select(i => (JsonNode)i.ToJson())]),
             });
         });
-        routes.MapPost("/queue", async context =>
-        {
-            var body = await HttpJson.ReadObjectAsync(context);
-            if (body is null)
-            {
-                await HttpJson.BadBodyAsync(context);
-                return;
-            }
-            if (HttpJson.Truthy(body["clear"]))
-            {
-                engine.Queue.Clear();
-            }
-            if (body["delete"] is JsonArray ids)
-            {
-                foreach (var id in ids)
-                {
-                    // Only pending prompts can be deleted; the running one needs /interrupt.
-                    engine.Queue.Delete(PyJson.Str(id));
-                }
-            }
-            await HttpJson.EmptyAsync(context);
-        });
+        // Only pending prompts can be deleted; the running one needs /interrupt.
+        routes.MapPost("/queue", context => ClearDeleteRequest.HandleAsync(context, engine.Queue.Clear, engine.Queue.Delete));
     }
 }
