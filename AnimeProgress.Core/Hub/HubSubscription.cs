@@ -34,9 +34,6 @@ public sealed class HubSubscription : IDisposable
         _unsubscribe = unsubscribe;
     }
 
-    /// <summary>Batches delivered so far.</summary>
-    public long Deliveries { get; private set; }
-
     internal void Offer(JobSnapshot snapshot)
     {
         _jobs.AddOrUpdate(snapshot.Id, snapshot, (_, old) => old.Version > snapshot.Version ? old : snapshot);
@@ -82,7 +79,6 @@ public sealed class HubSubscription : IDisposable
             Volatile.Write(ref _lastDeliveryTimestamp, _time.GetTimestamp());
             if (batch.Jobs.Count > 0 || batch.Instances.Count > 0)
             {
-                Deliveries++;
                 await _onBatch(batch);
             }
         }
