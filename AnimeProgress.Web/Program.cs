@@ -6,6 +6,17 @@ if (args is [HealthProbe.Command, ..])
     return await HealthProbe.RunAsync(args.Length > 1 ? args[1] : null, Console.Out);
 }
 
+if (AnimeProgress.Web.Cli.CommandLine.IsCommand(args))
+{
+    using var interrupted = new CancellationTokenSource();
+    Console.CancelKeyPress += (_, e) =>
+    {
+        e.Cancel = true;
+        interrupted.Cancel();
+    };
+    return await AnimeProgress.Web.Cli.CommandLine.RunAsync(args, Console.Out, Console.Error, interrupted.Token);
+}
+
 Log.Logger = new LoggerConfiguration().WriteTo.Console().CreateBootstrapLogger();
 try
 {

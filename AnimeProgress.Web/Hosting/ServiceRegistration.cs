@@ -37,7 +37,6 @@ public static class ServiceRegistration
                 instance.Name = Uri.TryCreate(instance.BaseUrl, UriKind.Absolute, out var url) ? url.Authority : null;
             }
         });
-        BindOptions<DatabaseOptions, DatabaseOptionsValidator>(services, configuration.GetSection(DatabaseOptions.Section));
         BindOptions<DemoOptions, DemoOptionsValidator>(services, configuration.GetSection(DemoOptions.Section));
         BindOptions<DashboardOptions, DashboardOptionsValidator>(services, configuration.GetSection(DashboardOptions.Section));
         services.AddOptions<TrackerOptions>().Bind(configuration.GetSection(TrackerOptions.Section)).ValidateOnStart();
@@ -60,7 +59,7 @@ public static class ServiceRegistration
             // One breaker per ComfyUI machine: a dead instance must not block requests to the others.
             .SelectPipelineByAuthority();
 
-        AddDatabase(builder);
+        builder.AddAnimeProgressDatabase();
 
         // Start order matters: the store restores jobs, then the tracker folds, then instances connect, then the demo submits.
         services.AddSingleton<ProgressHub>();
@@ -121,9 +120,11 @@ public static class ServiceRegistration
         return !configuration.GetSection($"{ComfyUiOptions.Section}:Instances").GetChildren().Any();
     }
 
-    private static void AddDatabase(WebApplicationBuilder builder)
+    /// <summary>The database alone (options, validation, context factory): what the dashboard and the CLI commands share.</summary>
+    public static WebApplicationBuilder AddAnimeProgressDatabase(this WebApplicationBuilder builder)
     {
         var configuration = builder.Configuration;
+        BindOptions<DatabaseOptions, DatabaseOptionsValidator>(builder.Services, configuration.GetSection(DatabaseOptions.Section));
         var connectionString = configuration.GetConnectionString(DatabaseOptions.ConnectionStringName);
         var provider = configuration[$"{DatabaseOptions.Section}:Provider"];
         var usePostgres = string.Equals(provider, nameof(DatabaseProvider.Postgres), StringComparison.OrdinalIgnoreCase);
@@ -149,6 +150,7 @@ public static class ServiceRegistration
 
             options.UseSqlite(sqlite);
         });
+        return builder;
     }
 
     private static void BindOptions<TOptions, TValidator>(IServiceCollection services, IConfigurationSection section)
