@@ -12,6 +12,9 @@ public sealed class AnimeProgressDbContext(DbContextOptions<AnimeProgressDbConte
     public DbSet<History.ProgressHistoryRow> ProgressHistory => Set<History.ProgressHistoryRow>();
     // progress_history: end
 
+    /// <summary>The state of each ComfyUI machine, shared between web nodes (issue 4).</summary>
+    public DbSet<ComfyUiInstanceRow> ComfyUiInstances => Set<ComfyUiInstanceRow>();
+
     // PostgreSQL schema (issue 4, first slice): begin
     /// <summary>
     /// The PostgreSQL schema of every table, or null on SQLite (no schemas). It travels in the options as
@@ -53,10 +56,26 @@ public sealed class AnimeProgressDbContext(DbContextOptions<AnimeProgressDbConte
         job.Property(j => j.StartedAt).HasColumnName("started_at");
         job.Property(j => j.UpdatedAt).HasColumnName("updated_at");
         job.Property(j => j.CompletedAt).HasColumnName("completed_at");
+        job.Property(j => j.Source).HasColumnName("source").HasMaxLength(16);
+        job.Property(j => j.EtaLowSeconds).HasColumnName("eta_low_seconds");
+        job.Property(j => j.EtaHighSeconds).HasColumnName("eta_high_seconds");
+        job.Property(j => j.RateTrend).HasColumnName("rate_trend").HasMaxLength(16);
+        job.Property(j => j.Stalled).HasColumnName("stalled");
+        job.Property(j => j.QueuePosition).HasColumnName("queue_position");
+        job.Property(j => j.CurrentNode).HasColumnName("current_node").HasMaxLength(ProductionJobRow.CurrentNodeMaxLength);
+
+        var instance = modelBuilder.Entity<ComfyUiInstanceRow>();
+        instance.ToTable(ComfyUiInstanceRow.Table);
+        instance.HasKey(i => i.Name);
+        instance.Property(i => i.Name).HasColumnName("name");
+        instance.Property(i => i.Status).HasColumnName("status");
+        instance.Property(i => i.UpdatedAt).HasColumnName("updated_at");
+
         if (Database.IsSqlite())
         {
             // SQLite has no timestamp type; stored as sortable integers so range queries and ORDER BY work.
-            foreach (var property in job.Metadata.GetProperties().Where(p => p.ClrType == typeof(DateTimeOffset) || p.ClrType == typeof(DateTimeOffset?)))
+            foreach (var property in job.Metadata.GetProperties().Concat(instance.Metadata.GetProperties())
+                .Where(p => p.ClrType == typeof(DateTimeOffset) || p.ClrType == typeof(DateTimeOffset?)))
             {
                 property.SetValueConverter(new DateTimeOffsetToBinaryConverter());
             }
@@ -66,6 +85,8 @@ public sealed class AnimeProgressDbContext(DbContextOptions<AnimeProgressDbConte
         job.HasIndex(j => j.CompletedAt).HasDatabaseName("ix_production_jobs_completed_at");
         job.HasIndex(j => j.ComfyUiJobId).HasDatabaseName("ix_production_jobs_comfyui_job_id");
         job.HasIndex(j => j.WorkflowKey).HasDatabaseName("ix_production_jobs_workflow_key");
+        // Catch-up after a lost LISTEN connection: WHERE updated_at > @since.
+        job.HasIndex(j => j.UpdatedAt).HasDatabaseName("ix_production_jobs_updated_at");
 
         // progress_history (issue 6): begin. Columns job_id, recorded_at, progress, stage, rate; index (job_id, recorded_at).
         History.ProgressHistoryMapping.Configure(modelBuilder, Database.IsSqlite());

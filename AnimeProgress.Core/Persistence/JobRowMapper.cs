@@ -1,3 +1,4 @@
+using AnimeProgress.Core.Estimation;
 using AnimeProgress.Core.Jobs;
 
 namespace AnimeProgress.Core.Persistence;
@@ -26,6 +27,15 @@ public static class JobRowMapper
         row.StartedAt = s.StartedAt;
         row.UpdatedAt = s.UpdatedAt;
         row.CompletedAt = s.FinishedAt;
+        row.Source = s.Source.ToWire();
+        row.EtaLowSeconds = s.EtaLowSeconds;
+        row.EtaHighSeconds = s.EtaHighSeconds;
+        row.RateTrend = TrendToWire(s.RateTrend);
+        row.Stalled = s.Stalled;
+        row.QueuePosition = s.QueuePosition;
+        row.CurrentNode = s.CurrentNodeType is { Length: > ProductionJobRow.CurrentNodeMaxLength } node
+            ? node[..ProductionJobRow.CurrentNodeMaxLength]
+            : s.CurrentNodeType;
     }
 
     public static JobSnapshot ToSnapshot(ProductionJobRow row)
@@ -53,9 +63,35 @@ public static class JobRowMapper
             StartedAt = row.StartedAt,
             UpdatedAt = row.UpdatedAt,
             FinishedAt = row.CompletedAt,
+            Source = JobSourceNames.FromWire(row.Source),
+            EtaLowSeconds = NonNegative(row.EtaLowSeconds),
+            EtaHighSeconds = NonNegative(row.EtaHighSeconds),
+            RateTrend = TrendFromWire(row.RateTrend),
+            Stalled = row.Stalled,
+            QueuePosition = row.QueuePosition is >= 1 ? row.QueuePosition : null,
+            CurrentNodeType = string.IsNullOrWhiteSpace(row.CurrentNode) ? null : row.CurrentNode,
             Version = 1,
         };
     }
+
+    private static double? NonNegative(double? value) => value is { } v && double.IsFinite(v) && v >= 0 ? v : null;
+
+    // The API's words for the trend (see the WebSocket/REST wire format); null while unknown.
+    private static string? TrendToWire(RateTrend trend) => trend switch
+    {
+        RateTrend.SpeedingUp => "speeding_up",
+        RateTrend.Steady => "steady",
+        RateTrend.SlowingDown => "slowing_down",
+        _ => null,
+    };
+
+    private static RateTrend TrendFromWire(string? text) => text?.Trim().ToLowerInvariant() switch
+    {
+        "speeding_up" => RateTrend.SpeedingUp,
+        "steady" => RateTrend.Steady,
+        "slowing_down" => RateTrend.SlowingDown,
+        _ => RateTrend.Unknown,
+    };
 
     private static Stage StageFor(JobStatus? status) => status switch
     {

@@ -3,6 +3,11 @@ namespace AnimeProgress.Core.Persistence;
 /// <summary>A row of <c>production_jobs</c>: the newest snapshot of one job, in the seed's column names.</summary>
 public sealed class ProductionJobRow
 {
+    public const string Table = "production_jobs";
+
+    /// <summary>Longest <see cref="CurrentNode"/> stored (varchar(128)); longer class types are cut.</summary>
+    public const int CurrentNodeMaxLength = 128;
+
     public long Id { get; set; }
     public string Title { get; set; } = "";
     public string Kind { get; set; } = "image";
@@ -25,4 +30,19 @@ public sealed class ProductionJobRow
     public DateTimeOffset? StartedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
     public DateTimeOffset? CompletedAt { get; set; }
+
+    // Live detail (issue 4): what another web node needs to render the job as the ingesting node does.
+
+    /// <summary>How the job reached ComfyUI, as a wire word (animeprogress|broadcast|external|database); null = another program's row.</summary>
+    public string? Source { get; set; }
+    public double? EtaLowSeconds { get; set; }
+    public double? EtaHighSeconds { get; set; }
+
+    /// <summary>speeding_up|steady|slowing_down; null while unknown.</summary>
+    public string? RateTrend { get; set; }
+    public bool Stalled { get; set; }
+    public int? QueuePosition { get; set; }
+
+    /// <summary>The class type of the node ComfyUI is executing.</summary>
+    public string? CurrentNode { get; set; }
 }
