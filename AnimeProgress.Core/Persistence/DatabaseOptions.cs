@@ -11,11 +11,18 @@ public sealed class DatabaseOptions
 {
     public const string Section = "AnimeProgress:Database";
     public const string ConnectionStringName = "AnimeProduction";
+    public const string DefaultSchema = "anime_api";
 
     public DatabaseProvider Provider { get; set; } = DatabaseProvider.Sqlite;
 
     /// <summary>PostgreSQL schema of the studio's tables.</summary>
-    public string Schema { get; set; } = "anime_api";
+    public string Schema { get; set; } = DefaultSchema;
+
+    /// <summary>
+    /// PostgreSQL: apply pending migrations at start-up (under an advisory lock). When false, start-up fails
+    /// while migrations are pending; run the <c>migrate</c> command instead.
+    /// </summary>
+    public bool MigrateOnStart { get; set; } = true;
 
     /// <summary>Where the embedded SQLite file lives when no connection string is given.</summary>
     public string DataDirectory { get; set; } = "data";

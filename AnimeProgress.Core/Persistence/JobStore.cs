@@ -47,14 +47,8 @@ public sealed partial class JobStore(
     {
         await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
         {
-            await db.Database.EnsureCreatedAsync(cancellationToken);
-            await JobTableUpgrade.EnsureAsync(db, cancellationToken);
-            // PostgreSQL (issue 4, first slice): begin. Schema, production_jobs if missing, the pg_notify trigger.
-            if (db.Database.IsNpgsql())
-            {
-                await Postgres.PostgresSchema.PrepareAsync(db, cancellationToken);
-            }
-            // PostgreSQL: end
+            // Schema (issue 4): PostgreSQL migrations (or a fail-fast when MigrateOnStart is off); SQLite EnsureCreated + upgrade.
+            await DatabaseInitializer.InitializeAsync(db, options.Value.MigrateOnStart, cancellationToken);
             var since = time.GetUtcNow() - TimeSpan.FromHours(24);
             var rows = await db.ProductionJobs.AsNoTracking()
                 .Where(j => j.CompletedAt == null || j.CompletedAt >= since)

@@ -71,6 +71,12 @@ internal sealed class DatabaseOptionsValidator(IConfiguration configuration) : I
             errors.Add($"ConnectionStrings:{DatabaseOptions.ConnectionStringName} is required when {DatabaseOptions.Section}:Provider is Postgres.");
         }
 
+        // Quoted everywhere it is used, but a plain identifier keeps DDL, trigger payloads and psql sessions simple.
+        if (!string.IsNullOrWhiteSpace(options.Schema) && !System.Text.RegularExpressions.Regex.IsMatch(options.Schema.Trim(), "^[A-Za-z_][A-Za-z0-9_]{0,62}$"))
+        {
+            errors.Add($"{DatabaseOptions.Section}:Schema must be a plain identifier (letters, digits, underscores; at most 63 characters), got '{options.Schema}'.");
+        }
+
         if (options.FlushInterval <= TimeSpan.Zero)
         {
             errors.Add($"{DatabaseOptions.Section}:FlushInterval must be positive.");

@@ -51,14 +51,7 @@ public sealed partial class ProgressHistoryRecorder(
 
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
-        await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
-        {
-            if (await ProgressHistorySchema.EnsureAsync(db, cancellationToken))
-            {
-                LogTableCreated();
-            }
-        }
-
+        // The table exists by now: DatabaseInitializer (run by JobStore, which starts first) creates or migrates it.
         // No interval: stage changes must not be coalesced away. Offering is cheap; writes are batched below.
         _subscription = hub.Subscribe(OnBatch, TimeSpan.Zero);
         await base.StartAsync(cancellationToken);
@@ -166,9 +159,6 @@ public sealed partial class ProgressHistoryRecorder(
             _flushing.Release();
         }
     }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Created the progress_history table in an existing database")]
-    private partial void LogTableCreated();
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Writing {Count} progress samples failed; holding them until the database recovers")]
     private partial void LogWriteFailed(Exception ex, int count);

@@ -77,7 +77,7 @@ public sealed partial class PostgresJobListener(
                 await using var connection = new NpgsqlConnection(connectionString);
                 connection.Notification += (_, e) => OnNotification(e.Payload, schema);
                 await connection.OpenAsync(stoppingToken);
-                await using (var listen = new NpgsqlCommand($"LISTEN {PostgresSchema.Channel}", connection))
+                await using (var listen = new NpgsqlCommand($"LISTEN {PostgresNotifications.Channel}", connection))
                 {
                     await listen.ExecuteNonQueryAsync(stoppingToken);
                 }
@@ -85,7 +85,7 @@ public sealed partial class PostgresJobListener(
                 Listening = true;
                 Interlocked.Increment(ref _connections);
                 delay = TimeSpan.FromMilliseconds(500);
-                LogListening(PostgresSchema.Channel);
+                LogListening(PostgresNotifications.Channel);
                 while (!stoppingToken.IsCancellationRequested)
                 {
                     // The timeout makes a dead connection surface at least every 30 s; notifications fire inside.
@@ -134,6 +134,12 @@ public sealed partial class PostgresJobListener(
             using var json = JsonDocument.Parse(payload);
             var root = json.RootElement;
             if (root.TryGetProperty("schema", out var s) && s.GetString() != schema)
+            {
+                return;
+            }
+
+            // The channel also carries comfyui_instances changes ({"table":"comfyui_instances","name"}).
+            if (root.TryGetProperty("table", out var t) && t.GetString() != PostgresNotifications.JobsTable)
             {
                 return;
             }
