@@ -1,3 +1,4 @@
+using AnimeProgress.Core.Jobs;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
@@ -46,6 +47,12 @@ internal static class JobTableUpgrade
                 {
                     // SQLite cannot add a NOT NULL column without a default.
                     column.DefaultValue = column.ClrType == typeof(string) ? "" : Activator.CreateInstance(column.ClrType);
+                }
+
+                if (table.Name == ProductionJobRow.Table && column.Name == "source")
+                {
+                    // Only this app writes the SQLite file, so its existing rows are its own (null would read as another program's).
+                    column.DefaultValue = JobSource.AnimeProgress.ToWire();
                 }
 
                 column.Table = table.Name;
