@@ -12,6 +12,8 @@ public sealed class StartupFailureTests
     [InlineData("AnimeProgress__ComfyUi__Instances__0__BaseUrl", "not a url", "AnimeProgress:ComfyUi:Instances:0:BaseUrl")]
     [InlineData("AnimeProgress__Database__Provider", "Mongo", "AnimeProgress:Database:Provider")]
     [InlineData("AnimeProgress__Database__Provider", "Postgres", "ConnectionStrings:AnimeProduction")]
+    [InlineData("AnimeProgress__Database__Schema", "anime api; drop", "AnimeProgress:Database:Schema")]
+    [InlineData("AnimeProgress__Database__MigrateOnStart", "maybe", "AnimeProgress:Database:MigrateOnStart")]
     [InlineData("AnimeProgress__Demo__TimeScale", "-1", "AnimeProgress:Demo:TimeScale")]
     [InlineData("AnimeProgress__StageMap__KSampler", "Baking", "AnimeProgress:StageMap:KSampler")]
     [InlineData("AnimeProgress__Dashboard__MaxRendersPerSecond", "0", "AnimeProgress:Dashboard:MaxRendersPerSecond")]

@@ -144,11 +144,37 @@ public sealed class JobTableUpgradeTests : IDisposable
         }
 
         await using var db = new AnimeProgressDbContext(new DbContextOptionsBuilder<AnimeProgressDbContext>().UseSqlite($"Data Source={_file}").Options);
-        await JobTableUpgrade.EnsureAsync(db, ct);
-        await JobTableUpgrade.EnsureAsync(db, ct);
+        var added = await JobTableUpgrade.EnsureAsync(db, ct);
+        Assert.Empty(await JobTableUpgrade.EnsureAsync(db, ct));
 
+        // Every column the model maps that the old table lacked, and the tables it did not have.
+        Assert.Equal(
+            ["comfyui_instances", "production_jobs.current_node", "production_jobs.eta_high_seconds", "production_jobs.eta_low_seconds",
+             "production_jobs.queue_position", "production_jobs.rate_trend", "production_jobs.source", "production_jobs.stalled",
+             "production_jobs.workflow_key", "progress_history"],
+            added.Order(StringComparer.Ordinal));
         var row = await db.ProductionJobs.SingleAsync(ct);
-        Assert.Equal(("old cut", null), (row.Title, row.WorkflowKey));
+        Assert.Equal(("old cut", null, false, null), (row.Title, row.WorkflowKey, row.Stalled, row.QueuePosition));
+        // Only the app writes the SQLite file: its old rows stay its own, not "another program's".
+        Assert.Equal(JobSource.AnimeProgress, JobRowMapper.ToSnapshot(row).Source);
+        var indexes = await db.Database.SqlQuery<string>($"SELECT name AS \"Value\" FROM pragma_index_list('production_jobs')").ToListAsync(ct);
+        Assert.Contains("ix_production_jobs_updated_at", indexes);
+        Assert.Contains("ix_production_jobs_workflow_key", indexes);
+
+        // The new tables work.
+        db.ComfyUiInstances.Add(new ComfyUiInstanceRow { Name = "gpu-1", Status = "{}", UpdatedAt = DateTimeOffset.UnixEpoch });
+        db.ProgressHistory.Add(new AnimeProgress.Core.Persistence.History.ProgressHistoryRow { JobId = 7, Stage = "Rendering", RecordedAt = DateTimeOffset.UnixEpoch });
+        await db.SaveChangesAsync(ct);
+        Assert.Equal("gpu-1", (await db.ComfyUiInstances.SingleAsync(ct)).Name);
+    }
+
+    [Fact]
+    public async Task A_new_file_is_created_complete_and_needs_no_upgrade()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var db = new AnimeProgressDbContext(new DbContextOptionsBuilder<AnimeProgressDbContext>().UseSqlite($"Data Source={_file}").Options);
+        Assert.Empty(await DatabaseInitializer.InitializeAsync(db, migrate: true, ct));
+        Assert.Empty(await JobTableUpgrade.EnsureAsync(db, ct));
     }
 
     public void Dispose()

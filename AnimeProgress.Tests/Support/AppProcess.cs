@@ -7,10 +7,15 @@ internal static class AppProcess
 {
     /// <summary>Starts the app with these environment variables and waits (bounded) for it to exit.</summary>
     /// <returns>The exit code and everything it wrote to stdout and stderr.</returns>
-    public static async Task<(int ExitCode, string Output)> RunUntilExitAsync(IDictionary<string, string> environment, CancellationToken cancellationToken)
+    public static Task<(int ExitCode, string Output)> RunUntilExitAsync(IDictionary<string, string> environment, CancellationToken cancellationToken) =>
+        RunUntilExitAsync(environment, null, cancellationToken);
+
+    /// <summary>The same with these command-line arguments (e.g. <c>migrate</c>); null: the dashboard on a free port.</summary>
+    public static async Task<(int ExitCode, string Output)> RunUntilExitAsync(
+        IDictionary<string, string> environment, IReadOnlyList<string>? arguments, CancellationToken cancellationToken)
     {
         var data = Directory.CreateTempSubdirectory("animeprogress-process-").FullName;
-        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "AnimeProgress.Web.dll"), "--urls", "http://127.0.0.1:0"])
+        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "AnimeProgress.Web.dll"), .. arguments ?? ["--urls", "http://127.0.0.1:0"]])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
