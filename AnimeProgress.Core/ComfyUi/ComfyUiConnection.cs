@@ -37,7 +37,7 @@ public sealed partial class ComfyUiConnection : IDisposable
         _logger = logger;
         _backoff = new ReconnectBackoff(options.ReconnectInitialDelay, options.ReconnectMaxDelay);
         _malformed = new MalformedFrameLog(time, TimeSpan.FromMinutes(1));
-        ClientId = "animeprogress-" + Guid.NewGuid().ToString("N")[..12];
+        ClientId = string.IsNullOrWhiteSpace(options.ClientId) ? "animeprogress-" + Guid.NewGuid().ToString("N")[..12] : options.ClientId;
     }
 
     public ComfyUiInstance Instance => _http.Instance;

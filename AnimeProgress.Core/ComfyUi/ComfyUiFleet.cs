@@ -1,3 +1,4 @@
+using AnimeProgress.Core.Cluster;
 using AnimeProgress.Core.Tracking;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -8,11 +9,13 @@ namespace AnimeProgress.Core.ComfyUi;
 /// <summary>
 /// Every monitored ComfyUI instance and its connection. Instances come from configuration, or
 /// are added before start (the demo adds its loopback emulators); each runs its own loop, so
-/// one instance failing never affects another.
+/// one instance failing never affects another. Connections run only while this node holds the
+/// ingestion lease (always, on a single node; on the elected leader in a cluster).
 /// </summary>
 public sealed class ComfyUiFleet(
     IHttpClientFactory httpClients,
     ProgressTracker tracker,
+    IngestionGate ingestion,
     IOptions<ComfyUiOptions> options,
     TimeProvider time,
     ILoggerFactory loggers) : BackgroundService
@@ -62,7 +65,7 @@ public sealed class ComfyUiFleet(
         base.Dispose();
     }
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         foreach (var configured in options.Value.Instances)
         {
@@ -72,6 +75,20 @@ public sealed class ComfyUiFleet(
             }
         }
 
-        return Task.WhenAll(Connections.Select(c => c.RunAsync(stoppingToken)));
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            CancellationToken lease;
+            try
+            {
+                lease = await ingestion.WaitForLeaseAsync(stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            using var leading = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, lease);
+            await Task.WhenAll(Connections.Select(c => c.RunAsync(leading.Token)));
+        }
     }
 }

@@ -27,6 +27,13 @@ public sealed class ComfyUiOptions
     /// <summary>/queue safety-net interval while the instance is idle.</summary>
     public TimeSpan QueuePollIdle { get; set; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>
+    /// The client id AnimeProgress submits with and listens under. Empty: a fresh one per process. In a cluster
+    /// every node uses the same one, so a node that takes over ingestion keeps receiving the step progress of
+    /// jobs the previous leader submitted (ComfyUI sends it only to the submitter's client id).
+    /// </summary>
+    public string? ClientId { get; set; }
+
     /// <summary>Frames larger than this are discarded unread (previews are a few hundred KiB at most).</summary>
     [Range(1024, 256 * 1024 * 1024)]
     public int MaxFrameBytes { get; set; } = 16 * 1024 * 1024;

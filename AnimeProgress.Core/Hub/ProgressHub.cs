@@ -85,6 +85,16 @@ public sealed class ProgressHub(TimeProvider time, ILogger<ProgressHub>? logger 
         }
     }
 
+    /// <summary>Raised when a job id stops existing (two ids turned out to be one job); the store deletes its row.</summary>
+    public event Action<long>? JobRetired;
+
+    /// <summary>Forgets a job whose id is no longer valid, and tells the store so.</summary>
+    public void Retire(long id)
+    {
+        Forget(id);
+        JobRetired?.Invoke(id);
+    }
+
     /// <param name="onBatch">Receives the newest changes; never called concurrently with itself.</param>
     /// <param name="minInterval">At most one batch per interval: the subscriber's render cap.</param>
     public HubSubscription Subscribe(Func<HubBatch, ValueTask> onBatch, TimeSpan minInterval)

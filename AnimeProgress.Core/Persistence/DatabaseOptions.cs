@@ -30,6 +30,9 @@ public sealed class DatabaseOptions
     /// <summary>How often queued snapshot writes are flushed, in one transaction.</summary>
     public TimeSpan FlushInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>PostgreSQL: how often every active or recently changed row is re-read, in case a notification was lost.</summary>
+    public TimeSpan ReconcileInterval { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Most job writes held in memory while the database is unreachable; terminal states are never dropped.</summary>
     public int MaxPendingWrites { get; set; } = 10_000;
 }

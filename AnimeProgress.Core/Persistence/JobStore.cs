@@ -1,3 +1,4 @@
+using AnimeProgress.Core.Cluster;
 using AnimeProgress.Core.Hub;
 using AnimeProgress.Core.Jobs;
 using AnimeProgress.Core.Tracking;
@@ -10,19 +11,23 @@ namespace AnimeProgress.Core.Persistence;
 
 /// <summary>
 /// Keeps <c>production_jobs</c> in step with the live state without ever blocking it: the hub
-/// hands over the newest snapshot per job, and a flush at most once per interval writes them all
-/// in one transaction. While the database is unreachable, writes wait in memory (bounded; the
-/// newest state per job, so a terminal state is never lost) and go out on recovery.
+/// hands over the newest snapshot per job; stage and status changes are written at once, progress
+/// at most once per flush interval per job, each flush in one transaction. While the database is
+/// unreachable, writes wait in memory (bounded; the newest state per job, so a terminal state is
+/// never lost) and go out on recovery. Only the node that ingests from ComfyUI writes.
 /// </summary>
 public sealed partial class JobStore(
     IDbContextFactory<AnimeProgressDbContext> contexts,
     ProgressHub hub,
     ProgressTracker tracker,
+    IngestionGate ingestion,
     IOptions<DatabaseOptions> options,
     TimeProvider time,
     ILogger<JobStore> logger) : BackgroundService
 {
     private readonly Dictionary<long, JobSnapshot> _pending = [];
+    private readonly Dictionary<long, WriteMark> _written = [];
+    private readonly List<long> _deletes = [];
     private readonly Lock _gate = new();
     // Never disposed: a late batch or StopAsync after host disposal must still be able to wait on it.
     private readonly SemaphoreSlim _flushing = new(1, 1);
@@ -49,41 +54,94 @@ public sealed partial class JobStore(
         {
             // Schema (issue 4): PostgreSQL migrations (or a fail-fast when MigrateOnStart is off); SQLite EnsureCreated + upgrade.
             await DatabaseInitializer.InitializeAsync(db, options.Value.MigrateOnStart, cancellationToken);
-            var since = time.GetUtcNow() - TimeSpan.FromHours(24);
-            var rows = await db.ProductionJobs.AsNoTracking()
-                .Where(j => j.CompletedAt == null || j.CompletedAt >= since)
-                .OrderByDescending(j => j.Id)
-                .Take(1000)
-                .ToListAsync(cancellationToken);
-            var maxId = await db.ProductionJobs.MaxAsync(j => (long?)j.Id, cancellationToken) ?? 0;
-            tracker.SeedIds(maxId);
-            tracker.Post(new RestoreJobs([.. rows.Select(JobRowMapper.ToSnapshot)]));
+            var (rows, maxId) = await LoadRecentAsync(db, cancellationToken);
+            if (ingestion.IsLeader)
+            {
+                Restore(rows, maxId);
+            }
+            else
+            {
+                // A node that does not ingest shows what the database says until (and unless) it leads.
+                foreach (var row in rows)
+                {
+                    hub.Publish(row);
+                }
+            }
+
             LogLoaded(rows.Count, maxId);
         }
 
-        _subscription = hub.Subscribe(OnBatch, options.Value.FlushInterval);
+        hub.JobRetired += OnRetired;
+        ingestion.Changed += OnLeadershipChanged;
+        // Every change is offered at once; the debounce below decides what is written when.
+        _subscription = hub.Subscribe(OnBatch, TimeSpan.Zero);
         await base.StartAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Taking over ingestion: the tracker starts from the newest rows (the previous leader's last writes),
+    /// then the fleet's reconcile brings each job up to what ComfyUI says.
+    /// </summary>
+    public async Task RestoreForIngestionAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var (rows, maxId) = await LoadRecentAsync(db, cancellationToken);
+        Restore([.. rows.Select(r => r with { Version = (hub.Find(r.Id)?.Version ?? 0) + 1 })], maxId);
+        var active = rows.Count(r => r.Status.IsActive());
+        LogTakenOver(active);
     }
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         _subscription?.Dispose();
+        hub.JobRetired -= OnRetired;
+        ingestion.Changed -= OnLeadershipChanged;
         await base.StopAsync(cancellationToken);
         await FlushAsync(cancellationToken);
     }
 
+    private async Task<(List<JobSnapshot> Rows, long MaxId)> LoadRecentAsync(AnimeProgressDbContext db, CancellationToken cancellationToken)
+    {
+        var since = time.GetUtcNow() - TimeSpan.FromHours(24);
+        var rows = await db.ProductionJobs.AsNoTracking()
+            .Where(j => j.CompletedAt == null || j.CompletedAt >= since)
+            .OrderByDescending(j => j.Id)
+            .Take(1000)
+            .ToListAsync(cancellationToken);
+        var maxId = await db.ProductionJobs.MaxAsync(j => (long?)j.Id, cancellationToken) ?? 0;
+        return ([.. rows.Select(JobRowMapper.ToSnapshot)], maxId);
+    }
+
+    /// <summary>
+    /// Jobs the tracker can follow in ComfyUI go to it; rows another program drives with no prompt id are
+    /// shown as they are (the tracker would only republish a stale copy of them).
+    /// </summary>
+    private void Restore(List<JobSnapshot> rows, long maxId)
+    {
+        tracker.SeedIds(maxId);
+        tracker.Post(new RestoreJobs([.. rows.Where(r => r.Source != JobSource.Database || r.PromptId is not null)]));
+        foreach (var row in rows.Where(r => r.Source == JobSource.Database && r.PromptId is null))
+        {
+            hub.Publish(row);
+        }
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        // Retries writes that failed while the database was away; normal writes flush from OnBatch.
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(5), time);
+        // Writes progress that waited out its debounce; retries (at most every 2 s) while the database is away.
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(250), time);
+        var retryAt = DateTimeOffset.MinValue;
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
-                if (LastError is not null)
+                if (LastError is not null && time.GetUtcNow() < retryAt)
                 {
-                    await FlushAsync(stoppingToken);
+                    continue;
                 }
+
+                await FlushAsync(dueOnly: true, stoppingToken);
+                retryAt = time.GetUtcNow() + TimeSpan.FromSeconds(2);
             }
         }
         catch (OperationCanceledException)
@@ -93,53 +151,125 @@ public sealed partial class JobStore(
 
     private async ValueTask OnBatch(HubBatch batch)
     {
-        if (batch.Jobs.Count == 0)
+        if (batch.Jobs.Count == 0 || !ingestion.IsLeader)
         {
+            // Only the ingesting node writes: elsewhere the hub holds what the database already says.
             return;
         }
 
+        var urgent = false;
         lock (_gate)
         {
             foreach (var job in batch.Jobs)
             {
-                // PostgreSQL (issue 4): begin. A row another program wrote is shown, never written back (that would
-                // overwrite its values with the sanitised copy, e.g. an unknown status with "failed").
+                // A row another program wrote is shown, never written back (that would overwrite its values
+                // with the sanitised copy, e.g. an unknown status with "failed").
                 if (job.Source == JobSource.Database)
                 {
                     continue;
                 }
-                // PostgreSQL: end
 
                 _pending[job.Id] = job;
+                urgent |= IsDue(job, time.GetUtcNow(), urgentOnly: true);
             }
 
             TrimPending();
         }
 
-        await FlushAsync(CancellationToken.None);
+        if (urgent)
+        {
+            await FlushAsync(dueOnly: true, CancellationToken.None);
+        }
     }
 
-    /// <summary>Writes everything pending in one transaction; on failure keeps it for the next try.</summary>
-    public async Task FlushAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Stage and status changes go out at once; progress of a job at most once per flush interval (it is
+    /// on every dashboard live anyway; the row is for other nodes, other programs and restarts).
+    /// </summary>
+    private bool IsDue(JobSnapshot job, DateTimeOffset now, bool urgentOnly)
+    {
+        if (!_written.TryGetValue(job.Id, out var mark) || mark.Status != job.Status || mark.Stage != job.Stage)
+        {
+            return true;
+        }
+
+        return !urgentOnly && now - mark.At >= options.Value.FlushInterval;
+    }
+
+    private void OnRetired(long id)
+    {
+        lock (_gate)
+        {
+            _pending.Remove(id);
+            _written.Remove(id);
+            if (ingestion.IsLeader)
+            {
+                _deletes.Add(id);
+            }
+        }
+    }
+
+    private void OnLeadershipChanged(bool leading)
+    {
+        if (leading)
+        {
+            return;
+        }
+
+        // Another node writes now: progress held from before would overwrite its newer rows. Outcomes stay.
+        lock (_gate)
+        {
+            foreach (var id in _pending.Values.Where(j => !j.IsTerminal).Select(j => j.Id).ToList())
+            {
+                _pending.Remove(id);
+            }
+
+            _written.Clear();
+            _deletes.Clear();
+        }
+    }
+
+    /// <summary>Writes everything pending (shutdown, tests) in one transaction; on failure keeps it for the next try.</summary>
+    public Task FlushAsync(CancellationToken cancellationToken) => FlushAsync(dueOnly: false, cancellationToken);
+
+    private async Task FlushAsync(bool dueOnly, CancellationToken cancellationToken)
     {
         await _flushing.WaitAsync(cancellationToken);
         try
         {
             List<JobSnapshot> batch;
+            List<long> deletes;
+            var now = time.GetUtcNow();
             lock (_gate)
             {
-                if (_pending.Count == 0)
+                batch = [.. _pending.Values.Where(j => !dueOnly || IsDue(j, now, urgentOnly: false))];
+                deletes = [.. _deletes];
+                if (batch.Count == 0 && deletes.Count == 0)
                 {
                     return;
                 }
 
-                batch = [.. _pending.Values];
-                _pending.Clear();
+                foreach (var job in batch)
+                {
+                    _pending.Remove(job.Id);
+                }
+
+                _deletes.Clear();
             }
 
             try
             {
-                await WriteAsync(batch, cancellationToken);
+                await WriteAsync(batch, deletes, cancellationToken);
+                lock (_gate)
+                {
+                    foreach (var job in batch)
+                    {
+                        _written[job.Id] = new WriteMark(now, job.Status, job.Stage);
+                    }
+
+                    PruneMarks();
+                }
+
                 if (LastError is not null)
                 {
                     LogRecovered(batch.Count);
@@ -160,6 +290,7 @@ public sealed partial class JobStore(
                         }
                     }
 
+                    _deletes.AddRange(deletes);
                     TrimPending();
                 }
 
@@ -177,9 +308,10 @@ public sealed partial class JobStore(
         }
     }
 
-    private async Task WriteAsync(List<JobSnapshot> batch, CancellationToken cancellationToken)
+    private async Task WriteAsync(List<JobSnapshot> batch, List<long> deletes, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var ids = batch.Select(j => j.Id).ToList();
         var existing = await db.ProductionJobs.Where(j => ids.Contains(j.Id)).ToDictionaryAsync(j => j.Id, cancellationToken);
         foreach (var snapshot in batch)
@@ -198,6 +330,12 @@ public sealed partial class JobStore(
         }
 
         await db.SaveChangesAsync(cancellationToken);
+        if (deletes.Count > 0)
+        {
+            await db.ProductionJobs.Where(j => deletes.Contains(j.Id)).ExecuteDeleteAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
     }
 
     private void TrimPending()
@@ -215,11 +353,30 @@ public sealed partial class JobStore(
         }
     }
 
+    /// <summary>Write marks of finished jobs are dropped once there are many: they are rarely written again.</summary>
+    private void PruneMarks()
+    {
+        if (_written.Count <= 5_000)
+        {
+            return;
+        }
+
+        foreach (var id in _written.Where(m => m.Value.Status.IsTerminal()).Select(m => m.Key).ToList())
+        {
+            _written.Remove(id);
+        }
+    }
+
+    private readonly record struct WriteMark(DateTimeOffset At, JobStatus Status, Stage Stage);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Loaded {Count} jobs from the store; ids continue after {MaxId}")]
     private partial void LogLoaded(int count, long maxId);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Database write of {Count} jobs failed; holding them in memory until it recovers")]
     private partial void LogWriteFailed(Exception ex, int count);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Taking over ingestion with {Active} active jobs from the database")]
+    private partial void LogTakenOver(int active);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Database is back; flushed {Count} held job writes")]
     private partial void LogRecovered(int count);

@@ -82,18 +82,25 @@ public sealed partial class ProgressTracker
     {
         foreach (var item in r.Queue.Running.Concat(r.Queue.Pending))
         {
-            if (_byPrompt.ContainsKey(item.PromptId))
-            {
-                continue;
-            }
-
             var clientId = item.ClientId;
             var source = clientId is null ? JobSource.Broadcast
                 : clientId == r.OwnClientId ? JobSource.AnimeProgress
                 : JobSource.External;
+            if (_byPrompt.TryGetValue(item.PromptId, out var knownId))
+            {
+                // A row adopted from the database: now that ComfyUI shows its prompt, it is followed like any other.
+                if (_jobs.TryGetValue(knownId, out var adopted) && adopted.Snapshot.Source == JobSource.Database)
+                {
+                    adopted.Snapshot = adopted.Snapshot with { Source = source, Instance = r.Instance };
+                    PublishJob(adopted);
+                }
+
+                continue;
+            }
+
             var graph = WorkflowGraph.Parse(item.Graph, item.Outputs);
             var kind = graph.Nodes.Values.Any(n => ForeignJobs.IsVideoNode(n.ClassType)) ? JobKind.Video : JobKind.Image;
-            var id = Interlocked.Increment(ref _nextId);
+            var id = _idSource.Next();
             var workflowKey = WorkflowKey.Compute(item.Graph);
             var snapshot = new JobSnapshot
             {

@@ -20,7 +20,8 @@ namespace AnimeProgress.Core.Tracking;
 public sealed partial class ProgressTracker : BackgroundService
 {
     private readonly Channel<TrackerCommand> _commands;
-    private readonly Dictionary<long, TrackedJob> _jobs = [];
+    // Concurrent only so IsFollowing can be asked from other threads; all writes happen on the loop.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<long, TrackedJob> _jobs = new();
     private readonly Dictionary<string, long> _byPrompt = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _runningPrompt = new(StringComparer.Ordinal);
     private readonly Dictionary<string, InstanceStatus> _instances = new(StringComparer.Ordinal);
@@ -31,7 +32,7 @@ public sealed partial class ProgressTracker : BackgroundService
     private readonly TimeProvider _time;
     private readonly TrackerOptions _options;
     private readonly ILogger<ProgressTracker> _logger;
-    private long _nextId;
+    private readonly IJobIdSource _idSource;
     private int _ticks;
 
     public ProgressTracker(
@@ -41,8 +42,10 @@ public sealed partial class ProgressTracker : BackgroundService
         PreviewStore previews,
         TimeProvider time,
         IOptions<TrackerOptions> options,
-        ILogger<ProgressTracker> logger)
+        ILogger<ProgressTracker> logger,
+        IJobIdSource? idSource = null)
     {
+        _idSource = idSource ?? new SequentialJobIds();
         _previews = previews;
         _hub = hub;
         _stageMap = stageMap;
@@ -60,25 +63,13 @@ public sealed partial class ProgressTracker : BackgroundService
     /// <summary>Reserves an id and queues the job's registration ahead of any event about it.</summary>
     public long Register(JobRegistration registration)
     {
-        var id = Interlocked.Increment(ref _nextId);
+        var id = _idSource.Next();
         Post(new RegisterJob(id, registration));
         return id;
     }
 
     /// <summary>Ids continue after the highest one the store has seen.</summary>
-    public void SeedIds(long highestExistingId)
-    {
-        long current;
-        do
-        {
-            current = Interlocked.Read(ref _nextId);
-            if (current >= highestExistingId)
-            {
-                return;
-            }
-        }
-        while (Interlocked.CompareExchange(ref _nextId, highestExistingId, current) != current);
-    }
+    public void SeedIds(long highestExistingId) => _idSource.Seen(highestExistingId);
 
     public void Post(TrackerCommand command)
     {
@@ -91,6 +82,9 @@ public sealed partial class ProgressTracker : BackgroundService
 
     public ValueTask PostAsync(TrackerCommand command, CancellationToken cancellationToken) =>
         _commands.Writer.WriteAsync(command, cancellationToken);
+
+    /// <summary>True when this job's state comes from the tracker (ComfyUI), not from a row someone else writes.</summary>
+    public bool IsFollowing(long jobId) => _jobs.ContainsKey(jobId);
 
     /// <summary>Prompt ids of jobs the tracker believes are queued or running on an instance (thread-safe; reads the hub).</summary>
     public IReadOnlyList<string> ActivePromptIds(string instance) =>
@@ -154,6 +148,8 @@ public sealed partial class ProgressTracker : BackgroundService
             }); break;
             case InstanceReconciled r: OnReconciled(r); break;
             case RestoreJobs r: OnRestore(r); break;
+            case ReleaseJobs: OnRelease(); break;
+            case AdoptJob a: OnAdopt(a); break;
             case ClockTick: OnTick(); break;
             default: throw new ArgumentOutOfRangeException(nameof(command), command.GetType().Name, "unknown tracker command");
         }

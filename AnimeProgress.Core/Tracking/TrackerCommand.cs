@@ -44,3 +44,12 @@ public sealed record InstanceReconciled(
 public sealed record RestoreJobs(IReadOnlyList<JobSnapshot> Jobs) : TrackerCommand;
 
 public sealed record ClockTick : TrackerCommand;
+
+/// <summary>This node stopped ingesting (another node leads now): forget everything the tracker followed.</summary>
+public sealed record ReleaseJobs : TrackerCommand;
+
+/// <summary>
+/// A row another program wrote names a ComfyUI prompt id: the job is the one the fleet sees for that prompt.
+/// If the tracker already follows that prompt under another id, it continues under the row's id.
+/// </summary>
+public sealed record AdoptJob(JobSnapshot Row) : TrackerCommand;

@@ -29,7 +29,14 @@ public sealed class JobStoreTests : IDisposable
     }
 
     private JobStore Store(Factory factory) => new(
-        factory, _hub, _h.Tracker, Options.Create(new DatabaseOptions()), TimeProvider.System, NullLogger<JobStore>.Instance);
+        factory, _hub, _h.Tracker, LeadingGate(), Options.Create(new DatabaseOptions()), TimeProvider.System, NullLogger<JobStore>.Instance);
+
+    internal static AnimeProgress.Core.Cluster.IngestionGate LeadingGate()
+    {
+        var gate = new AnimeProgress.Core.Cluster.IngestionGate();
+        gate.Grant(DateTimeOffset.UtcNow);
+        return gate;
+    }
 
     private static JobSnapshot Job(long id, JobStatus status, double percent, long version = 1) => new()
     {

@@ -1,3 +1,4 @@
+using AnimeProgress.Core.Cluster;
 using AnimeProgress.Core.ComfyUi;
 using AnimeProgress.Core.Hub;
 using AnimeProgress.Core.Persistence;
@@ -62,6 +63,7 @@ public static class ServiceRegistration
         builder.AddAnimeProgressDatabase();
 
         // Start order matters: the store restores jobs, then the tracker folds, then instances connect, then the demo submits.
+        AddCluster(builder);
         services.AddSingleton<ProgressHub>();
         services.AddSingleton<AnimeProgress.Core.Previews.PreviewStore>();
         services.AddSingleton<AnimeProgress.Core.Estimation.IEtaModel, AnimeProgress.Core.Estimation.StageAwareEtaModel>();
@@ -77,13 +79,18 @@ public static class ServiceRegistration
             services.AddHostedService(sp => sp.GetRequiredService<DemoEmulators>());
         }
 
-        // PostgreSQL push from the database (issue 4, first slice): begin
-        if (string.Equals(configuration[$"{DatabaseOptions.Section}:Provider"], nameof(DatabaseProvider.Postgres), StringComparison.OrdinalIgnoreCase))
+        // PostgreSQL: push from the database to every node, and the election of the one that ingests.
+        if (UsesPostgres(configuration))
         {
+            services.AddSingleton<IJobIdSource, AnimeProgress.Core.Persistence.Postgres.PostgresJobIds>();
             services.AddSingleton<AnimeProgress.Core.Persistence.Postgres.PostgresJobListener>();
             services.AddHostedService(sp => sp.GetRequiredService<AnimeProgress.Core.Persistence.Postgres.PostgresJobListener>());
+            if (IsClusterEnabled(configuration))
+            {
+                services.AddHostedService<AnimeProgress.Core.Persistence.Postgres.LeaderElection>();
+                services.AddHostedService<InstanceStatusStore>();
+            }
         }
-        // PostgreSQL push from the database: end
 
         services.AddHostedService(sp => sp.GetRequiredService<ComfyUiFleet>());
         if (IsDemoEnabled(configuration))
@@ -104,6 +111,53 @@ public static class ServiceRegistration
         services.AddJobHistoryQueries(); // issue 5: job detail and history pages (AnimeProgress.Web/History)
         services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(15));
         return builder;
+    }
+
+    private static bool UsesPostgres(IConfiguration configuration) =>
+        string.Equals(configuration[$"{DatabaseOptions.Section}:Provider"], nameof(DatabaseProvider.Postgres), StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Leader election runs with PostgreSQL unless switched off; SQLite serves a single node.</summary>
+    public static bool IsClusterEnabled(IConfiguration configuration)
+    {
+        var setting = configuration[$"{ClusterOptions.Section}:Enabled"];
+        if (string.IsNullOrWhiteSpace(setting))
+        {
+            return UsesPostgres(configuration);
+        }
+
+        var enabled = bool.TryParse(setting, out var parsed)
+            ? parsed
+            : throw new InvalidOperationException($"{ClusterOptions.Section}:Enabled must be true or false (got '{setting}').");
+        return enabled && (UsesPostgres(configuration)
+            ? true
+            : throw new InvalidOperationException($"{ClusterOptions.Section}:Enabled needs {DatabaseOptions.Section}:Provider = Postgres (nodes share it)."));
+    }
+
+    private static void AddCluster(WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        var configuration = builder.Configuration;
+        var clustered = IsClusterEnabled(configuration);
+        services.AddOptions<ClusterOptions>().Bind(configuration.GetSection(ClusterOptions.Section)).ValidateOnStart()
+            .Validate(o => o.LeaseCheckInterval > TimeSpan.Zero && o.LeaseCheckInterval <= TimeSpan.FromSeconds(5),
+                $"{ClusterOptions.Section}:LeaseCheckInterval must be between 0 and 5 seconds (another node must take over within 10 s).");
+        services.AddSingleton(sp =>
+        {
+            var gate = new IngestionGate();
+            if (!clustered)
+            {
+                // A single node always ingests.
+                gate.Grant(sp.GetRequiredService<TimeProvider>().GetUtcNow());
+            }
+
+            return gate;
+        });
+        if (clustered)
+        {
+            // Every node submits and listens under one client id, so a new leader keeps receiving the step
+            // progress of jobs the previous one submitted.
+            services.PostConfigure<ComfyUiOptions>(o => o.ClientId ??= "animeprogress-" + (configuration[$"{DatabaseOptions.Section}:Schema"] ?? "anime_api"));
+        }
     }
 
     /// <summary>The demo runs when asked to, or by default when no ComfyUI instance is configured.</summary>

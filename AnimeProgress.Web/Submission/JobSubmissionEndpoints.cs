@@ -19,8 +19,18 @@ public static class JobSubmissionEndpoints
             .WithSummary("The latest preview image of a running job.");
     }
 
-    private static async Task<IResult> SubmitAsync(SubmitJobRequest request, JobSubmitter submitter, ComfyUiFleet fleet, CancellationToken cancellationToken)
+    private static async Task<IResult> SubmitAsync(
+        SubmitJobRequest request, JobSubmitter submitter, ComfyUiFleet fleet, AnimeProgress.Core.Cluster.IngestionGate ingestion, CancellationToken cancellationToken)
     {
+        if (!ingestion.IsLeader)
+        {
+            // Only the ingesting node follows jobs in ComfyUI; a job submitted here would be seen twice.
+            return Results.Problem(
+                title: "This node does not ingest from ComfyUI",
+                detail: "Another AnimeProgress node leads; submit there (or retry: leadership moves within seconds when a leader dies).",
+                statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+
         var errors = new Dictionary<string, string[]>();
         if (string.IsNullOrWhiteSpace(request.Title))
         {

@@ -14,6 +14,7 @@ namespace AnimeProgress.Core.Persistence.History;
 public sealed partial class ProgressHistoryRecorder(
     IDbContextFactory<AnimeProgressDbContext> contexts,
     ProgressHub hub,
+    AnimeProgress.Core.Cluster.IngestionGate ingestion,
     IOptions<ProgressHistoryOptions> options,
     TimeProvider time,
     ILogger<ProgressHistoryRecorder> logger) : BackgroundService
@@ -81,6 +82,12 @@ public sealed partial class ProgressHistoryRecorder(
 
     private ValueTask OnBatch(HubBatch batch)
     {
+        if (!ingestion.IsLeader)
+        {
+            // The ingesting node records history; the others would only write it a second time.
+            return ValueTask.CompletedTask;
+        }
+
         lock (_gate)
         {
             foreach (var job in batch.Jobs)

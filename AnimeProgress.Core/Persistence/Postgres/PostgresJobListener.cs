@@ -1,24 +1,32 @@
 using System.Text.Json;
 using System.Threading.Channels;
+using AnimeProgress.Core.Cluster;
 using AnimeProgress.Core.Hub;
 using AnimeProgress.Core.Jobs;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using AnimeProgress.Core.Tracking;
 using Npgsql;
 
 namespace AnimeProgress.Core.Persistence.Postgres;
 
 /// <summary>
 /// LISTENs for the <c>production_jobs</c> trigger on its own unpooled connection (reconnecting with capped
-/// backoff after the database goes away) and shows rows that another program changed: it reads the row and
-/// publishes it to the hub with <see cref="JobSource.Database"/>. Notifications for rows this process wrote
-/// itself (the hub already holds that <c>updated_at</c> or newer) and for jobs the tracker follows in ComfyUI
-/// are ignored.
+/// backoff after the database goes away) and shows changed rows: it reads the row and publishes it to the hub.
+/// On a follower node that is every job (the leader's writes included); on the leader, rows of jobs its own
+/// tracker follows are skipped, and a row another program wrote that names a ComfyUI prompt is handed to the
+/// tracker to follow. After every (re)connect, and every <see cref="DatabaseOptions.ReconcileInterval"/>, active
+/// and recently changed rows are read again, so a notification lost in an outage is corrected.
 /// </summary>
 public sealed partial class PostgresJobListener(
     IDbContextFactory<AnimeProgressDbContext> contexts,
     ProgressHub hub,
+    ProgressTracker tracker,
+    IngestionGate ingestion,
+    IOptions<DatabaseOptions> options,
+    TimeProvider time,
     ILogger<PostgresJobListener> logger) : BackgroundService
 {
     private readonly Channel<Notice> _notices = Channel.CreateBounded<Notice>(
@@ -27,7 +35,7 @@ public sealed partial class PostgresJobListener(
     /// <summary>Notifications received (for tests and diagnostics).</summary>
     public long Received => Interlocked.Read(ref _received);
 
-    /// <summary>Rows published to the hub as changed by another program.</summary>
+    /// <summary>Rows published to the hub because the database held something newer than the hub.</summary>
     public long Published => Interlocked.Read(ref _published);
 
     /// <summary>How many times the LISTEN connection was (re)established.</summary>
@@ -43,7 +51,15 @@ public sealed partial class PostgresJobListener(
     private long _connections;
     private long _published;
 
-    private readonly record struct Notice(long Id, DateTimeOffset? UpdatedAt);
+    /// <summary>A changed job row (by id), an instance row (by name), or a catch-up read of everything active or recently changed.</summary>
+    private readonly record struct Notice(long? Id, string? Instance = null);
+
+    private DateTimeOffset _watermark = time.GetUtcNow() - TimeSpan.FromMinutes(1);
+
+    /// <summary>Catch-up reads done (after each LISTEN connect and every reconcile interval).</summary>
+    public long CatchUps => Interlocked.Read(ref _catchUps);
+
+    private long _catchUps;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -56,6 +72,7 @@ public sealed partial class PostgresJobListener(
         }
 
         var consumer = ConsumeAsync(stoppingToken);
+        var reconcile = ReconcileLoopAsync(stoppingToken);
         try
         {
             await ListenLoopAsync(connectionString, schema ?? "public", stoppingToken);
@@ -64,6 +81,7 @@ public sealed partial class PostgresJobListener(
         {
             _notices.Writer.TryComplete();
             await consumer;
+            await reconcile;
         }
     }
 
@@ -84,6 +102,8 @@ public sealed partial class PostgresJobListener(
 
                 Listening = true;
                 Interlocked.Increment(ref _connections);
+                // Whatever changed while nobody listened (a database restart, a network cut) is read now.
+                _notices.Writer.TryWrite(new Notice(null));
                 delay = TimeSpan.FromMilliseconds(500);
                 LogListening(PostgresNotifications.Channel);
                 while (!stoppingToken.IsCancellationRequested)
@@ -138,8 +158,19 @@ public sealed partial class PostgresJobListener(
                 return;
             }
 
-            // The channel also carries comfyui_instances changes ({"table":"comfyui_instances","name"}).
-            if (root.TryGetProperty("table", out var t) && t.GetString() != PostgresNotifications.JobsTable)
+            // The channel carries production_jobs and comfyui_instances changes.
+            var table = root.TryGetProperty("table", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : PostgresNotifications.JobsTable;
+            if (table == ComfyUiInstanceRow.Table)
+            {
+                if (root.TryGetProperty("name", out var name) && name.ValueKind == JsonValueKind.String)
+                {
+                    _notices.Writer.TryWrite(new Notice(null, name.GetString()));
+                }
+
+                return;
+            }
+
+            if (table != PostgresNotifications.JobsTable)
             {
                 return;
             }
@@ -149,15 +180,27 @@ public sealed partial class PostgresJobListener(
                 return;
             }
 
-            DateTimeOffset? updatedAt = root.TryGetProperty("updated_at", out var u) && u.ValueKind == JsonValueKind.String
-                && DateTimeOffset.TryParse(u.GetString(), System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var parsed)
-                ? parsed
-                : null;
-            _notices.Writer.TryWrite(new Notice(jobId, updatedAt));
+            _notices.Writer.TryWrite(new Notice(jobId));
         }
         catch (JsonException)
         {
             LogBadPayload(payload.Length);
+        }
+    }
+
+    /// <summary>The safety net: even a lost notification is corrected within one interval.</summary>
+    private async Task ReconcileLoopAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.ReconcileInterval, time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                _notices.Writer.TryWrite(new Notice(null));
+            }
+        }
+        catch (OperationCanceledException)
+        {
         }
     }
 
@@ -167,31 +210,28 @@ public sealed partial class PostgresJobListener(
         {
             await foreach (var notice in _notices.Reader.ReadAllAsync(stoppingToken))
             {
-                if (IsOwnOrNotOurs(hub.Find(notice.Id), notice.UpdatedAt))
-                {
-                    continue;
-                }
-
                 try
                 {
                     await using var db = await contexts.CreateDbContextAsync(stoppingToken);
-                    var row = await db.ProductionJobs.AsNoTracking().SingleOrDefaultAsync(j => j.Id == notice.Id, stoppingToken);
-                    var current = hub.Find(notice.Id);
-                    if (row is null || IsOwnOrNotOurs(current, row.UpdatedAt))
+                    if (notice.Id is { } id)
                     {
-                        continue;
+                        if (await db.ProductionJobs.AsNoTracking().SingleOrDefaultAsync(j => j.Id == id, stoppingToken) is { } row)
+                        {
+                            Apply(row);
+                        }
                     }
-
-                    hub.Publish(JobRowMapper.ToSnapshot(row) with
+                    else if (notice.Instance is { } name)
                     {
-                        Source = JobSource.Database,
-                        Version = (current?.Version ?? 0) + 1,
-                    });
-                    Interlocked.Increment(ref _published);
+                        ApplyInstances(await db.ComfyUiInstances.AsNoTracking().Where(r => r.Name == name).ToListAsync(stoppingToken));
+                    }
+                    else
+                    {
+                        await CatchUpAsync(db, stoppingToken);
+                    }
                 }
                 catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or TimeoutException)
                 {
-                    // The row is read again on its next change; the periodic reconcile (not built yet) is the safety net.
+                    // Read again on the row's next change, or by the next catch-up.
                     LogReadFailed(ex, notice.Id);
                 }
             }
@@ -201,12 +241,70 @@ public sealed partial class PostgresJobListener(
         }
     }
 
+    private async Task CatchUpAsync(AnimeProgressDbContext db, CancellationToken stoppingToken)
+    {
+        // A little overlap: clocks of the writers and of this node may disagree by a few seconds.
+        var since = _watermark - TimeSpan.FromSeconds(10);
+        var rows = await db.ProductionJobs.AsNoTracking()
+            .Where(j => j.CompletedAt == null || j.UpdatedAt >= since)
+            .OrderByDescending(j => j.UpdatedAt)
+            .Take(2000)
+            .ToListAsync(stoppingToken);
+        foreach (var row in rows)
+        {
+            Apply(row);
+        }
+
+        ApplyInstances(await db.ComfyUiInstances.AsNoTracking().ToListAsync(stoppingToken));
+        Interlocked.Increment(ref _catchUps);
+    }
+
+    /// <summary>The ingesting node's view of each ComfyUI machine; the leader has its own, first-hand.</summary>
+    private void ApplyInstances(List<ComfyUiInstanceRow> rows)
+    {
+        if (ingestion.IsLeader)
+        {
+            return;
+        }
+
+        foreach (var status in rows.Select(InstanceStatusStore.Read).OfType<Fleet.InstanceStatus>())
+        {
+            hub.Publish(status);
+        }
+    }
+
     /// <summary>
-    /// True when the hub already shows this state or newer (this process wrote the row: PostgreSQL keeps
-    /// microseconds, so our own writes compare equal or older), or the job is one the tracker follows in ComfyUI.
+    /// Shows a row unless the hub already shows exactly it, or this node's tracker follows the job (the row is
+    /// then this node's own write, or another program's value for a job ComfyUI tells us about first-hand).
     /// </summary>
-    private static bool IsOwnOrNotOurs(JobSnapshot? current, DateTimeOffset? rowUpdatedAt) =>
-        current is not null && (current.Source != JobSource.Database || (rowUpdatedAt is { } at && at <= current.UpdatedAt));
+    private void Apply(ProductionJobRow row)
+    {
+        if (row.UpdatedAt > _watermark)
+        {
+            _watermark = row.UpdatedAt;
+        }
+
+        var leading = ingestion.IsLeader;
+        if (leading && tracker.IsFollowing(row.Id))
+        {
+            return;
+        }
+
+        var snapshot = JobRowMapper.ToSnapshot(row);
+        if (leading && snapshot is { Source: JobSource.Database, PromptId: not null })
+        {
+            tracker.Post(new AdoptJob(snapshot));
+        }
+
+        var current = hub.Find(row.Id);
+        if (current is not null && current == snapshot with { Version = current.Version })
+        {
+            return;
+        }
+
+        hub.Publish(snapshot with { Version = (current?.Version ?? 0) + 1 });
+        Interlocked.Increment(ref _published);
+    }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Listening for production_jobs changes on channel {Channel}")]
     private partial void LogListening(string channel);
@@ -217,6 +315,6 @@ public sealed partial class PostgresJobListener(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Ignored a production_jobs notification that is not JSON ({Length} characters)")]
     private partial void LogBadPayload(int length);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not read production_jobs row {Id} after a notification")]
-    private partial void LogReadFailed(Exception ex, long id);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not read production_jobs (row {Id}; null means a catch-up read)")]
+    private partial void LogReadFailed(Exception ex, long? id);
 }

@@ -1,0 +1,130 @@
+using AnimeProgress.Core.Cluster;
+using AnimeProgress.Core.Tracking;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace AnimeProgress.Core.Persistence.Postgres;
+
+/// <summary>
+/// Chooses the one node that ingests from ComfyUI: whoever holds a session-level PostgreSQL advisory lock
+/// (one per schema) on its own connection. When the leader's process dies its session ends and the lock
+/// with it; a follower trying every <see cref="ClusterOptions.LeaseCheckInterval"/> takes over. A leader
+/// that loses its connection keeps ingesting (the dashboard must keep updating through a database outage)
+/// and steps down only if, once reconnected, another node holds the lock.
+/// </summary>
+public sealed partial class LeaderElection(
+    IDbContextFactory<AnimeProgressDbContext> contexts,
+    IngestionGate gate,
+    JobStore store,
+    ProgressTracker tracker,
+    IOptions<ClusterOptions> options,
+    TimeProvider time,
+    ILogger<LeaderElection> logger) : BackgroundService
+{
+    /// <summary>application_name of the lock connection, so operators (and tests) can find the leader in pg_stat_activity.</summary>
+    public const string ApplicationName = "animeprogress-leader";
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        string connectionString;
+        string lockName;
+        await using (var db = await contexts.CreateDbContextAsync(stoppingToken))
+        {
+            connectionString = new NpgsqlConnectionStringBuilder(db.Database.GetConnectionString())
+            {
+                Pooling = false,
+                ApplicationName = ApplicationName,
+                // Notice a half-open connection without waiting for the OS.
+                KeepAlive = 5,
+            }.ConnectionString;
+            lockName = "animeprogress-ingest:" + (db.Schema ?? "public");
+        }
+
+        var interval = options.Value.LeaseCheckInterval;
+        var node = options.Value.EffectiveNodeName;
+        var delay = TimeSpan.FromMilliseconds(500);
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                try
+                {
+                    await using var connection = new NpgsqlConnection(connectionString);
+                    await connection.OpenAsync(stoppingToken);
+                    delay = TimeSpan.FromMilliseconds(500);
+                    while (!await TryLockAsync(connection, lockName, stoppingToken))
+                    {
+                        if (gate.IsLeader)
+                        {
+                            StepDown(node);
+                        }
+
+                        await Task.Delay(interval, time, stoppingToken);
+                    }
+
+                    if (gate.IsLeader)
+                    {
+                        LogKept(node);
+                    }
+                    else
+                    {
+                        await store.RestoreForIngestionAsync(stoppingToken);
+                        gate.Grant(time.GetUtcNow());
+                        LogLeading(node);
+                    }
+
+                    // Holding: the lock lives as long as this session; a failed check means the session is gone.
+                    while (!stoppingToken.IsCancellationRequested)
+                    {
+                        await Task.Delay(interval, time, stoppingToken);
+                        await using var check = new NpgsqlCommand("SELECT 1", connection) { CommandTimeout = 5 };
+                        await check.ExecuteScalarAsync(stoppingToken);
+                    }
+                }
+                catch (Exception ex) when (ex is NpgsqlException or IOException or TimeoutException or InvalidOperationException && !stoppingToken.IsCancellationRequested)
+                {
+                    LogConnectionLost(ex, node, gate.IsLeader);
+                    await Task.Delay(delay, time, stoppingToken);
+                    delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, interval.Ticks));
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            // Shutting down: the session (and the lock) closes with the connection; another node takes over.
+            gate.Revoke();
+        }
+    }
+
+    private static async Task<bool> TryLockAsync(NpgsqlConnection connection, string lockName, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("SELECT pg_try_advisory_lock(hashtext(@name))", connection) { CommandTimeout = 5 };
+        command.Parameters.AddWithValue("name", lockName);
+        return await command.ExecuteScalarAsync(cancellationToken) is true;
+    }
+
+    private void StepDown(string node)
+    {
+        gate.Revoke();
+        tracker.Post(new ReleaseJobs());
+        LogSteppedDown(node);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Node {Node} leads: it ingests from ComfyUI and writes production_jobs")]
+    private partial void LogLeading(string node);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Node {Node} reconnected and still holds the ingestion lock")]
+    private partial void LogKept(string node);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Node {Node} stepped down: another node took the ingestion lock while this one was disconnected")]
+    private partial void LogSteppedDown(string node);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Node {Node} lost its leader-election connection (leading: {Leading}); reconnecting")]
+    private partial void LogConnectionLost(Exception ex, string node, bool leading);
+}

@@ -1,0 +1,11 @@
+namespace AnimeProgress.Core.Tracking;
+
+/// <summary>Where new job ids come from: ids must never collide with rows anyone else writes.</summary>
+public interface IJobIdSource
+{
+    /// <summary>A fresh id; cheap and non-blocking (the tracker's loop calls it).</summary>
+    long Next();
+
+    /// <summary>An id that exists already (a row read back, a row adopted); later ids must not repeat it.</summary>
+    void Seen(long id);
+}

@@ -1,0 +1,180 @@
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using AnimeProgress.ComfyUiEmulator;
+using AnimeProgress.Core.Jobs;
+using AnimeProgress.Core.Persistence;
+using AnimeProgress.Core.Persistence.Postgres;
+using AnimeProgress.Tests.Support;
+using AnimeProgress.Web.Demo;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+
+namespace AnimeProgress.Tests.Postgres;
+
+/// <summary>
+/// The database as the shared truth: ids that never collide with other writers, catch-up after a lost
+/// notification, and rows that name a ComfyUI prompt tied to what the fleet sees.
+/// </summary>
+[Collection(PostgresCollection.Name)]
+public sealed class PostgresClusterTests(PostgresFixture postgres)
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static AppHost StartApp(string db, IDictionary<string, string?>? extra = null)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["AnimeProgress:Database:Provider"] = "Postgres",
+            ["ConnectionStrings:AnimeProduction"] = db,
+            ["AnimeProgress:Demo:Enabled"] = "false",
+            ["AnimeProgress:Database:FlushInterval"] = "00:00:00.2",
+        };
+        foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
+
+        return AppHost.Start(settings);
+    }
+
+    private static async Task ExecuteAsync(string db, string sql)
+    {
+        await using var connection = new NpgsqlConnection(db);
+        await connection.OpenAsync(Ct);
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync(Ct);
+    }
+
+    private static async Task<T> ScalarAsync<T>(string db, string sql)
+    {
+        await using var connection = new NpgsqlConnection(db);
+        await connection.OpenAsync(Ct);
+        await using var command = new NpgsqlCommand(sql, connection);
+        return (T)(await command.ExecuteScalarAsync(Ct))!;
+    }
+
+    private sealed class Contexts(string db) : IDbContextFactory<AnimeProgressDbContext>
+    {
+        public AnimeProgressDbContext CreateDbContext() =>
+            new(PostgresModel.UseSchema(new DbContextOptionsBuilder<AnimeProgressDbContext>(), db, "anime_api").Options as DbContextOptions<AnimeProgressDbContext>
+                ?? throw new InvalidOperationException());
+    }
+
+    [Fact]
+    public async Task Ids_from_two_nodes_and_from_plain_inserts_never_collide()
+    {
+        var db = await postgres.CreateDatabaseAsync("ap_ids", Ct);
+        await using (StartApp(db))
+        {
+        }
+
+        await ExecuteAsync(db, "INSERT INTO anime_api.production_jobs (id, title, status, progress) VALUES (500, 'Old row', 'completed', 100)");
+        await ExecuteAsync(db, $"SELECT setval(pg_get_serial_sequence('anime_api.production_jobs', 'id'), 500)");
+        var nodeA = new PostgresJobIds(new Contexts(db), NullLogger<PostgresJobIds>.Instance);
+        var nodeB = new PostgresJobIds(new Contexts(db), NullLogger<PostgresJobIds>.Instance);
+        var ids = new List<long>();
+        for (var i = 0; i < 300; i++)
+        {
+            ids.Add(nodeA.Next());
+            ids.Add(nodeB.Next());
+            if (i % 50 == 0)
+            {
+                await ExecuteAsync(db, $"INSERT INTO anime_api.production_jobs (title, status, progress) VALUES ('Studio API {i}', 'queued', 0)");
+            }
+        }
+
+        var inserted = await ScalarAsync<long>(db, "SELECT count(*) FROM anime_api.production_jobs WHERE title LIKE 'Studio API %'");
+        Assert.Equal(6, inserted);
+        var studioIds = new List<long>();
+        await using (var connection = new NpgsqlConnection(db))
+        {
+            await connection.OpenAsync(Ct);
+            await using var read = new NpgsqlCommand("SELECT id FROM anime_api.production_jobs WHERE title LIKE 'Studio API %'", connection);
+            await using var reader = await read.ExecuteReaderAsync(Ct);
+            while (await reader.ReadAsync(Ct))
+            {
+                studioIds.Add(reader.GetInt64(0));
+            }
+        }
+
+        Assert.Equal(ids.Count + studioIds.Count, ids.Concat(studioIds).Distinct().Count());
+        Assert.All(ids, id => Assert.True(id > 500, $"id {id} repeats an existing row's"));
+    }
+
+    [Fact]
+    public async Task A_change_whose_notification_was_lost_is_read_after_the_listener_reconnects_and_by_the_periodic_reconcile()
+    {
+        var db = await postgres.CreateDatabaseAsync("ap_catchup", Ct);
+        await using var app = StartApp(db, new Dictionary<string, string?> { ["AnimeProgress:Database:ReconcileInterval"] = "00:00:02" });
+        var listener = app.Services.GetRequiredService<PostgresJobListener>();
+        await Eventually.True(() => listener.Listening, TimeSpan.FromSeconds(10), "the LISTEN connection");
+        await ExecuteAsync(db, "INSERT INTO anime_api.production_jobs (id, title, status, progress, updated_at) VALUES (800001, 'Quiet cut', 'running', 10, now())");
+        await Eventually.True(() => app.Hub.Find(800_001)?.Percent == 10, TimeSpan.FromSeconds(10), "the row through LISTEN");
+
+        // No notification at all (as if it were lost): only a catch-up read can find the change.
+        await ExecuteAsync(db, "ALTER TABLE anime_api.production_jobs DISABLE TRIGGER production_jobs_notify");
+        var received = listener.Received;
+        await ExecuteAsync(db, "UPDATE anime_api.production_jobs SET progress = 60, updated_at = now() WHERE id = 800001");
+        await Eventually.True(() => app.Hub.Find(800_001)?.Percent == 60, TimeSpan.FromSeconds(10), "the change found by the periodic reconcile");
+        Assert.Equal(received, listener.Received);
+
+        // A catch-up also runs on every reconnect of the LISTEN connection.
+        var catchUps = listener.CatchUps;
+        await ExecuteAsync(db, "UPDATE anime_api.production_jobs SET progress = 70, updated_at = now() WHERE id = 800001");
+        await ExecuteAsync(db, $"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = '{PostgresJobListener.ApplicationName}'");
+        await Eventually.True(() => app.Hub.Find(800_001)?.Percent == 70 && listener.CatchUps > catchUps, TimeSpan.FromSeconds(20), "the change read after the reconnect");
+    }
+
+    [Fact]
+    public async Task A_row_naming_a_prompt_is_the_job_the_fleet_sees_for_it_whichever_arrives_first()
+    {
+        await using var gpu = await ComfyUiEmulatorServer.StartAsync(new EmulatorOptions { Port = 0, TimeScale = 1.0 }, Ct);
+        var db = await postgres.CreateDatabaseAsync("ap_adopt", Ct);
+        await using var app = StartApp(db, new Dictionary<string, string?>
+        {
+            ["AnimeProgress:ComfyUi:Instances:0:Name"] = "gpu",
+            ["AnimeProgress:ComfyUi:Instances:0:BaseUrl"] = gpu.BaseUrl.ToString(),
+        });
+        await Eventually.True(() => app.Hub.Instances.Any(i => i.Online), TimeSpan.FromSeconds(20), "the GPU online");
+        using var http = app.CreateClient();
+
+        // The studio's API inserts its row first, then posts the prompt with its own client id.
+        var first = Guid.NewGuid().ToString("D");
+        await ExecuteAsync(db, $"INSERT INTO anime_api.production_jobs (id, title, status, progress, comfyui_job_id) VALUES (910001, 'Studio row first', 'queued', 0, '{first}')");
+        await Eventually.True(() => app.Hub.Find(910_001) is not null, TimeSpan.FromSeconds(10), "the row shown");
+        await PostAsync(http, gpu, first, steps: 12);
+
+        // Another time it posts first and writes the row a moment later: the job was already discovered under an id of ours.
+        var second = Guid.NewGuid().ToString("D");
+        await PostAsync(http, gpu, second, steps: 12);
+        await Eventually.True(() => app.Hub.Jobs.Any(j => j.PromptId == second), TimeSpan.FromSeconds(10), "the prompt discovered");
+        var discoveredId = app.Hub.Jobs.Single(j => j.PromptId == second).Id;
+        await Eventually.True(() => ScalarAsync<long>(db, $"SELECT count(*) FROM anime_api.production_jobs WHERE id = {discoveredId}").GetAwaiter().GetResult() == 1, TimeSpan.FromSeconds(10), "the discovered job's row");
+        await ExecuteAsync(db, $"INSERT INTO anime_api.production_jobs (id, title, status, progress, comfyui_job_id) VALUES (910002, 'Studio row second', 'queued', 0, '{second}')");
+
+        foreach (var (id, prompt, title) in new[] { (910_001L, first, "Studio row first"), (910_002L, second, "Studio row second") })
+        {
+            var done = await Eventually.Get(() => app.Hub.Find(id) is { Status: JobStatus.Completed } j ? j : null, TimeSpan.FromSeconds(40), $"job {id} completed");
+            Assert.Equal((title, prompt, "gpu", JobSource.External), (done.Title, done.PromptId, done.Instance, done.Source));
+            Assert.Single(app.Hub.Jobs, j => j.PromptId == prompt);
+            await Eventually.True(() => ScalarAsync<string>(db, $"SELECT status FROM anime_api.production_jobs WHERE id = {id}").GetAwaiter().GetResult() == "completed", TimeSpan.FromSeconds(10), $"row {id} completed");
+            Assert.Equal(1L, await ScalarAsync<long>(db, $"SELECT count(*) FROM anime_api.production_jobs WHERE comfyui_job_id = '{prompt}'"));
+        }
+
+        Assert.Null(app.Hub.Find(discoveredId));
+    }
+
+    private static async Task PostAsync(HttpClient http, ComfyUiEmulatorServer gpu, string promptId, int steps)
+    {
+        var body = new JsonObject
+        {
+            ["prompt"] = DemoWorkflows.Image("studio", steps, seed: Random.Shared.Next()).Workflow,
+            ["client_id"] = "studio-api",
+            ["prompt_id"] = promptId,
+        };
+        using var response = await http.PostAsJsonAsync(new Uri(gpu.BaseUrl, "prompt"), body, Ct);
+        response.EnsureSuccessStatusCode();
+    }
+}
