@@ -63,6 +63,12 @@ public sealed class TwoNodeTests(PostgresFixture postgres) : IAsyncLifetime
         return body!["id"]!.GetValue<long>();
     }
 
+    private static async Task<string> ReadinessAsync(HttpClient http)
+    {
+        using var response = await http.GetAsync("readyz", Ct);
+        return await response.Content.ReadAsStringAsync(Ct);
+    }
+
     [Fact]
     public async Task Progress_from_the_leader_shows_on_the_other_node_and_a_new_leader_finishes_the_job()
     {
@@ -99,10 +105,13 @@ public sealed class TwoNodeTests(PostgresFixture postgres) : IAsyncLifetime
             Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, refused.StatusCode);
         }
 
+        Assert.Contains("\"role\": \"follower\"", await ReadinessAsync(toFollower), StringComparison.Ordinal);
+
         leader.Kill();
         var killedAt = TimeProvider.System.GetTimestamp();
         await Eventually.True(() => gate.IsLeader, TimeSpan.FromSeconds(10), "node B taking over within 10 s");
         var takeover = TimeProvider.System.GetElapsedTime(killedAt);
+        Assert.Contains("\"role\": \"leader\"", await ReadinessAsync(toFollower), StringComparison.Ordinal);
 
         await Eventually.True(() => follower.Hub.Find(slow)?.Status == JobStatus.Completed, TimeSpan.FromSeconds(40), "the long job completed under the new leader");
         await Eventually.True(() => RowStatus(db, slow) == "completed", TimeSpan.FromSeconds(10), "the outcome written by the new leader");

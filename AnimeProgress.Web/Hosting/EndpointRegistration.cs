@@ -22,7 +22,7 @@ public static class EndpointRegistration
 
         // Liveness: the process answers. Readiness: the database and ComfyUI are reachable.
         app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
-        app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
+        app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready"), ResponseWriter = Health.HealthReportWriter.WriteAsync });
 
         if (app.Configuration.GetValue<bool>($"{DiagnosticsOptions.Section}:LoadStats"))
         {

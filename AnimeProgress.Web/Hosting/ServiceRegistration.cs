@@ -100,7 +100,8 @@ public static class ServiceRegistration
 
         services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("database", tags: ["ready"])
-            .AddCheck<ComfyUiHealthCheck>("comfyui", tags: ["ready"]);
+            .AddCheck<ComfyUiHealthCheck>("comfyui", tags: ["ready"])
+            .AddCheck<IngestionHealthCheck>("ingestion", tags: ["ready"]);
 
         services.AddOptions<Diagnostics.DiagnosticsOptions>().Bind(configuration.GetSection(Diagnostics.DiagnosticsOptions.Section));
         services.AddSingleton<Diagnostics.CircuitCounter>();
