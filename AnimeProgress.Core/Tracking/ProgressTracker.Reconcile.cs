@@ -88,11 +88,9 @@ public sealed partial class ProgressTracker
                 : JobSource.External;
             if (_byPrompt.TryGetValue(item.PromptId, out var knownId))
             {
-                // A row adopted from the database: now that ComfyUI shows its prompt, it is followed like any other.
-                if (_jobs.TryGetValue(knownId, out var adopted) && adopted.Snapshot.Source == JobSource.Database)
+                if (_jobs.TryGetValue(knownId, out var known))
                 {
-                    adopted.Snapshot = adopted.Snapshot with { Source = source, Instance = r.Instance };
-                    PublishJob(adopted);
+                    FollowKnown(known, item, source, r);
                 }
 
                 continue;
@@ -126,6 +124,41 @@ public sealed partial class ProgressTracker
             };
             _byPrompt[item.PromptId] = id;
             _hub.Publish(snapshot);
+        }
+    }
+
+    /// <summary>
+    /// A job known from a row (restored by a node taking over, or adopted from another program) whose prompt
+    /// ComfyUI still holds: its graph comes from the queue, so percent, stage and ETA move on from here.
+    /// </summary>
+    private void FollowKnown(TrackedJob known, QueueItem item, JobSource source, InstanceReconciled r)
+    {
+        var before = known.Snapshot;
+        var job = known;
+        if (!known.Progress.HasGraph && item.Graph is not null)
+        {
+            var graph = WorkflowGraph.Parse(item.Graph, item.Outputs);
+            var key = known.Snapshot.WorkflowKey ?? WorkflowKey.Compute(item.Graph);
+            var facts = new JobFacts(known.Snapshot.Kind, key, r.Instance);
+            job = new TrackedJob(known.Snapshot with { WorkflowKey = key }, graph)
+            {
+                Facts = facts,
+                AcceptedAt = known.AcceptedAt ?? r.AsOf,
+                LastSignAt = Now,
+                Estimator = known.Snapshot.Status == JobStatus.Running ? _eta.Start(facts, known.Snapshot.StartedAt ?? Now) : null,
+            };
+            _jobs[known.Snapshot.Id] = job;
+        }
+
+        // A row adopted from the database: now that ComfyUI shows its prompt, it is followed like any other.
+        if (job.Snapshot.Source == JobSource.Database)
+        {
+            job.Snapshot = job.Snapshot with { Source = source, Instance = r.Instance };
+        }
+
+        if (!ReferenceEquals(job, known) || job.Snapshot != before)
+        {
+            PublishJob(job);
         }
     }
 

@@ -84,7 +84,7 @@ public sealed class TwoNodeTests(PostgresFixture postgres) : IAsyncLifetime
         using var toLeader = new HttpClient { BaseAddress = leader.BaseAddress };
         using var toFollower = follower.CreateClient();
         var quick = await SubmitAsync(toLeader, "Two-node quick cut", steps: 4);
-        var slow = await SubmitAsync(toLeader, "Two-node long cut", steps: 48);
+        var slow = await SubmitAsync(toLeader, "Two-node long cut", steps: 96);
 
         // The follower never touched ComfyUI: what it shows came through the database.
         await Eventually.True(() => follower.Hub.Find(quick)?.Status == JobStatus.Completed, TimeSpan.FromSeconds(30), "the quick job completed on the follower");
@@ -112,6 +112,11 @@ public sealed class TwoNodeTests(PostgresFixture postgres) : IAsyncLifetime
         await Eventually.True(() => gate.IsLeader, TimeSpan.FromSeconds(10), "node B taking over within 10 s");
         var takeover = TimeProvider.System.GetElapsedTime(killedAt);
         Assert.Contains("\"role\": \"leader\"", await ReadinessAsync(toFollower), StringComparison.Ordinal);
+
+        // The new leader follows the running job from ComfyUI (its graph from /queue): progress keeps moving.
+        var atTakeover = follower.Hub.Find(slow)!;
+        Assert.Equal(JobStatus.Running, atTakeover.Status);
+        await Eventually.True(() => follower.Hub.Find(slow) is { Status: JobStatus.Running } j && j.Percent >= atTakeover.Percent + 5, TimeSpan.FromSeconds(15), "progress moving under the new leader");
 
         await Eventually.True(() => follower.Hub.Find(slow)?.Status == JobStatus.Completed, TimeSpan.FromSeconds(40), "the long job completed under the new leader");
         await Eventually.True(() => RowStatus(db, slow) == "completed", TimeSpan.FromSeconds(10), "the outcome written by the new leader");
