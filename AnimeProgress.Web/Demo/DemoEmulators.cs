@@ -22,7 +22,7 @@ public sealed partial class DemoEmulators(ComfyUiFleet fleet, IOptions<DemoOptio
             var server = await ComfyUiEmulatorServer.StartAsync(
                 new EmulatorOptions { Port = 0, TimeScale = options.Value.TimeScale }, cancellationToken);
             _servers.Add(server);
-            var name = $"demo-gpu-{i}";
+            var name = $"{options.Value.InstanceName}-{i}";
             fleet.Add(new ComfyUiInstance(name, server.BaseUrl));
             LogStarted(name, server.BaseUrl);
         }

@@ -8,6 +8,15 @@ public sealed class DemoOptions
     /// <summary>Null means: on exactly when no ComfyUI instance is configured.</summary>
     public bool? Enabled { get; set; }
 
+    /// <summary>
+    /// False runs the emulators without the random demo job generator (the <c>jobs simulate</c> command
+    /// submits its own jobs).
+    /// </summary>
+    public bool GenerateJobs { get; set; } = true;
+
+    /// <summary>The emulators are named <c>{InstanceName}-1</c>, <c>{InstanceName}-2</c>…</summary>
+    public string InstanceName { get; set; } = "demo-gpu";
+
     /// <summary>How many loopback emulators (GPU machines) the demo runs.</summary>
     public int Instances { get; set; } = 2;
 

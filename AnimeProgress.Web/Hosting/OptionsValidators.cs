@@ -116,6 +116,11 @@ internal sealed class DemoOptionsValidator : IValidateOptions<DemoOptions>
             errors.Add($"{DemoOptions.Section}:FailureRate must be between 0 and 1.");
         }
 
+        if (string.IsNullOrWhiteSpace(options.InstanceName))
+        {
+            errors.Add($"{DemoOptions.Section}:InstanceName must not be empty.");
+        }
+
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

@@ -93,7 +93,7 @@ public static class ServiceRegistration
         }
 
         services.AddHostedService(sp => sp.GetRequiredService<ComfyUiFleet>());
-        if (IsDemoEnabled(configuration))
+        if (IsDemoEnabled(configuration) && DemoJobGenerator.IsEnabled(configuration))
         {
             services.AddHostedService<DemoJobGenerator>();
         }
