@@ -326,11 +326,23 @@ internal static class JobsSimulate
             while (true)
             {
                 var expected = ids.ToDictionary(id => id, id => (_hub.Find(id) ?? _latest.GetValueOrDefault(id))?.Status.ToWire());
-                await using var db = await _contexts.CreateDbContextAsync(CancellationToken.None);
-                var stored = await db.ProductionJobs.AsNoTracking().Where(j => ids.Contains(j.Id)).ToDictionaryAsync(j => j.Id, j => j.Status);
-                if (ids.All(id => stored.TryGetValue(id, out var status) && status == expected[id]))
+                try
                 {
-                    return true;
+                    await using var db = await _contexts.CreateDbContextAsync(CancellationToken.None);
+                    var stored = await db.ProductionJobs.AsNoTracking().Where(j => ids.Contains(j.Id)).ToDictionaryAsync(j => j.Id, j => j.Status);
+                    if (ids.All(id => stored.TryGetValue(id, out var status) && status == expected[id]))
+                    {
+                        return true;
+                    }
+                }
+                catch (Exception ex) when (ex is System.Data.Common.DbException or InvalidOperationException or TimeoutException)
+                {
+                    // Unreachable for now; the store keeps the writes and retries, and so does this wait.
+                    if (waited.Elapsed > RowsTimeout)
+                    {
+                        await error.WriteLineAsync("jobs simulate: cannot read production_jobs: " + JobsDatabase.Reason(ex));
+                        return false;
+                    }
                 }
 
                 if (waited.Elapsed > RowsTimeout)
