@@ -62,15 +62,16 @@ public sealed class JobsCommandTests : IDisposable
         Assert.Equal(3L, (long)Scalar("SELECT count(DISTINCT job_id) FROM progress_history")!);
         Assert.True((long)Scalar("SELECT count(DISTINCT stage) FROM progress_history")! >= 3);
 
-        // Another program's rows: one running (as a live dashboard's job), one whose title only looks like a test job's.
+        // Rows that are not test jobs: one a live dashboard is running (its own source), one whose title only looks like a test job's.
         Scalar($"""
-            INSERT INTO production_jobs (id, title, kind, status, current_stage, progress, frames_estimated, comfyui_instance, created_at, updated_at)
-            VALUES (7, 'Ep 01 · Cut 007', 'video', 'processing', 'Rendering', 42.5, 0, 'gpu-1', 0, 0),
-                   (8, '[TEST] upper case is not ours', 'image', 'completed', 'Completed', 100, 0, 'gpu-1', 0, 0);
+            INSERT INTO production_jobs (id, title, kind, status, current_stage, progress, frames_estimated, stalled, source, comfyui_instance, created_at, updated_at)
+            VALUES (7, 'Ep 01 · Cut 007', 'video', 'processing', 'Rendering', 42.5, 0, 0, 'animeprogress', 'gpu-1', 0, 0),
+                   (8, '[TEST] upper case is not ours', 'image', 'completed', 'Completed', 100, 0, 0, 'animeprogress', 'gpu-1', 0, 0);
             INSERT INTO progress_history (job_id, recorded_at, progress, stage) VALUES (7, 0, 40, 'Rendering');
             """);
 
-        // A second run leaves them alone: its store neither restores nor writes back jobs that are not test jobs.
+        // A second run leaves them alone: its store neither restores nor writes back jobs that are not test jobs
+        // (a running job it restored would be written back with a new updated_at every second).
         var second = await Jobs("simulate", "--count", "2", "--failures", "0", "--time-scale", "0.05", Database);
         Assert.True(second.Code == 0, second.Output + second.Error);
         Assert.Equal(("processing", 42.5, 0L), ((string)Scalar("SELECT status FROM production_jobs WHERE id = 7")!,
@@ -119,9 +120,9 @@ public sealed class JobsCommandTests : IDisposable
         }
 
         Scalar("""
-            INSERT INTO production_jobs (id, title, kind, status, current_stage, progress, frames_complete, estimated_total_frames, frames_estimated, eta_seconds, created_at, updated_at)
+            INSERT INTO production_jobs (id, title, kind, status, current_stage, progress, frames_complete, estimated_total_frames, frames_estimated, stalled, eta_seconds, created_at, updated_at)
             VALUES (3, 'two
-            lines', 'gif', 'exploded', 'Baking', 250, -3, 0, 0, -5, 0, 0);
+            lines', 'gif', 'exploded', 'Baking', 250, -3, 0, 0, 0, -5, 0, 0);
             """);
 
         var check = await Jobs("check", "--all", Database);
