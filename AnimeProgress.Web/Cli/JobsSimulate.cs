@@ -30,9 +30,9 @@ internal static class JobsSimulate
     public const string InstanceName = "sim-gpu";
 
     /// <summary>
-    /// Every process hands out job ids after the highest id it saw at start (a sequence in the database is still to
-    /// come, see docs/architecture.md), so a dashboard running now would hand out the ids this process hands out,
-    /// and the two would overwrite each other's rows. Test jobs therefore take ids well above everything there.
+    /// On SQLite every process hands out job ids after the highest id it saw at start, so a dashboard running on the
+    /// same file would hand out the ids this process hands out, and the two would overwrite each other's rows. Test
+    /// jobs there take ids well above everything in the table. (PostgreSQL ids come from the table's sequence.)
     /// </summary>
     public const long IdGap = 1_000_000;
 
@@ -146,8 +146,11 @@ internal static class JobsSimulate
             await using (var db = await _contexts.CreateDbContextAsync(cancellationToken))
             {
                 description = JobsDatabase.Describe(db);
-                var highest = await db.ProductionJobs.IgnoreQueryFilters().MaxAsync(j => (long?)j.Id, cancellationToken) ?? 0;
-                services.GetRequiredService<ProgressTracker>().SeedIds(highest + IdGap);
+                if (!db.Database.IsNpgsql())
+                {
+                    var highest = await db.ProductionJobs.IgnoreQueryFilters().MaxAsync(j => (long?)j.Id, cancellationToken) ?? 0;
+                    services.GetRequiredService<ProgressTracker>().SeedIds(highest + IdGap);
+                }
             }
 
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
