@@ -63,7 +63,13 @@ public static class DatabaseInitializer
             await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_lock({MigrationLockKey})", cancellationToken);
             try
             {
-                var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
+                // Asking for pending migrations before the history table exists makes EF log a failed query (as an
+                // error) on every first start; a fresh database simply needs them all.
+                var historyTable = db.GetService<ISqlGenerationHelper>().DelimitIdentifier(Postgres.PostgresModel.MigrationsHistoryTable, db.Schema);
+                var hasHistory = await db.Database
+                    .SqlQueryRaw<bool>("SELECT to_regclass({0}) IS NOT NULL AS \"Value\"", historyTable)
+                    .SingleAsync(cancellationToken);
+                var pending = hasHistory ? (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList() : [.. db.Database.GetMigrations()];
                 if (pending.Count == 0)
                 {
                     return None;
@@ -78,6 +84,10 @@ public static class DatabaseInitializer
                         $"with the same settings, or set {DatabaseOptions.Section}:MigrateOnStart to true.");
                 }
 
+                // EF reads the history table before creating it and logs that failed query as an error on every
+                // first start; creating it first (the provider's own idempotent script) keeps the log honest.
+                await db.Database.ExecuteSqlRawAsync(
+                    db.GetService<Microsoft.EntityFrameworkCore.Migrations.IHistoryRepository>().GetCreateIfNotExistsScript(), cancellationToken);
                 await db.Database.MigrateAsync(cancellationToken);
                 return pending;
             }
