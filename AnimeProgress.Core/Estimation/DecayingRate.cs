@@ -16,6 +16,9 @@ internal struct DecayingRate
 
     public readonly bool HasData => _seconds > 0;
 
+    /// <summary>The (decayed) time the rate is measured over.</summary>
+    public readonly double Seconds => _seconds;
+
     public void Add(double seconds, double percent)
     {
         var keep = seconds > 0 ? Math.Exp(-seconds / _timeConstant) : 1;

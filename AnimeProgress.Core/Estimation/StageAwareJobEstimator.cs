@@ -54,6 +54,8 @@ internal sealed class StageAwareJobEstimator : IJobEstimator
     private double _percent;
     private double _lastSeconds;
     private double _lastProgress;
+    private const double MinimumRateSeconds = 2;
+
     private DecayingRate _overall = new(20);
     private DecayingRate _segmentFast = new(12);
     private DecayingRate _segmentSlow = new(45);
@@ -131,7 +133,9 @@ internal sealed class StageAwareJobEstimator : IJobEstimator
     public Estimate EstimateAt(DateTimeOffset now)
     {
         var seconds = Math.Max(_lastSeconds, (now - _startedAt).TotalSeconds);
-        var rate = _overall.PerSecond(Stalled(seconds)) * 60;
+        // Shown only once measured over a couple of seconds: a cached start jumps tens of percent in
+        // milliseconds, which would otherwise read as millions of percent per minute.
+        var rate = _overall.Seconds >= MinimumRateSeconds ? _overall.PerSecond(Stalled(seconds)) * 60 : null;
         var trend = Trend(seconds);
         if (_percent >= 100)
         {

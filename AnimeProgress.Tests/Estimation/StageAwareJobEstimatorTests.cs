@@ -26,6 +26,27 @@ public sealed class StageAwareJobEstimatorTests
     }
 
     [Fact]
+    public void A_cached_start_that_jumps_at_once_does_not_read_as_an_absurd_rate()
+    {
+        var started = _time.GetUtcNow();
+        var estimator = _model.Start(JobDriver.Image, started);
+        _time.Advance(TimeSpan.FromMilliseconds(20));
+        estimator.Observe(_time.GetUtcNow(), 30, Stage.Rendering);
+        Assert.Null(estimator.EstimateAt(_time.GetUtcNow()).RatePercentPerMinute);
+
+        for (var second = 1; second <= 10; second++)
+        {
+            _time.Advance(TimeSpan.FromSeconds(1));
+            estimator.Observe(_time.GetUtcNow(), 30 + second, Stage.Rendering);
+        }
+
+        // Measured now, and within reason: the jump's lump fades instead of reading as millions of %/min.
+        var rate = estimator.EstimateAt(_time.GetUtcNow()).RatePercentPerMinute;
+        Assert.NotNull(rate);
+        Assert.InRange(rate.Value, 30, 300);
+    }
+
+    [Fact]
     public void Without_history_nothing_is_estimated_until_there_is_enough_progress()
     {
         var job = new JobDriver(_model, _time, JobDriver.Image);

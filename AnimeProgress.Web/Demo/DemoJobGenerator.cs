@@ -14,6 +14,7 @@ namespace AnimeProgress.Web.Demo;
 public sealed partial class DemoJobGenerator(
     JobSubmitter submitter,
     ProgressHub hub,
+    AnimeProgress.Core.Cluster.IngestionGate ingestion,
     IOptions<DemoOptions> options,
     TimeProvider time,
     ILogger<DemoJobGenerator> logger) : BackgroundService
@@ -51,7 +52,8 @@ public sealed partial class DemoJobGenerator(
         {
             do
             {
-                if (hub.Jobs.Count(j => j.Status.IsActive()) >= options.Value.MaxActiveJobs)
+                // In a cluster only the leader follows jobs in ComfyUI; a follower's submission would be seen twice.
+                if (!ingestion.IsLeader || hub.Jobs.Count(j => j.Status.IsActive()) >= options.Value.MaxActiveJobs)
                 {
                     continue;
                 }
