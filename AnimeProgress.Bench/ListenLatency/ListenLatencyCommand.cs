@@ -27,7 +27,7 @@ internal sealed class ListenLatencyCommand : IBenchCommand
 
     public string Name => "listen";
 
-    public string Usage => "[--seconds 30] [--rate 20] [--burst N] [--rows 10] [--warmup 3] [--connection <Npgsql connection string>] [--schema anime_api] [--app <AnimeProgress.Web.dll>]";
+    public string Usage => "[--seconds 30] [--rate 20] [--burst N] [--rows 10] [--warmup 3] [--connection <Npgsql connection string>] [--schema anime_api] [--app <AnimeProgress.Web.dll>] [--no-updated-at]";
 
     public async Task<int> RunAsync(string[] args, TextWriter output, CancellationToken cancellationToken)
     {
@@ -74,7 +74,7 @@ internal sealed class ListenLatencyCommand : IBenchCommand
         OtherProgram writer;
         try
         {
-            writer = await OtherProgram.OpenAsync(database, options.Schema, cancellationToken);
+            writer = await OtherProgram.OpenAsync(database, options.Schema, options.TouchUpdatedAt, cancellationToken);
         }
         catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UndefinedTable)
         {
@@ -257,7 +257,8 @@ internal sealed class ListenLatencyCommand : IBenchCommand
         var mode = options.Burst is { } n
             ? string.Create(inv, $"bursts of {n} back-to-back writes every {n / options.Rate:F1} s ({options.Rate:F0} writes/s on average)")
             : string.Create(inv, $"steady {options.Rate:F0} writes/s");
-        output.WriteLine(string.Create(inv, $"mode: {mode}, {options.Rows} rows taking turns, {options.Seconds} s measured after {options.WarmupSeconds} s of warm-up"));
+        var touch = options.TouchUpdatedAt ? "" : "; updates leave updated_at unchanged";
+        output.WriteLine(string.Create(inv, $"mode: {mode}, {options.Rows} rows taking turns, {options.Seconds} s measured after {options.WarmupSeconds} s of warm-up{touch}"));
         output.WriteLine(string.Create(inv,
             $"writes: {a.Writes} ({a.Inserts} inserts, {a.Updates} updates, {a.Completions} completions) in {run.Window.TotalSeconds:F1} s, {a.Writes / run.Window.TotalSeconds:F1}/s; latest start behind schedule {run.MaxLagMs:F1} ms"));
         output.WriteLine(string.Create(inv,
@@ -287,6 +288,9 @@ internal sealed class ListenLatencyCommand : IBenchCommand
         public string? Connection { get; private set; }
         public string Schema { get; private set; } = "anime_api";
         public string? App { get; private set; }
+
+        /// <summary>False with --no-updated-at: the other program's updates leave updated_at alone.</summary>
+        public bool TouchUpdatedAt { get; private set; } = true;
 
         public static bool TryParse(string[] args, out Options options, out string? problem)
         {
@@ -326,6 +330,9 @@ internal sealed class ListenLatencyCommand : IBenchCommand
                     case "--app" when !string.IsNullOrWhiteSpace(value):
                         options.App = value;
                         break;
+                    case "--no-updated-at":
+                        options.TouchUpdatedAt = false;
+                        continue;
                     default:
                         problem = $"listen: cannot read '{args[i]}'" + (value is null ? "" : $" {value}");
                         return false;

@@ -6,7 +6,7 @@ namespace AnimeProgress.Bench.ListenLatency;
 /// <summary>
 /// "Another program": plain SQL on its own connection, each statement its own transaction (autocommit), the way a
 /// render farm script or the studio's API writes <c>production_jobs</c>. It sets <c>updated_at = now()</c> on every
-/// change, as such programs do.
+/// change, as such programs should; with <c>touchUpdatedAt: false</c> its updates leave <c>updated_at</c> as it was.
 /// </summary>
 internal sealed class OtherProgram : IAsyncDisposable
 {
@@ -16,18 +16,21 @@ internal sealed class OtherProgram : IAsyncDisposable
     private NpgsqlCommand _update = null!;
     private NpgsqlCommand _complete = null!;
 
-    private OtherProgram(NpgsqlConnection connection, string table)
+    private readonly string _touch;
+
+    private OtherProgram(NpgsqlConnection connection, string table, bool touchUpdatedAt)
     {
         _connection = connection;
         _table = table;
+        _touch = touchUpdatedAt ? ", updated_at = now()" : "";
     }
 
-    public static async Task<OtherProgram> OpenAsync(string connectionString, string schema, CancellationToken cancellationToken)
+    public static async Task<OtherProgram> OpenAsync(string connectionString, string schema, bool touchUpdatedAt, CancellationToken cancellationToken)
     {
         var builder = new NpgsqlConnectionStringBuilder(connectionString) { ApplicationName = "animeprogress-listen-bench-writer" };
         var connection = new NpgsqlConnection(builder.ConnectionString);
         await connection.OpenAsync(cancellationToken);
-        var program = new OtherProgram(connection, $"{Quote(schema)}.production_jobs");
+        var program = new OtherProgram(connection, $"{Quote(schema)}.production_jobs", touchUpdatedAt);
         await program.PrepareAsync(cancellationToken);
         return program;
     }
@@ -76,12 +79,12 @@ internal sealed class OtherProgram : IAsyncDisposable
         _insert.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Bigint });
         _insert.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text });
         _update = new NpgsqlCommand(
-            $"UPDATE {_table} SET status = 'running', current_stage = 'Processing', progress = $2, started_at = coalesce(started_at, now()), updated_at = now() WHERE id = $1",
+            $"UPDATE {_table} SET status = 'running', current_stage = 'Processing', progress = $2, started_at = coalesce(started_at, now()){_touch} WHERE id = $1",
             _connection);
         _update.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Bigint });
         _update.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Double });
         _complete = new NpgsqlCommand(
-            $"UPDATE {_table} SET status = 'completed', current_stage = 'Completed', progress = 100, updated_at = now(), completed_at = now() WHERE id = $1",
+            $"UPDATE {_table} SET status = 'completed', current_stage = 'Completed', progress = 100, completed_at = now(){_touch} WHERE id = $1",
             _connection);
         _complete.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Bigint });
         foreach (var command in (NpgsqlCommand[])[_insert, _update, _complete])
