@@ -5,6 +5,7 @@ IBenchCommand[] commands =
 [
     new AnimeProgress.Bench.Eta.EtaCommand(),
     new AnimeProgress.Bench.WebSocketLoad.WebSocketLoadCommand(),
+    new AnimeProgress.Bench.ListenLatency.ListenLatencyCommand(),
 ];
 
 using var cancel = new CancellationTokenSource();
