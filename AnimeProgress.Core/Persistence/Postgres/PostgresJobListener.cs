@@ -54,6 +54,8 @@ public sealed partial class PostgresJobListener(
     /// <summary>A changed job row (by id), an instance row (by name), or a catch-up read of everything active or recently changed.</summary>
     private readonly record struct Notice(long? Id, string? Instance = null);
 
+    private const int MaxRowsPerRead = 500;
+
     private DateTimeOffset _watermark = time.GetUtcNow() - TimeSpan.FromMinutes(1);
 
     /// <summary>Catch-up reads done (after each LISTEN connect and every reconcile interval).</summary>
@@ -208,31 +210,53 @@ public sealed partial class PostgresJobListener(
     {
         try
         {
-            await foreach (var notice in _notices.Reader.ReadAllAsync(stoppingToken))
+            while (await _notices.Reader.WaitToReadAsync(stoppingToken))
             {
+                // Everything waiting is read in one round trip: a burst of notifications costs one query, not one each.
+                var ids = new HashSet<long>();
+                var instances = new HashSet<string>(StringComparer.Ordinal);
+                var catchUp = false;
+                while (ids.Count < MaxRowsPerRead && _notices.Reader.TryRead(out var notice))
+                {
+                    if (notice.Id is { } id)
+                    {
+                        ids.Add(id);
+                    }
+                    else if (notice.Instance is { } name)
+                    {
+                        instances.Add(name);
+                    }
+                    else
+                    {
+                        catchUp = true;
+                    }
+                }
+
                 try
                 {
                     await using var db = await contexts.CreateDbContextAsync(stoppingToken);
-                    if (notice.Id is { } id)
+                    if (ids.Count > 0)
                     {
-                        if (await db.ProductionJobs.AsNoTracking().SingleOrDefaultAsync(j => j.Id == id, stoppingToken) is { } row)
+                        foreach (var row in await db.ProductionJobs.AsNoTracking().Where(j => ids.Contains(j.Id)).ToListAsync(stoppingToken))
                         {
                             Apply(row);
                         }
                     }
-                    else if (notice.Instance is { } name)
+
+                    if (instances.Count > 0)
                     {
-                        ApplyInstances(await db.ComfyUiInstances.AsNoTracking().Where(r => r.Name == name).ToListAsync(stoppingToken));
+                        ApplyInstances(await db.ComfyUiInstances.AsNoTracking().Where(r => instances.Contains(r.Name)).ToListAsync(stoppingToken));
                     }
-                    else
+
+                    if (catchUp)
                     {
                         await CatchUpAsync(db, stoppingToken);
                     }
                 }
                 catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or TimeoutException)
                 {
-                    // Read again on the row's next change, or by the next catch-up.
-                    LogReadFailed(ex, notice.Id);
+                    // Read again on the rows' next change, or by the next catch-up.
+                    LogReadFailed(ex, ids.Count);
                 }
             }
         }
@@ -315,6 +339,6 @@ public sealed partial class PostgresJobListener(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Ignored a production_jobs notification that is not JSON ({Length} characters)")]
     private partial void LogBadPayload(int length);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not read production_jobs (row {Id}; null means a catch-up read)")]
-    private partial void LogReadFailed(Exception ex, long? id);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not read {Count} changed production_jobs rows (or a catch-up read); the next catch-up reads them")]
+    private partial void LogReadFailed(Exception ex, int count);
 }
