@@ -128,6 +128,20 @@ public sealed class PostgresClusterTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task A_row_deleted_by_another_program_leaves_the_dashboards()
+    {
+        var db = await postgres.CreateDatabaseAsync("ap_delete", Ct);
+        await using var app = StartApp(db);
+        var listener = app.Services.GetRequiredService<PostgresJobListener>();
+        await Eventually.True(() => listener.Listening, TimeSpan.FromSeconds(10), "the LISTEN connection");
+        await ExecuteAsync(db, "INSERT INTO anime_api.production_jobs (id, title, status, progress) VALUES (820001, 'Scrapped cut', 'processing', 15)");
+        await Eventually.True(() => app.Hub.Find(820_001) is not null, TimeSpan.FromSeconds(10), "the row shown");
+
+        await ExecuteAsync(db, "DELETE FROM anime_api.production_jobs WHERE id = 820001");
+        await Eventually.True(() => app.Hub.Find(820_001) is null, TimeSpan.FromSeconds(10), "the job gone after the delete");
+    }
+
+    [Fact]
     public async Task A_row_naming_a_prompt_is_the_job_the_fleet_sees_for_it_whichever_arrives_first()
     {
         await using var gpu = await ComfyUiEmulatorServer.StartAsync(new EmulatorOptions { Port = 0, TimeScale = 1.0 }, Ct);

@@ -16,6 +16,8 @@ namespace AnimeProgress.Tests.Postgres;
 public sealed class PostgresMigrationTests(PostgresFixture postgres)
 {
     private const string Initial = "20261129052841_InitialPostgres";
+    private const string NotifyOnDelete = "20261129065212_NotifyOnDelete";
+    private static readonly string[] All = [Initial, NotifyOnDelete];
 
     private static readonly string[] Tables = ["comfyui_instances", "production_jobs", "progress_history"];
 
@@ -89,11 +91,11 @@ public sealed class PostgresMigrationTests(PostgresFixture postgres)
         Assert.Empty(JobColumns.Except(columns));
         Assert.Equal(Indexes, await ListAsync(db, $"SELECT indexname::text FROM pg_indexes WHERE schemaname = '{schema}' AND indexname LIKE 'ix_%' ORDER BY 1"));
         Assert.Equal(
-            ["comfyui_instances_notify", "production_jobs_notify"],
+            ["comfyui_instances_notify", "production_jobs_notify", "production_jobs_notify_delete"],
             await ListAsync(db, $"SELECT t.tgname::text FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = '{schema}' AND NOT t.tgisinternal ORDER BY 1"));
         Assert.Equal("bigint", await ScalarAsync<string>(db, $"SELECT data_type::text FROM information_schema.columns WHERE table_schema = '{schema}' AND table_name = 'production_jobs' AND column_name = 'id'"));
         Assert.NotNull(await ScalarAsync<string>(db, $"SELECT pg_get_serial_sequence('{schema}.production_jobs', 'id')"));
-        Assert.Equal(Initial, await ScalarAsync<string>(db, $"SELECT \"MigrationId\" FROM {schema}.\"__EFMigrationsHistory\""));
+        Assert.Equal(All, await ListAsync(db, $"SELECT \"MigrationId\"::text FROM {schema}.\"__EFMigrationsHistory\" ORDER BY 1"));
     }
 
     /// <summary>An INSERT without an id gets one above every existing id, and the sequence's next value is above that too.</summary>
@@ -110,7 +112,7 @@ public sealed class PostgresMigrationTests(PostgresFixture postgres)
     {
         var db = await postgres.CreateDatabaseAsync("ap_mig_empty", Ct);
 
-        Assert.Equal([Initial], await MigrateAsync(db));
+        Assert.Equal(All, await MigrateAsync(db));
         await AssertSchemaAsync(db, "anime_api");
         Assert.Equal(0L, await ScalarAsync<long>(db, "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'"));
         await AssertIdSequenceAsync(db, "anime_api", 0);
@@ -120,7 +122,7 @@ public sealed class PostgresMigrationTests(PostgresFixture postgres)
 
         // The migration itself is idempotent: run again over its own tables (history row removed), nothing breaks or goes.
         await ExecuteAsync(db, "DELETE FROM anime_api.\"__EFMigrationsHistory\"");
-        Assert.Equal([Initial], await MigrateAsync(db));
+        Assert.Equal(All, await MigrateAsync(db));
         await AssertSchemaAsync(db, "anime_api");
         Assert.Equal(1L, await ScalarAsync<long>(db, "SELECT count(*) FROM anime_api.production_jobs"));
     }
@@ -183,7 +185,7 @@ public sealed class PostgresMigrationTests(PostgresFixture postgres)
             CREATE TABLE public.studio_assets (id bigint PRIMARY KEY);
             """);
 
-        Assert.Equal([Initial], await MigrateAsync(db));
+        Assert.Equal(All, await MigrateAsync(db));
 
         await AssertSchemaAsync(db, "anime_api");
         Assert.Equal(3L, await ScalarAsync<long>(db, "SELECT count(*) FROM anime_api.production_jobs"));
@@ -237,7 +239,7 @@ public sealed class PostgresMigrationTests(PostgresFixture postgres)
             INSERT INTO anime_api.progress_history (job_id, recorded_at, progress, stage) VALUES (41, now(), 50, 'Rendering');
             """);
 
-        Assert.Equal([Initial], await MigrateAsync(db));
+        Assert.Equal(All, await MigrateAsync(db));
 
         await AssertSchemaAsync(db, "anime_api");
         Assert.Equal(1L, await ScalarAsync<long>(db, "SELECT count(*) FROM anime_api.progress_history"));
@@ -253,7 +255,7 @@ public sealed class PostgresMigrationTests(PostgresFixture postgres)
     {
         var db = await postgres.CreateDatabaseAsync("ap_mig_schema", Ct);
 
-        Assert.Equal([Initial], await MigrateAsync(db, "studio_b"));
+        Assert.Equal(All, await MigrateAsync(db, "studio_b"));
 
         await AssertSchemaAsync(db, "studio_b");
         Assert.Equal(0L, await ScalarAsync<long>(db, "SELECT count(*) FROM information_schema.schemata WHERE schema_name = 'anime_api'"));
@@ -261,7 +263,7 @@ public sealed class PostgresMigrationTests(PostgresFixture postgres)
         await AssertIdSequenceAsync(db, "studio_b", 0);
 
         // The default schema next to it is a separate, complete set.
-        Assert.Equal([Initial], await MigrateAsync(db));
+        Assert.Equal(All, await MigrateAsync(db));
         await AssertSchemaAsync(db, "anime_api");
         Assert.Empty(await MigrateAsync(db, "studio_b"));
     }
@@ -273,7 +275,7 @@ public sealed class PostgresMigrationTests(PostgresFixture postgres)
 
         var results = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => Task.Run(() => MigrateAsync(db), Ct)));
 
-        Assert.Equal([0, 0, 1], results.Select(r => r.Count).Order());
+        Assert.Equal([0, 0, All.Length], results.Select(r => r.Count).Order());
         await AssertSchemaAsync(db, "anime_api");
     }
 
@@ -284,7 +286,7 @@ public sealed class PostgresMigrationTests(PostgresFixture postgres)
         // for the default schema the model and the last migration's snapshot must agree: add a migration when this fails.
         using var db = Context("Host=127.0.0.1;Port=1;Username=unused");
         Assert.False(db.Database.HasPendingModelChanges());
-        Assert.Equal([Initial], db.Database.GetMigrations());
+        Assert.Equal(All, db.Database.GetMigrations());
     }
 
     [Fact]

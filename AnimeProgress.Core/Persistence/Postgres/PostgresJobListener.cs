@@ -52,7 +52,7 @@ public sealed partial class PostgresJobListener(
     private long _published;
 
     /// <summary>A changed job row (by id), an instance row (by name), or a catch-up read of everything active or recently changed.</summary>
-    private readonly record struct Notice(long? Id, string? Instance = null);
+    private readonly record struct Notice(long? Id, string? Instance = null, bool Deleted = false);
 
     private const int MaxRowsPerRead = 500;
 
@@ -182,6 +182,12 @@ public sealed partial class PostgresJobListener(
                 return;
             }
 
+            if (root.TryGetProperty("op", out var op) && op.ValueKind == JsonValueKind.String && op.GetString() == "delete")
+            {
+                _notices.Writer.TryWrite(new Notice(jobId, Deleted: true));
+                return;
+            }
+
             _notices.Writer.TryWrite(new Notice(jobId));
         }
         catch (JsonException)
@@ -218,7 +224,12 @@ public sealed partial class PostgresJobListener(
                 var catchUp = false;
                 while (ids.Count < MaxRowsPerRead && _notices.Reader.TryRead(out var notice))
                 {
-                    if (notice.Id is { } id)
+                    if (notice is { Deleted: true, Id: { } gone })
+                    {
+                        Remove(gone);
+                        ids.Remove(gone);
+                    }
+                    else if (notice.Id is { } id)
                     {
                         ids.Add(id);
                     }
@@ -281,6 +292,17 @@ public sealed partial class PostgresJobListener(
 
         ApplyInstances(await db.ComfyUiInstances.AsNoTracking().ToListAsync(stoppingToken));
         Interlocked.Increment(ref _catchUps);
+    }
+
+    /// <summary>A deleted row's job leaves the dashboards, unless this node's tracker follows it (then ComfyUI says what it is).</summary>
+    private void Remove(long id)
+    {
+        if (ingestion.IsLeader && tracker.IsFollowing(id))
+        {
+            return;
+        }
+
+        hub.Forget(id);
     }
 
     /// <summary>The ingesting node's view of each ComfyUI machine; the leader has its own, first-hand.</summary>
