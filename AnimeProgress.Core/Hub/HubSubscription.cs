@@ -15,6 +15,7 @@ public sealed class HubSubscription : IDisposable
 {
     private readonly ConcurrentDictionary<long, JobSnapshot> _jobs = new();
     private readonly ConcurrentDictionary<string, InstanceStatus> _instances = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<long, long> _removed = new();
     private readonly Func<HubBatch, ValueTask> _onBatch;
     private readonly TimeSpan _minInterval;
     private readonly TimeProvider _time;
@@ -37,6 +38,13 @@ public sealed class HubSubscription : IDisposable
     internal void Offer(JobSnapshot snapshot)
     {
         _jobs.AddOrUpdate(snapshot.Id, snapshot, (_, old) => old.Version > snapshot.Version ? old : snapshot);
+        Schedule();
+    }
+
+    internal void OfferRemoved(long id)
+    {
+        _jobs.TryRemove(id, out _);
+        _removed[id] = id;
         Schedule();
     }
 
@@ -75,9 +83,9 @@ public sealed class HubSubscription : IDisposable
                 return;
             }
 
-            var batch = new HubBatch(Drain(_jobs), Drain(_instances));
+            var batch = new HubBatch(Drain(_jobs), Drain(_instances)) { Removed = Drain(_removed) };
             Volatile.Write(ref _lastDeliveryTimestamp, _time.GetTimestamp());
-            if (batch.Jobs.Count > 0 || batch.Instances.Count > 0)
+            if (batch.Jobs.Count > 0 || batch.Instances.Count > 0 || batch.Removed.Count > 0)
             {
                 await _onBatch(batch);
             }
@@ -89,7 +97,7 @@ public sealed class HubSubscription : IDisposable
         finally
         {
             Volatile.Write(ref _scheduled, 0);
-            if (!_jobs.IsEmpty || !_instances.IsEmpty)
+            if (!_jobs.IsEmpty || !_instances.IsEmpty || !_removed.IsEmpty)
             {
                 Schedule();
             }

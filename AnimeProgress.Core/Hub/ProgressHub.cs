@@ -73,15 +73,22 @@ public sealed class ProgressHub(TimeProvider time, ILogger<ProgressHub>? logger 
         }
     }
 
-    /// <summary>Forgets a finished job (retention); subscribers re-read <see cref="Jobs"/> when they re-sort.</summary>
+    /// <summary>Forgets a job (retention, a deleted row); subscribers get its id in <see cref="HubBatch.Removed"/>.</summary>
     public void Forget(long id)
     {
         lock (_gate)
         {
-            if (_jobs.TryRemove(id, out var old))
+            if (!_jobs.TryRemove(id, out var old))
             {
-                Interlocked.Decrement(ref _statusCounts[(int)old.Status]);
+                return;
             }
+
+            Interlocked.Decrement(ref _statusCounts[(int)old.Status]);
+        }
+
+        foreach (var subscriber in Volatile.Read(ref _subscribers))
+        {
+            subscriber.OfferRemoved(id);
         }
     }
 

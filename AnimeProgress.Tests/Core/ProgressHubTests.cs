@@ -36,6 +36,33 @@ public sealed class ProgressHubTests
     }
 
     [Fact]
+    public async Task A_forgotten_job_reaches_subscribers_as_removed_and_drops_its_pending_snapshot()
+    {
+        var hub = new ProgressHub();
+        var batches = new System.Collections.Concurrent.ConcurrentQueue<HubBatch>();
+        var gate = new TaskCompletionSource();
+        using var subscription = hub.Subscribe(async batch =>
+        {
+            batches.Enqueue(batch);
+            await gate.Task;
+        }, TimeSpan.Zero);
+
+        hub.Publish(Job(1, 1, 1));
+        await WaitUntil(() => batches.Count == 1);
+        hub.Publish(Job(2, 1, 5));
+        hub.Publish(Job(3, 1, 7));
+        hub.Forget(3);
+        hub.Forget(99); // never known: nothing to tell
+        gate.SetResult();
+        await WaitUntil(() => batches.Count == 2);
+
+        var second = batches.Last();
+        Assert.Equal([2L], second.Jobs.Select(j => j.Id));
+        Assert.Equal([3L], second.Removed);
+        Assert.Null(hub.Find(3));
+    }
+
+    [Fact]
     public void Status_counts_follow_every_publish()
     {
         var hub = new ProgressHub();
