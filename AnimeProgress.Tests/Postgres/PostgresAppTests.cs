@@ -24,24 +24,6 @@ public sealed class PostgresAppTests(PostgresFixture postgres)
         ["AnimeProgress:Database:FlushInterval"] = "00:00:00.2",
     });
 
-    private static async Task<T?> ScalarAsync<T>(string connectionString, string sql)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync(Ct);
-        await using var command = new NpgsqlCommand(sql, connection);
-        var value = await command.ExecuteScalarAsync(Ct);
-        return value is null or DBNull ? default : (T)value;
-    }
-
-    /// <summary>What another program (psql, the studio's API) would run.</summary>
-    private static async Task ExecuteAsync(string connectionString, string sql)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync(Ct);
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync(Ct);
-    }
-
     private static string InsertSql(long id, string title, string status, string progress, string stage = "NULL", string frames = "NULL") => $"""
         INSERT INTO anime_api.production_jobs
           (id, title, kind, status, current_stage, progress, frames_complete, estimated_total_frames, frames_estimated, created_at, updated_at)
@@ -57,21 +39,21 @@ public sealed class PostgresAppTests(PostgresFixture postgres)
             await Eventually.True(() => app.Hub.Jobs.Any(j => j.Status == JobStatus.Completed), TimeSpan.FromSeconds(60), "a completed demo job");
             var completed = app.Hub.Jobs.First(j => j.Status == JobStatus.Completed).Id;
             await Eventually.True(
-                () => ScalarAsync<string>(db, $"SELECT status FROM anime_api.production_jobs WHERE id = {completed}").GetAwaiter().GetResult() == "completed",
+                () => Sql.ScalarAsync<string>(db, $"SELECT status FROM anime_api.production_jobs WHERE id = {completed}").GetAwaiter().GetResult() == "completed",
                 TimeSpan.FromSeconds(30), "the completed job's row");
         }
 
-        Assert.Equal("anime_api", await ScalarAsync<string>(db, "SELECT table_schema::text FROM information_schema.tables WHERE table_name = 'production_jobs'"));
-        Assert.Equal("anime_api", await ScalarAsync<string>(db, "SELECT table_schema::text FROM information_schema.tables WHERE table_name = 'progress_history'"));
-        Assert.Equal(0L, await ScalarAsync<long>(db, "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'"));
-        Assert.Equal(1L, await ScalarAsync<long>(db, "SELECT count(*) FROM pg_trigger WHERE tgname = 'production_jobs_notify' AND tgrelid = 'anime_api.production_jobs'::regclass"));
-        Assert.True(await ScalarAsync<long>(db, "SELECT count(*) FROM anime_api.production_jobs") > 0);
+        Assert.Equal("anime_api", await Sql.ScalarAsync<string>(db, "SELECT table_schema::text FROM information_schema.tables WHERE table_name = 'production_jobs'"));
+        Assert.Equal("anime_api", await Sql.ScalarAsync<string>(db, "SELECT table_schema::text FROM information_schema.tables WHERE table_name = 'progress_history'"));
+        Assert.Equal(0L, await Sql.ScalarAsync<long>(db, "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'"));
+        Assert.Equal(1L, await Sql.ScalarAsync<long>(db, "SELECT count(*) FROM pg_trigger WHERE tgname = 'production_jobs_notify' AND tgrelid = 'anime_api.production_jobs'::regclass"));
+        Assert.True(await Sql.ScalarAsync<long>(db, "SELECT count(*) FROM anime_api.production_jobs") > 0);
 
         // A second start on the same database keeps the rows (the schema is prepared again, not recreated).
-        var before = await ScalarAsync<long>(db, "SELECT count(*) FROM anime_api.production_jobs");
+        var before = await Sql.ScalarAsync<long>(db, "SELECT count(*) FROM anime_api.production_jobs");
         await using (var again = StartApp(db, demo: false))
         {
-            Assert.True(await ScalarAsync<long>(db, "SELECT count(*) FROM anime_api.production_jobs") >= before);
+            Assert.True(await Sql.ScalarAsync<long>(db, "SELECT count(*) FROM anime_api.production_jobs") >= before);
             Assert.Contains(again.Hub.Jobs, j => j.Status == JobStatus.Completed);
         }
     }
@@ -81,12 +63,12 @@ public sealed class PostgresAppTests(PostgresFixture postgres)
     {
         // EnsureCreated does nothing in a database that has any table; the studio's database has many.
         var db = await postgres.CreateDatabaseAsync("ap_other", Ct);
-        await ExecuteAsync(db, "CREATE TABLE public.studio_assets (id bigint PRIMARY KEY)");
+        await Sql.ExecuteAsync(db, "CREATE TABLE public.studio_assets (id bigint PRIMARY KEY)");
         await using var app = StartApp(db, demo: false);
 
-        Assert.Equal(0L, await ScalarAsync<long>(db, "SELECT count(*) FROM anime_api.production_jobs"));
-        Assert.Equal(1L, await ScalarAsync<long>(db, "SELECT count(*) FROM pg_trigger WHERE tgname = 'production_jobs_notify'"));
-        await ExecuteAsync(db, InsertSql(42, "Cut 42", "running", "12.5"));
+        Assert.Equal(0L, await Sql.ScalarAsync<long>(db, "SELECT count(*) FROM anime_api.production_jobs"));
+        Assert.Equal(1L, await Sql.ScalarAsync<long>(db, "SELECT count(*) FROM pg_trigger WHERE tgname = 'production_jobs_notify'"));
+        await Sql.ExecuteAsync(db, InsertSql(42, "Cut 42", "running", "12.5"));
         var job = await Eventually.Get(() => app.Hub.Find(42), TimeSpan.FromSeconds(10), "row 42 in the hub");
         Assert.Equal(12.5, job.Percent);
     }
@@ -101,14 +83,14 @@ public sealed class PostgresAppTests(PostgresFixture postgres)
 
         // Same process, another schema: the cached model of anime_api must not be reused.
         await using var app = StartApp(db, demo: false, schema: "studio_b");
-        Assert.Equal(1L, await ScalarAsync<long>(db, "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'studio_b' AND table_name = 'production_jobs'"));
-        Assert.Equal(1L, await ScalarAsync<long>(db, "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'studio_b' AND table_name = 'progress_history'"));
+        Assert.Equal(1L, await Sql.ScalarAsync<long>(db, "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'studio_b' AND table_name = 'production_jobs'"));
+        Assert.Equal(1L, await Sql.ScalarAsync<long>(db, "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'studio_b' AND table_name = 'progress_history'"));
         var listener = app.Services.GetRequiredService<PostgresJobListener>();
         await Eventually.True(() => listener.Listening, TimeSpan.FromSeconds(10), "the LISTEN connection");
 
         // A change in the other schema is not this app's; a change in its own is.
-        await ExecuteAsync(db, "INSERT INTO anime_api.production_jobs (id, title, kind, status, progress, frames_estimated, created_at, updated_at) VALUES (5, 'Other schema', 'image', 'running', 10, false, now(), now())");
-        await ExecuteAsync(db, "INSERT INTO studio_b.production_jobs (id, title, kind, status, progress, frames_estimated, created_at, updated_at) VALUES (6, 'Own schema', 'image', 'running', 20, false, now(), now())");
+        await Sql.ExecuteAsync(db, "INSERT INTO anime_api.production_jobs (id, title, kind, status, progress, frames_estimated, created_at, updated_at) VALUES (5, 'Other schema', 'image', 'running', 10, false, now(), now())");
+        await Sql.ExecuteAsync(db, "INSERT INTO studio_b.production_jobs (id, title, kind, status, progress, frames_estimated, created_at, updated_at) VALUES (6, 'Own schema', 'image', 'running', 20, false, now(), now())");
         var own = await Eventually.Get(() => app.Hub.Find(6), TimeSpan.FromSeconds(10), "row 6 of studio_b");
         Assert.Equal("Own schema", own.Title);
         Assert.Null(app.Hub.Find(5));
@@ -124,13 +106,13 @@ public sealed class PostgresAppTests(PostgresFixture postgres)
         {
         }
 
-        await ExecuteAsync(db, InsertSql(900_001, "Too far", "running", "250"));
-        await ExecuteAsync(db, InsertSql(900_002, "", "exploded", "-5", stage: "'Warp drive'"));
-        await ExecuteAsync(db, InsertSql(900_003, "Not a number", "running", "'NaN'::float8", frames: "-3"));
+        await Sql.ExecuteAsync(db, InsertSql(900_001, "Too far", "running", "250"));
+        await Sql.ExecuteAsync(db, InsertSql(900_002, "", "exploded", "-5", stage: "'Warp drive'"));
+        await Sql.ExecuteAsync(db, InsertSql(900_003, "Not a number", "running", "'NaN'::float8", frames: "-3"));
         await using var app = StartApp(db);
         var listener = app.Services.GetRequiredService<PostgresJobListener>();
         await Eventually.True(() => listener.Listening, TimeSpan.FromSeconds(10), "the LISTEN connection");
-        await ExecuteAsync(db, InsertSql(899_999, "Live and bad", "teleporting", "'Infinity'::float8", stage: "NULL", frames: "NULL"));
+        await Sql.ExecuteAsync(db, InsertSql(899_999, "Live and bad", "teleporting", "'Infinity'::float8", stage: "NULL", frames: "NULL"));
 
         var tooFar = await Eventually.Get(() => app.Hub.Find(900_001), what: "row 900001");
         Assert.Equal(100, tooFar.Percent);
@@ -149,7 +131,7 @@ public sealed class PostgresAppTests(PostgresFixture postgres)
 
         // Shown, never written back: the store flushes every 0.2 s here; after ten of those the row is still the other program's.
         await Task.Delay(TimeSpan.FromSeconds(2), Ct);
-        Assert.Equal("teleporting", await ScalarAsync<string>(db, "SELECT status FROM anime_api.production_jobs WHERE id = 899999"));
+        Assert.Equal("teleporting", await Sql.ScalarAsync<string>(db, "SELECT status FROM anime_api.production_jobs WHERE id = 899999"));
 
         // The pages and the API serve them rather than failing.
         using var http = app.CreateClient();
@@ -169,7 +151,7 @@ public sealed class PostgresAppTests(PostgresFixture postgres)
         await Eventually.True(() => listener.Listening, TimeSpan.FromSeconds(10), "the LISTEN connection");
         Assert.Equal(1, listener.Connections);
 
-        await ExecuteAsync(db, InsertSql(700_001, "Storyboard 7", "running", "33.5", stage: "'Rendering'", frames: "40"));
+        await Sql.ExecuteAsync(db, InsertSql(700_001, "Storyboard 7", "running", "33.5", stage: "'Rendering'", frames: "40"));
         var job = await Eventually.Get(() => app.Hub.Find(700_001), TimeSpan.FromSeconds(10), "row 700001 in the hub");
         Assert.Equal(JobSource.Database, job.Source);
         Assert.Equal("Storyboard 7", job.Title);
@@ -177,13 +159,13 @@ public sealed class PostgresAppTests(PostgresFixture postgres)
         Assert.Equal(Stage.Rendering, job.Stage);
         Assert.True(listener.Published >= 1);
 
-        await ExecuteAsync(db, "UPDATE anime_api.production_jobs SET progress = 80, updated_at = now() WHERE id = 700001");
+        await Sql.ExecuteAsync(db, "UPDATE anime_api.production_jobs SET progress = 80, updated_at = now() WHERE id = 700001");
         await Eventually.True(() => app.Hub.Find(700_001)?.Percent == 80, TimeSpan.FromSeconds(10), "the update in the hub");
 
         // The database drops the LISTEN connection (as in a restart): the listener reconnects and keeps going.
-        await ExecuteAsync(db, $"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = '{PostgresJobListener.ApplicationName}'");
+        await Sql.ExecuteAsync(db, $"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = '{PostgresJobListener.ApplicationName}'");
         await Eventually.True(() => listener.Connections >= 2 && listener.Listening, TimeSpan.FromSeconds(40), "the listener reconnecting");
-        await ExecuteAsync(db, "UPDATE anime_api.production_jobs SET status = 'completed', progress = 100, updated_at = now(), completed_at = now() WHERE id = 700001");
+        await Sql.ExecuteAsync(db, "UPDATE anime_api.production_jobs SET status = 'completed', progress = 100, updated_at = now(), completed_at = now() WHERE id = 700001");
         var done = await Eventually.Get(() => app.Hub.Find(700_001) is { Status: JobStatus.Completed } j ? j : null, TimeSpan.FromSeconds(10), "completion after reconnect");
         Assert.Equal(100, done.Percent);
         Assert.Equal(JobSource.Database, done.Source);

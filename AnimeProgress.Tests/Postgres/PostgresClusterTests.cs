@@ -39,22 +39,6 @@ public sealed class PostgresClusterTests(PostgresFixture postgres)
         return AppHost.Start(settings);
     }
 
-    private static async Task ExecuteAsync(string db, string sql)
-    {
-        await using var connection = new NpgsqlConnection(db);
-        await connection.OpenAsync(Ct);
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync(Ct);
-    }
-
-    private static async Task<T> ScalarAsync<T>(string db, string sql)
-    {
-        await using var connection = new NpgsqlConnection(db);
-        await connection.OpenAsync(Ct);
-        await using var command = new NpgsqlCommand(sql, connection);
-        return (T)(await command.ExecuteScalarAsync(Ct))!;
-    }
-
     private sealed class Contexts(string db) : IDbContextFactory<AnimeProgressDbContext>
     {
         public AnimeProgressDbContext CreateDbContext() =>
@@ -70,8 +54,8 @@ public sealed class PostgresClusterTests(PostgresFixture postgres)
         {
         }
 
-        await ExecuteAsync(db, "INSERT INTO anime_api.production_jobs (id, title, status, progress) VALUES (500, 'Old row', 'completed', 100)");
-        await ExecuteAsync(db, $"SELECT setval(pg_get_serial_sequence('anime_api.production_jobs', 'id'), 500)");
+        await Sql.ExecuteAsync(db, "INSERT INTO anime_api.production_jobs (id, title, status, progress) VALUES (500, 'Old row', 'completed', 100)");
+        await Sql.ExecuteAsync(db, $"SELECT setval(pg_get_serial_sequence('anime_api.production_jobs', 'id'), 500)");
         var nodeA = new PostgresJobIds(new Contexts(db), NullLogger<PostgresJobIds>.Instance);
         var nodeB = new PostgresJobIds(new Contexts(db), NullLogger<PostgresJobIds>.Instance);
         var ids = new List<long>();
@@ -81,11 +65,11 @@ public sealed class PostgresClusterTests(PostgresFixture postgres)
             ids.Add(nodeB.Next());
             if (i % 50 == 0)
             {
-                await ExecuteAsync(db, $"INSERT INTO anime_api.production_jobs (title, status, progress) VALUES ('Studio API {i}', 'queued', 0)");
+                await Sql.ExecuteAsync(db, $"INSERT INTO anime_api.production_jobs (title, status, progress) VALUES ('Studio API {i}', 'queued', 0)");
             }
         }
 
-        var inserted = await ScalarAsync<long>(db, "SELECT count(*) FROM anime_api.production_jobs WHERE title LIKE 'Studio API %'");
+        var inserted = await Sql.ScalarAsync<long>(db, "SELECT count(*) FROM anime_api.production_jobs WHERE title LIKE 'Studio API %'");
         Assert.Equal(6, inserted);
         var studioIds = new List<long>();
         await using (var connection = new NpgsqlConnection(db))
@@ -110,20 +94,20 @@ public sealed class PostgresClusterTests(PostgresFixture postgres)
         await using var app = StartApp(db, new Dictionary<string, string?> { ["AnimeProgress:Database:ReconcileInterval"] = "00:00:02" });
         var listener = app.Services.GetRequiredService<PostgresJobListener>();
         await Eventually.True(() => listener.Listening, TimeSpan.FromSeconds(10), "the LISTEN connection");
-        await ExecuteAsync(db, "INSERT INTO anime_api.production_jobs (id, title, status, progress, updated_at) VALUES (800001, 'Quiet cut', 'running', 10, now())");
+        await Sql.ExecuteAsync(db, "INSERT INTO anime_api.production_jobs (id, title, status, progress, updated_at) VALUES (800001, 'Quiet cut', 'running', 10, now())");
         await Eventually.True(() => app.Hub.Find(800_001)?.Percent == 10, TimeSpan.FromSeconds(10), "the row through LISTEN");
 
         // No notification at all (as if it were lost): only a catch-up read can find the change.
-        await ExecuteAsync(db, "ALTER TABLE anime_api.production_jobs DISABLE TRIGGER production_jobs_notify");
+        await Sql.ExecuteAsync(db, "ALTER TABLE anime_api.production_jobs DISABLE TRIGGER production_jobs_notify");
         var received = listener.Received;
-        await ExecuteAsync(db, "UPDATE anime_api.production_jobs SET progress = 60, updated_at = now() WHERE id = 800001");
+        await Sql.ExecuteAsync(db, "UPDATE anime_api.production_jobs SET progress = 60, updated_at = now() WHERE id = 800001");
         await Eventually.True(() => app.Hub.Find(800_001)?.Percent == 60, TimeSpan.FromSeconds(10), "the change found by the periodic reconcile");
         Assert.Equal(received, listener.Received);
 
         // A catch-up also runs on every reconnect of the LISTEN connection.
         var catchUps = listener.CatchUps;
-        await ExecuteAsync(db, "UPDATE anime_api.production_jobs SET progress = 70, updated_at = now() WHERE id = 800001");
-        await ExecuteAsync(db, $"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = '{PostgresJobListener.ApplicationName}'");
+        await Sql.ExecuteAsync(db, "UPDATE anime_api.production_jobs SET progress = 70, updated_at = now() WHERE id = 800001");
+        await Sql.ExecuteAsync(db, $"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = '{PostgresJobListener.ApplicationName}'");
         await Eventually.True(() => app.Hub.Find(800_001)?.Percent == 70 && listener.CatchUps > catchUps, TimeSpan.FromSeconds(20), "the change read after the reconnect");
     }
 
@@ -134,10 +118,10 @@ public sealed class PostgresClusterTests(PostgresFixture postgres)
         await using var app = StartApp(db);
         var listener = app.Services.GetRequiredService<PostgresJobListener>();
         await Eventually.True(() => listener.Listening, TimeSpan.FromSeconds(10), "the LISTEN connection");
-        await ExecuteAsync(db, "INSERT INTO anime_api.production_jobs (id, title, status, progress) VALUES (820001, 'Scrapped cut', 'processing', 15)");
+        await Sql.ExecuteAsync(db, "INSERT INTO anime_api.production_jobs (id, title, status, progress) VALUES (820001, 'Scrapped cut', 'processing', 15)");
         await Eventually.True(() => app.Hub.Find(820_001) is not null, TimeSpan.FromSeconds(10), "the row shown");
 
-        await ExecuteAsync(db, "DELETE FROM anime_api.production_jobs WHERE id = 820001");
+        await Sql.ExecuteAsync(db, "DELETE FROM anime_api.production_jobs WHERE id = 820001");
         await Eventually.True(() => app.Hub.Find(820_001) is null, TimeSpan.FromSeconds(10), "the job gone after the delete");
     }
 
@@ -156,7 +140,7 @@ public sealed class PostgresClusterTests(PostgresFixture postgres)
 
         // The studio's API inserts its row first, then posts the prompt with its own client id.
         var first = Guid.NewGuid().ToString("D");
-        await ExecuteAsync(db, $"INSERT INTO anime_api.production_jobs (id, title, status, progress, comfyui_job_id) VALUES (910001, 'Studio row first', 'queued', 0, '{first}')");
+        await Sql.ExecuteAsync(db, $"INSERT INTO anime_api.production_jobs (id, title, status, progress, comfyui_job_id) VALUES (910001, 'Studio row first', 'queued', 0, '{first}')");
         await Eventually.True(() => app.Hub.Find(910_001) is not null, TimeSpan.FromSeconds(10), "the row shown");
         await PostAsync(http, gpu, first, steps: 12);
 
@@ -165,16 +149,16 @@ public sealed class PostgresClusterTests(PostgresFixture postgres)
         await PostAsync(http, gpu, second, steps: 12);
         await Eventually.True(() => app.Hub.Jobs.Any(j => j.PromptId == second), TimeSpan.FromSeconds(10), "the prompt discovered");
         var discoveredId = app.Hub.Jobs.Single(j => j.PromptId == second).Id;
-        await Eventually.True(() => ScalarAsync<long>(db, $"SELECT count(*) FROM anime_api.production_jobs WHERE id = {discoveredId}").GetAwaiter().GetResult() == 1, TimeSpan.FromSeconds(10), "the discovered job's row");
-        await ExecuteAsync(db, $"INSERT INTO anime_api.production_jobs (id, title, status, progress, comfyui_job_id) VALUES (910002, 'Studio row second', 'queued', 0, '{second}')");
+        await Eventually.True(() => Sql.ScalarAsync<long>(db, $"SELECT count(*) FROM anime_api.production_jobs WHERE id = {discoveredId}").GetAwaiter().GetResult() == 1, TimeSpan.FromSeconds(10), "the discovered job's row");
+        await Sql.ExecuteAsync(db, $"INSERT INTO anime_api.production_jobs (id, title, status, progress, comfyui_job_id) VALUES (910002, 'Studio row second', 'queued', 0, '{second}')");
 
         foreach (var (id, prompt, title) in new[] { (910_001L, first, "Studio row first"), (910_002L, second, "Studio row second") })
         {
             var done = await Eventually.Get(() => app.Hub.Find(id) is { Status: JobStatus.Completed } j ? j : null, TimeSpan.FromSeconds(40), $"job {id} completed");
             Assert.Equal((title, prompt, "gpu", JobSource.External), (done.Title, done.PromptId, done.Instance, done.Source));
             Assert.Single(app.Hub.Jobs, j => j.PromptId == prompt);
-            await Eventually.True(() => ScalarAsync<string>(db, $"SELECT status FROM anime_api.production_jobs WHERE id = {id}").GetAwaiter().GetResult() == "completed", TimeSpan.FromSeconds(10), $"row {id} completed");
-            Assert.Equal(1L, await ScalarAsync<long>(db, $"SELECT count(*) FROM anime_api.production_jobs WHERE comfyui_job_id = '{prompt}'"));
+            await Eventually.True(() => Sql.ScalarAsync<string>(db, $"SELECT status FROM anime_api.production_jobs WHERE id = {id}").GetAwaiter().GetResult() == "completed", TimeSpan.FromSeconds(10), $"row {id} completed");
+            Assert.Equal(1L, await Sql.ScalarAsync<long>(db, $"SELECT count(*) FROM anime_api.production_jobs WHERE comfyui_job_id = '{prompt}'"));
         }
 
         Assert.Null(app.Hub.Find(discoveredId));

@@ -51,23 +51,6 @@ public sealed class PostgresMigrationTests(PostgresFixture postgres)
         return await DatabaseInitializer.InitializeAsync(db, migrate: true, Ct);
     }
 
-    private static async Task<T?> ScalarAsync<T>(string connectionString, string sql)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync(Ct);
-        await using var command = new NpgsqlCommand(sql, connection);
-        var value = await command.ExecuteScalarAsync(Ct);
-        return value is null or DBNull ? default : (T)value;
-    }
-
-    private static async Task ExecuteAsync(string connectionString, string sql)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync(Ct);
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync(Ct);
-    }
-
     private static async Task<List<string>> ListAsync(string connectionString, string sql)
     {
         await using var connection = new NpgsqlConnection(connectionString);
@@ -93,17 +76,17 @@ public sealed class PostgresMigrationTests(PostgresFixture postgres)
         Assert.Equal(
             ["comfyui_instances_notify", "production_jobs_notify", "production_jobs_notify_delete"],
             await ListAsync(db, $"SELECT t.tgname::text FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = '{schema}' AND NOT t.tgisinternal ORDER BY 1"));
-        Assert.Equal("bigint", await ScalarAsync<string>(db, $"SELECT data_type::text FROM information_schema.columns WHERE table_schema = '{schema}' AND table_name = 'production_jobs' AND column_name = 'id'"));
-        Assert.NotNull(await ScalarAsync<string>(db, $"SELECT pg_get_serial_sequence('{schema}.production_jobs', 'id')"));
+        Assert.Equal("bigint", await Sql.ScalarAsync<string>(db, $"SELECT data_type::text FROM information_schema.columns WHERE table_schema = '{schema}' AND table_name = 'production_jobs' AND column_name = 'id'"));
+        Assert.NotNull(await Sql.ScalarAsync<string>(db, $"SELECT pg_get_serial_sequence('{schema}.production_jobs', 'id')"));
         Assert.Equal(All, await ListAsync(db, $"SELECT \"MigrationId\"::text FROM {schema}.\"__EFMigrationsHistory\" ORDER BY 1"));
     }
 
     /// <summary>An INSERT without an id gets one above every existing id, and the sequence's next value is above that too.</summary>
     private static async Task AssertIdSequenceAsync(string db, string schema, long highestBefore)
     {
-        var inserted = await ScalarAsync<long>(db, $"INSERT INTO {schema}.production_jobs (title, status) VALUES ('inserted without id', 'queued') RETURNING id");
+        var inserted = await Sql.ScalarAsync<long>(db, $"INSERT INTO {schema}.production_jobs (title, status) VALUES ('inserted without id', 'queued') RETURNING id");
         Assert.True(inserted > highestBefore, $"new id {inserted} must be above {highestBefore}");
-        var next = await ScalarAsync<long>(db, $"SELECT nextval(pg_get_serial_sequence('{schema}.production_jobs', 'id'))");
+        var next = await Sql.ScalarAsync<long>(db, $"SELECT nextval(pg_get_serial_sequence('{schema}.production_jobs', 'id'))");
         Assert.True(next > inserted, $"nextval {next} must be above {inserted}");
     }
 
@@ -114,17 +97,17 @@ public sealed class PostgresMigrationTests(PostgresFixture postgres)
 
         Assert.Equal(All, await MigrateAsync(db));
         await AssertSchemaAsync(db, "anime_api");
-        Assert.Equal(0L, await ScalarAsync<long>(db, "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'"));
+        Assert.Equal(0L, await Sql.ScalarAsync<long>(db, "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'"));
         await AssertIdSequenceAsync(db, "anime_api", 0);
 
         Assert.Empty(await MigrateAsync(db));
-        Assert.Equal(1L, await ScalarAsync<long>(db, "SELECT count(*) FROM anime_api.production_jobs"));
+        Assert.Equal(1L, await Sql.ScalarAsync<long>(db, "SELECT count(*) FROM anime_api.production_jobs"));
 
         // The migration itself is idempotent: run again over its own tables (history row removed), nothing breaks or goes.
-        await ExecuteAsync(db, "DELETE FROM anime_api.\"__EFMigrationsHistory\"");
+        await Sql.ExecuteAsync(db, "DELETE FROM anime_api.\"__EFMigrationsHistory\"");
         Assert.Equal(All, await MigrateAsync(db));
         await AssertSchemaAsync(db, "anime_api");
-        Assert.Equal(1L, await ScalarAsync<long>(db, "SELECT count(*) FROM anime_api.production_jobs"));
+        Assert.Equal(1L, await Sql.ScalarAsync<long>(db, "SELECT count(*) FROM anime_api.production_jobs"));
     }
 
     [Fact]
@@ -142,8 +125,8 @@ public sealed class PostgresMigrationTests(PostgresFixture postgres)
         }
 
         var longName = new string('n', 5000);
-        await ExecuteAsync(db, "INSERT INTO anime_api.production_jobs (id, title, status, progress) VALUES (12, 'Cut 12', 'running', 42.5)");
-        await ExecuteAsync(db, $"INSERT INTO anime_api.comfyui_instances (name, status) VALUES ('{longName}', '{{\"online\": true}}')");
+        await Sql.ExecuteAsync(db, "INSERT INTO anime_api.production_jobs (id, title, status, progress) VALUES (12, 'Cut 12', 'running', 42.5)");
+        await Sql.ExecuteAsync(db, $"INSERT INTO anime_api.comfyui_instances (name, status) VALUES ('{longName}', '{{\"online\": true}}')");
         while (payloads.Count < 2)
         {
             Assert.True(await listen.WaitAsync(TimeSpan.FromSeconds(10), Ct), "a notification");
@@ -167,7 +150,7 @@ public sealed class PostgresMigrationTests(PostgresFixture postgres)
     {
         var db = await postgres.CreateDatabaseAsync("ap_mig_seed", Ct);
         // The studio's seed: SERIAL id, a subset of the columns in its own types, a column of its own, NULLs where the app needs values.
-        await ExecuteAsync(db, """
+        await Sql.ExecuteAsync(db, """
             CREATE SCHEMA anime_api;
             CREATE TABLE anime_api.production_jobs (
               id SERIAL PRIMARY KEY,
@@ -188,11 +171,11 @@ public sealed class PostgresMigrationTests(PostgresFixture postgres)
         Assert.Equal(All, await MigrateAsync(db));
 
         await AssertSchemaAsync(db, "anime_api");
-        Assert.Equal(3L, await ScalarAsync<long>(db, "SELECT count(*) FROM anime_api.production_jobs"));
-        Assert.Equal(9, await ScalarAsync<int>(db, "SELECT priority FROM anime_api.production_jobs WHERE id = 500"));
-        Assert.Equal("prompt-a", await ScalarAsync<string>(db, "SELECT comfyui_job_id FROM anime_api.production_jobs WHERE id = 1"));
-        Assert.Equal("timestamp with time zone", await ScalarAsync<string>(db, "SELECT data_type::text FROM information_schema.columns WHERE table_schema = 'anime_api' AND table_name = 'production_jobs' AND column_name = 'created_at'"));
-        Assert.Equal("studio_assets", await ScalarAsync<string>(db, "SELECT to_regclass('public.studio_assets')::text"));
+        Assert.Equal(3L, await Sql.ScalarAsync<long>(db, "SELECT count(*) FROM anime_api.production_jobs"));
+        Assert.Equal(9, await Sql.ScalarAsync<int>(db, "SELECT priority FROM anime_api.production_jobs WHERE id = 500"));
+        Assert.Equal("prompt-a", await Sql.ScalarAsync<string>(db, "SELECT comfyui_job_id FROM anime_api.production_jobs WHERE id = 1"));
+        Assert.Equal("timestamp with time zone", await Sql.ScalarAsync<string>(db, "SELECT data_type::text FROM information_schema.columns WHERE table_schema = 'anime_api' AND table_name = 'production_jobs' AND column_name = 'created_at'"));
+        Assert.Equal("studio_assets", await Sql.ScalarAsync<string>(db, "SELECT to_regclass('public.studio_assets')::text"));
         await AssertIdSequenceAsync(db, "anime_api", 500);
 
         // The app reads every row, old and new, with the seed's values and sensible defaults.
@@ -212,7 +195,7 @@ public sealed class PostgresMigrationTests(PostgresFixture postgres)
         var db = await postgres.CreateDatabaseAsync("ap_mig_slice1", Ct);
         // What EnsureCreated and PostgresSchema.PrepareAsync made before migrations existed: bigint id without a default,
         // no source/ETA-range columns, no comfyui_instances, and the old trigger whose payload had no "table".
-        await ExecuteAsync(db, """
+        await Sql.ExecuteAsync(db, """
             CREATE SCHEMA anime_api;
             CREATE TABLE anime_api.production_jobs (
               id bigint NOT NULL, title character varying(500) NOT NULL, kind character varying(16) NOT NULL, workflow text,
@@ -242,8 +225,8 @@ public sealed class PostgresMigrationTests(PostgresFixture postgres)
         Assert.Equal(All, await MigrateAsync(db));
 
         await AssertSchemaAsync(db, "anime_api");
-        Assert.Equal(1L, await ScalarAsync<long>(db, "SELECT count(*) FROM anime_api.progress_history"));
-        Assert.Contains("'table'", await ScalarAsync<string>(db, "SELECT prosrc FROM pg_proc WHERE proname = 'production_jobs_notify'"), StringComparison.Ordinal);
+        Assert.Equal(1L, await Sql.ScalarAsync<long>(db, "SELECT count(*) FROM anime_api.progress_history"));
+        Assert.Contains("'table'", await Sql.ScalarAsync<string>(db, "SELECT prosrc FROM pg_proc WHERE proname = 'production_jobs_notify'"), StringComparison.Ordinal);
         await AssertIdSequenceAsync(db, "anime_api", 41);
         await using var context = Context(db);
         var row = await context.ProductionJobs.AsNoTracking().SingleAsync(r => r.Id == 41, Ct);
@@ -258,8 +241,8 @@ public sealed class PostgresMigrationTests(PostgresFixture postgres)
         Assert.Equal(All, await MigrateAsync(db, "studio_b"));
 
         await AssertSchemaAsync(db, "studio_b");
-        Assert.Equal(0L, await ScalarAsync<long>(db, "SELECT count(*) FROM information_schema.schemata WHERE schema_name = 'anime_api'"));
-        Assert.Contains("studio_b", await ScalarAsync<string>(db, "SELECT pg_get_triggerdef(oid) FROM pg_trigger WHERE tgname = 'production_jobs_notify'"), StringComparison.Ordinal);
+        Assert.Equal(0L, await Sql.ScalarAsync<long>(db, "SELECT count(*) FROM information_schema.schemata WHERE schema_name = 'anime_api'"));
+        Assert.Contains("studio_b", await Sql.ScalarAsync<string>(db, "SELECT pg_get_triggerdef(oid) FROM pg_trigger WHERE tgname = 'production_jobs_notify'"), StringComparison.Ordinal);
         await AssertIdSequenceAsync(db, "studio_b", 0);
 
         // The default schema next to it is a separate, complete set.
@@ -306,7 +289,7 @@ public sealed class PostgresMigrationTests(PostgresFixture postgres)
         Assert.Equal(1, exitCode);
         Assert.Contains("AnimeProgress:Database:MigrateOnStart", output, StringComparison.Ordinal);
         Assert.Contains("migrate", output, StringComparison.Ordinal);
-        Assert.Null(await ScalarAsync<string>(db, "SELECT to_regclass('anime_api.production_jobs')::text"));
+        Assert.Null(await Sql.ScalarAsync<string>(db, "SELECT to_regclass('anime_api.production_jobs')::text"));
 
         await MigrateAsync(db);
         await using var app = AppHost.Start(new Dictionary<string, string?>

@@ -73,7 +73,7 @@ public sealed class PostgresOutageTests(PostgresFixture postgres)
         }
 
         // Back: the held outcome is written, LISTEN is re-established, readiness recovers.
-        await Eventually.True(() => RowStatus(db, id) == "completed", TimeSpan.FromSeconds(20), "the outcome written after the restart");
+        await Eventually.True(() => Sql.StatusOf(db, id) == "completed", TimeSpan.FromSeconds(20), "the outcome written after the restart");
         await Eventually.True(() => listener.Listening && listener.Connections >= 2, TimeSpan.FromSeconds(30), "LISTEN re-established");
         await Eventually.True(() => http.GetAsync("readyz", Ct).GetAwaiter().GetResult().StatusCode == HttpStatusCode.OK, TimeSpan.FromSeconds(20), "ready again");
         Assert.True(gate.IsLeader);
@@ -90,18 +90,4 @@ public sealed class PostgresOutageTests(PostgresFixture postgres)
         Assert.Equal((42.0, JobSource.Database), (after.Percent, after.Source));
     }
 
-    private static string? RowStatus(string db, long id)
-    {
-        try
-        {
-            using var connection = new NpgsqlConnection(db);
-            connection.Open();
-            using var command = new NpgsqlCommand($"SELECT status FROM anime_api.production_jobs WHERE id = {id}", connection);
-            return command.ExecuteScalar() as string;
-        }
-        catch (NpgsqlException)
-        {
-            return null;
-        }
-    }
 }

@@ -46,14 +46,6 @@ public sealed class TwoNodeTests(PostgresFixture postgres) : IAsyncLifetime
         return (long)(await command.ExecuteScalarAsync(Ct))!;
     }
 
-    private static string? RowStatus(string db, long id)
-    {
-        using var connection = new NpgsqlConnection(db);
-        connection.Open();
-        using var command = new NpgsqlCommand($"SELECT status FROM anime_api.production_jobs WHERE id = {id}", connection);
-        return command.ExecuteScalar() as string;
-    }
-
     private static async Task<long> SubmitAsync(HttpClient http, string title, int steps)
     {
         var request = DemoWorkflows.Image(title, steps, seed: Random.Shared.Next());
@@ -119,8 +111,8 @@ public sealed class TwoNodeTests(PostgresFixture postgres) : IAsyncLifetime
         await Eventually.True(() => follower.Hub.Find(slow) is { Status: JobStatus.Running } j && j.Percent >= atTakeover.Percent + 5, TimeSpan.FromSeconds(15), "progress moving under the new leader");
 
         await Eventually.True(() => follower.Hub.Find(slow)?.Status == JobStatus.Completed, TimeSpan.FromSeconds(40), "the long job completed under the new leader");
-        await Eventually.True(() => RowStatus(db, slow) == "completed", TimeSpan.FromSeconds(10), "the outcome written by the new leader");
-        Assert.Equal("completed", RowStatus(db, quick));
+        await Eventually.True(() => Sql.StatusOf(db, slow) == "completed", TimeSpan.FromSeconds(10), "the outcome written by the new leader");
+        Assert.Equal("completed", Sql.StatusOf(db, quick));
         Assert.Equal(JobStatus.Completed, follower.Hub.Find(quick)!.Status);
         Assert.Single(follower.Hub.Jobs, j => j.Title == "Two-node long cut");
         TestContext.Current.TestOutputHelper?.WriteLine($"takeover after {takeover.TotalSeconds:F1} s");
