@@ -15,18 +15,7 @@ internal static class AppProcess
         IDictionary<string, string> environment, IReadOnlyList<string>? arguments, CancellationToken cancellationToken)
     {
         var data = Directory.CreateTempSubdirectory("animeprogress-process-").FullName;
-        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "AnimeProgress.Web.dll"), .. arguments ?? ["--urls", "http://127.0.0.1:0"]])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = AppContext.BaseDirectory,
-        };
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        start.Environment["AnimeProgress__Database__DataDirectory"] = data;
-        foreach (var (key, value) in environment)
-        {
-            start.Environment[key] = value;
-        }
+        var start = StartInfo(arguments ?? ["--urls", "http://127.0.0.1:0"], environment, data);
 
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
@@ -48,5 +37,24 @@ internal static class AppProcess
         var text = await output + await errors;
         Directory.Delete(data, recursive: true);
         return (process.ExitCode, text);
+    }
+
+    /// <summary>The built app as a production process: its own data folder, these arguments and environment variables.</summary>
+    public static ProcessStartInfo StartInfo(IReadOnlyList<string> arguments, IDictionary<string, string> environment, string dataDirectory)
+    {
+        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "AnimeProgress.Web.dll"), .. arguments])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = AppContext.BaseDirectory,
+        };
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        start.Environment["AnimeProgress__Database__DataDirectory"] = dataDirectory;
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+
+        return start;
     }
 }

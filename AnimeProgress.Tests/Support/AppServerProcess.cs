@@ -42,20 +42,7 @@ internal sealed class AppServerProcess : IAsyncDisposable
     {
         var port = FreePort();
         var data = Directory.CreateTempSubdirectory("animeprogress-node-").FullName;
-        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "AnimeProgress.Web.dll"), "--urls", $"http://127.0.0.1:{port}"])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = AppContext.BaseDirectory,
-        };
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        start.Environment["AnimeProgress__Database__DataDirectory"] = data;
-        foreach (var (key, value) in environment)
-        {
-            start.Environment[key] = value;
-        }
-
-        var process = Process.Start(start)!;
+        var process = Process.Start(AppProcess.StartInfo(["--urls", $"http://127.0.0.1:{port}"], environment, data))!;
         var app = new AppServerProcess(process, new Uri($"http://127.0.0.1:{port}/"), data);
         process.OutputDataReceived += (_, e) => app.Append(e.Data);
         process.ErrorDataReceived += (_, e) => app.Append(e.Data);
