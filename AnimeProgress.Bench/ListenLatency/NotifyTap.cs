@@ -77,7 +77,7 @@ internal sealed class NotifyTap : IAsyncDisposable
         {
             using var json = JsonDocument.Parse(payload);
             var root = json.RootElement;
-            // The channel also carries other tables' changes; payloads without "table" are production_jobs (first slice).
+            // The channel also carries other tables' changes; payloads without "table" are production_jobs (older triggers).
             if ((root.TryGetProperty("table", out var table) && table.GetString() != PostgresNotifications.JobsTable)
                 || !root.TryGetProperty("id", out var id) || !id.TryGetInt64(out var jobId) || !_wanted(jobId)
                 || !root.TryGetProperty("progress", out var p) || p.ValueKind != JsonValueKind.Number)

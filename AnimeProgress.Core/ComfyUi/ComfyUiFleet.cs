@@ -88,7 +88,14 @@ public sealed class ComfyUiFleet(
             }
 
             using var leading = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, lease);
-            await Task.WhenAll(Connections.Select(c => c.RunAsync(leading.Token)));
+            try
+            {
+                await Task.WhenAll(Connections.Select(c => c.RunAsync(leading.Token)));
+            }
+            catch (OperationCanceledException) when (leading.IsCancellationRequested)
+            {
+                // The lease ended (another node leads now) or the host stops: both are normal.
+            }
         }
     }
 }

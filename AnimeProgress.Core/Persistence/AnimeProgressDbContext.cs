@@ -15,7 +15,7 @@ public sealed class AnimeProgressDbContext(DbContextOptions<AnimeProgressDbConte
     /// <summary>The state of each ComfyUI machine, shared between web nodes (issue 4).</summary>
     public DbSet<ComfyUiInstanceRow> ComfyUiInstances => Set<ComfyUiInstanceRow>();
 
-    // PostgreSQL schema (issue 4, first slice): begin
+    // PostgreSQL schema (issue 4): begin
     /// <summary>
     /// The PostgreSQL schema of every table, or null on SQLite (no schemas). It travels in the options as
     /// the migrations-history schema (set by <c>PostgresModel.UseSchema</c>), so the model and

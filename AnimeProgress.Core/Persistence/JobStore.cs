@@ -259,7 +259,8 @@ public sealed partial class JobStore(
 
             try
             {
-                await WriteAsync(batch, deletes, cancellationToken);
+                // Not cancellable once taken: a shutdown mid-write must not drop what was taken from the queue.
+                await WriteAsync(batch, deletes, CancellationToken.None);
                 lock (_gate)
                 {
                     foreach (var job in batch)
@@ -318,6 +319,13 @@ public sealed partial class JobStore(
         {
             if (existing.TryGetValue(snapshot.Id, out var row))
             {
+                // An outcome is final: a held in-progress state (an old leader's, written late after an outage)
+                // never turns a finished row back into a running one.
+                if (!snapshot.IsTerminal && JobStatusNames.FromWire(row.Status) is { } stored && stored.IsTerminal())
+                {
+                    continue;
+                }
+
                 JobRowMapper.CopyTo(snapshot, row);
             }
             else

@@ -120,7 +120,8 @@ public sealed partial class ProgressTracker
             FramesDone = framesDone,
             FramesEstimated = estimated,
             UpdatedAt = now,
-            Version = s.Version + 1,
+            // Past whatever the hub holds: a row published by the listener, or a restored copy, may be ahead.
+            Version = Math.Max(s.Version, _hub.Find(s.Id)?.Version ?? 0) + 1,
         };
         _hub.Publish(job.Snapshot);
     }

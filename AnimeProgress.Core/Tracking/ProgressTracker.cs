@@ -75,7 +75,7 @@ public sealed partial class ProgressTracker : BackgroundService
     {
         if (!_commands.Writer.TryWrite(command))
         {
-            // Full: wait rather than lose an event; only ComfyUI readers can get here and they can afford to.
+            // Full: wait rather than lose an event; the callers (ComfyUI readers, the store, the listener, the election) can afford to.
             _commands.Writer.WriteAsync(command).AsTask().GetAwaiter().GetResult();
         }
     }

@@ -97,6 +97,23 @@ public sealed class JobStoreDebounceTests : IDisposable
     }
 
     [Fact]
+    public async Task A_finished_row_is_never_turned_back_into_a_running_one()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var store = Store(JobStoreTests.LeadingGate());
+        await store.StartAsync(ct);
+        _hub.Publish(Job(5, Stage.Completed, 100, JobStatus.Completed));
+        await Eventually.True(() => Row()?.Status == "completed", what: "the outcome written");
+
+        // A held in-progress state (an old leader's, late after an outage) arrives after the outcome.
+        _hub.Publish(Job(9, Stage.Rendering, 60));
+        await Eventually.True(() => store.PendingWrites == 0, what: "the late state taken");
+        await store.FlushAsync(ct);
+        Assert.Equal(("completed", 100.0), (Row()!.Status, Row()!.Progress));
+        await store.StopAsync(ct);
+    }
+
+    [Fact]
     public async Task A_retired_id_loses_its_row()
     {
         var ct = TestContext.Current.CancellationToken;

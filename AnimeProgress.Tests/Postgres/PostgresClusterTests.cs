@@ -88,6 +88,81 @@ public sealed class PostgresClusterTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task Ids_counted_on_during_an_outage_are_never_handed_out_again_by_the_sequence()
+    {
+        Assert.SkipUnless(postgres.CanRestart, $"{PostgresFixture.EnvironmentVariable} names an external server, which the tests must not restart.");
+        var db = await postgres.CreateDatabaseAsync("ap_ids_outage", Ct);
+        await using (StartApp(db))
+        {
+        }
+
+        var ids = new PostgresJobIds(new Contexts(db), NullLogger<PostgresJobIds>.Instance);
+        var before = ids.Next();
+        var duringOutage = new List<long>();
+        await postgres.StopAsync(Ct);
+        try
+        {
+            // More than the reserve holds: the rest are counted on from the highest id seen.
+            for (var i = 0; i < 250; i++)
+            {
+                duringOutage.Add(ids.Next());
+            }
+        }
+        finally
+        {
+            await postgres.StartAsync(Ct);
+        }
+
+        // Pooled connections died with the server; this test's own SQL should not trip over them.
+        NpgsqlConnection.ClearAllPools();
+        Assert.Equal(duringOutage.Count, duringOutage.Distinct().Count());
+        Assert.All(duringOutage, id => Assert.True(id > before));
+        await Eventually.True(() => ids.Next() > duringOutage.Max(), TimeSpan.FromSeconds(30), "a fresh reservation past the outage's ids");
+        await Sql.ExecuteAsync(db, "INSERT INTO anime_api.production_jobs (title, status, progress) VALUES ('Studio API after outage', 'queued', 0)");
+        var inserted = await Sql.ScalarAsync<long>(db, "SELECT id FROM anime_api.production_jobs WHERE title = 'Studio API after outage'");
+        Assert.DoesNotContain(inserted, duringOutage);
+        Assert.True(inserted > duringOutage.Max());
+    }
+
+    [Fact]
+    public async Task A_follower_shows_rows_and_keeps_only_as_many_finished_jobs_as_the_leader_would()
+    {
+        var db = await postgres.CreateDatabaseAsync("ap_follower", Ct);
+        await using (StartApp(db))
+        {
+        }
+
+        // This test holds the ingestion lock, so the app only follows.
+        await using var lockHolder = new NpgsqlConnection(db);
+        await lockHolder.OpenAsync(Ct);
+        await using (var take = new NpgsqlCommand("SELECT pg_advisory_lock(hashtext('animeprogress-ingest:anime_api'))", lockHolder))
+        {
+            await take.ExecuteNonQueryAsync(Ct);
+        }
+
+        await using var app = StartApp(db, new Dictionary<string, string?>
+        {
+            ["AnimeProgress:Database:ReconcileInterval"] = "00:00:01",
+            ["AnimeProgress:Tracking:MaxFinishedRetained"] = "2",
+        });
+        var listener = app.Services.GetRequiredService<PostgresJobListener>();
+        await Eventually.True(() => listener.Listening, TimeSpan.FromSeconds(10), "the LISTEN connection");
+        Assert.False(app.Services.GetRequiredService<AnimeProgress.Core.Cluster.IngestionGate>().IsLeader);
+
+        for (var i = 1; i <= 5; i++)
+        {
+            await Sql.ExecuteAsync(db, $"INSERT INTO anime_api.production_jobs (id, title, status, progress, completed_at) VALUES ({830_000 + i}, 'Done {i}', 'completed', 100, now() - interval '{10 - i} minutes')");
+        }
+
+        await Sql.ExecuteAsync(db, "INSERT INTO anime_api.production_jobs (id, title, status, progress) VALUES (830100, 'Still running', 'processing', 40)");
+        await Eventually.True(() => app.Hub.Find(830_100) is not null, TimeSpan.FromSeconds(10), "the running row");
+        await Eventually.True(() => app.Hub.Jobs.Count(j => j.IsTerminal) == 2, TimeSpan.FromSeconds(10), "only the two newest finished jobs kept");
+        Assert.Equal([830_004L, 830_005L], app.Hub.Jobs.Where(j => j.IsTerminal).Select(j => j.Id).Order());
+        await Task.Delay(TimeSpan.FromSeconds(2), Ct);
+        Assert.Null(await Sql.ScalarAsync<string>(db, "SELECT status FROM anime_api.production_jobs WHERE id = 830100 AND status <> 'processing'"));
+    }
+
+    [Fact]
     public async Task A_change_whose_notification_was_lost_is_read_after_the_listener_reconnects_and_by_the_periodic_reconcile()
     {
         var db = await postgres.CreateDatabaseAsync("ap_catchup", Ct);

@@ -157,7 +157,14 @@ public static class ServiceRegistration
         {
             // Every node submits and listens under one client id, so a new leader keeps receiving the step
             // progress of jobs the previous one submitted.
-            services.PostConfigure<ComfyUiOptions>(o => o.ClientId ??= "animeprogress-" + (configuration[$"{DatabaseOptions.Section}:Schema"] ?? "anime_api"));
+            services.PostConfigure<ComfyUiOptions>(o =>
+            {
+                if (string.IsNullOrWhiteSpace(o.ClientId))
+                {
+                    var schema = configuration[$"{DatabaseOptions.Section}:Schema"];
+                    o.ClientId = "animeprogress-" + (string.IsNullOrWhiteSpace(schema) ? DatabaseOptions.DefaultSchema : schema);
+                }
+            });
         }
     }
 

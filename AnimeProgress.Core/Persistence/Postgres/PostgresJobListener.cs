@@ -26,6 +26,7 @@ public sealed partial class PostgresJobListener(
     ProgressTracker tracker,
     IngestionGate ingestion,
     IOptions<DatabaseOptions> options,
+    IOptions<TrackerOptions> trackerOptions,
     TimeProvider time,
     ILogger<PostgresJobListener> logger) : BackgroundService
 {
@@ -162,7 +163,7 @@ public sealed partial class PostgresJobListener(
 
             // The channel carries production_jobs and comfyui_instances changes.
             var table = root.TryGetProperty("table", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : PostgresNotifications.JobsTable;
-            if (table == ComfyUiInstanceRow.Table)
+            if (table == PostgresNotifications.InstancesTable)
             {
                 if (root.TryGetProperty("name", out var name) && name.ValueKind == JsonValueKind.String)
                 {
@@ -264,9 +265,11 @@ public sealed partial class PostgresJobListener(
                         await CatchUpAsync(db, stoppingToken);
                     }
                 }
-                catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or TimeoutException)
+                catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
                 {
-                    // Read again on the rows' next change, or by the next catch-up.
+                    // Read again on the rows' next change, or by the next catch-up, which now looks back past this
+                    // failure (a row finished meanwhile is otherwise outside its window). Never let the loop die.
+                    _watermark = Min(_watermark, time.GetUtcNow() - TimeSpan.FromMinutes(1));
                     LogReadFailed(ex, ids.Count);
                 }
             }
@@ -275,6 +278,8 @@ public sealed partial class PostgresJobListener(
         {
         }
     }
+
+    private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
 
     private async Task CatchUpAsync(AnimeProgressDbContext db, CancellationToken stoppingToken)
     {
@@ -291,7 +296,27 @@ public sealed partial class PostgresJobListener(
         }
 
         ApplyInstances(await db.ComfyUiInstances.AsNoTracking().ToListAsync(stoppingToken));
+        ForgetOldFinished();
         Interlocked.Increment(ref _catchUps);
+    }
+
+    /// <summary>
+    /// A node that does not ingest keeps finished jobs as long as the leader's tracker does (which forgets them on
+    /// the leader); without this a follower's memory and list would only grow.
+    /// </summary>
+    private void ForgetOldFinished()
+    {
+        if (ingestion.IsLeader)
+        {
+            return;
+        }
+
+        var cutoff = time.GetUtcNow() - trackerOptions.Value.FinishedRetention;
+        var finished = hub.Jobs.Where(j => j.IsTerminal).OrderByDescending(j => j.FinishedAt ?? j.UpdatedAt).ToList();
+        foreach (var job in finished.Skip(trackerOptions.Value.MaxFinishedRetained).Concat(finished.Where(j => (j.FinishedAt ?? j.UpdatedAt) < cutoff)))
+        {
+            hub.Forget(job.Id);
+        }
     }
 
     /// <summary>A deleted row's job leaves the dashboards, unless this node's tracker follows it (then ComfyUI says what it is).</summary>

@@ -7,7 +7,7 @@ namespace AnimeProgress.Core.Persistence.Postgres;
 /// </summary>
 public static class PostgresNotifications
 {
-    /// <summary>LISTEN channel of row changes (unchanged since the first slice; other programs may listen on it).</summary>
+    /// <summary>LISTEN channel of row changes (other programs may listen on it too); payloads name the schema and table, and deletions carry <c>"op":"delete"</c>.</summary>
     public const string Channel = "animeprogress_production_jobs";
 
     public const string JobsTable = ProductionJobRow.Table;
