@@ -15,6 +15,8 @@ public sealed class StartupFailureTests
     [InlineData("AnimeProgress__Database__Schema", "anime api; drop", "AnimeProgress:Database:Schema")]
     [InlineData("AnimeProgress__Database__MigrateOnStart", "maybe", "AnimeProgress:Database:MigrateOnStart")]
     [InlineData("AnimeProgress__Demo__TimeScale", "-1", "AnimeProgress:Demo:TimeScale")]
+    [InlineData("AnimeProgress__Cluster__Enabled", "true", "AnimeProgress:Cluster:Enabled")]
+    [InlineData("AnimeProgress__Cluster__Enabled", "sometimes", "AnimeProgress:Cluster:Enabled")]
     [InlineData("AnimeProgress__StageMap__KSampler", "Baking", "AnimeProgress:StageMap:KSampler")]
     [InlineData("AnimeProgress__Dashboard__MaxRendersPerSecond", "0", "AnimeProgress:Dashboard:MaxRendersPerSecond")]
     [InlineData("AnimeProgress__ComfyUi__ReconnectMaxDelay", "soon", "AnimeProgress:ComfyUi:ReconnectMaxDelay")]

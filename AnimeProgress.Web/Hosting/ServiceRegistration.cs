@@ -126,12 +126,17 @@ public static class ServiceRegistration
             return UsesPostgres(configuration);
         }
 
-        var enabled = bool.TryParse(setting, out var parsed)
-            ? parsed
-            : throw new InvalidOperationException($"{ClusterOptions.Section}:Enabled must be true or false (got '{setting}').");
-        return enabled && (UsesPostgres(configuration)
-            ? true
-            : throw new InvalidOperationException($"{ClusterOptions.Section}:Enabled needs {DatabaseOptions.Section}:Provider = Postgres (nodes share it)."));
+        if (!bool.TryParse(setting, out var enabled))
+        {
+            throw new InvalidOperationException($"{ClusterOptions.Section}:Enabled must be true or false (got '{setting}').");
+        }
+
+        if (enabled && !UsesPostgres(configuration))
+        {
+            throw new InvalidOperationException($"{ClusterOptions.Section}:Enabled needs {DatabaseOptions.Section}:Provider = Postgres (nodes share it).");
+        }
+
+        return enabled;
     }
 
     private static void AddCluster(WebApplicationBuilder builder)
