@@ -54,6 +54,13 @@ public sealed partial class LeaderElection(
                 {
                     await using var connection = new NpgsqlConnection(connectionString);
                     await connection.OpenAsync(stoppingToken);
+                    // The server, too, must notice a vanished node (a network cut, not a crash) within seconds rather
+                    // than hours, or its session would hold the lock and block any takeover.
+                    await using (var keepAlive = new NpgsqlCommand("SET tcp_keepalives_idle = 5; SET tcp_keepalives_interval = 2; SET tcp_keepalives_count = 3", connection))
+                    {
+                        await keepAlive.ExecuteNonQueryAsync(stoppingToken);
+                    }
+
                     delay = TimeSpan.FromMilliseconds(500);
                     while (!await TryLockAsync(connection, lockName, stoppingToken))
                     {
