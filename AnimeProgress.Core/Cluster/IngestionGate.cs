@@ -9,6 +9,7 @@ public sealed class IngestionGate : IDisposable
 {
     private readonly Lock _gate = new();
     private CancellationTokenSource? _lease;
+    private DateTimeOffset? _leaderSince;
     private TaskCompletionSource<CancellationToken> _granted = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public bool IsLeader
@@ -23,7 +24,16 @@ public sealed class IngestionGate : IDisposable
     }
 
     /// <summary>When the current lease began; null while not leading.</summary>
-    public DateTimeOffset? LeaderSince { get; private set; }
+    public DateTimeOffset? LeaderSince
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _leaderSince;
+            }
+        }
+    }
 
     /// <summary>Raised after every grant (true) and revoke (false).</summary>
     public event Action<bool>? Changed;
@@ -38,7 +48,7 @@ public sealed class IngestionGate : IDisposable
             }
 
             _lease = new CancellationTokenSource();
-            LeaderSince = now;
+            _leaderSince = now;
             _granted.TrySetResult(_lease.Token);
         }
 
@@ -57,7 +67,7 @@ public sealed class IngestionGate : IDisposable
             }
 
             _lease = null;
-            LeaderSince = null;
+            _leaderSince = null;
             _granted = new TaskCompletionSource<CancellationToken>(TaskCreationOptions.RunContinuationsAsynchronously);
         }
 
