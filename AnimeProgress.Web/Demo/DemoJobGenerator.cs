@@ -30,18 +30,8 @@ public sealed partial class DemoJobGenerator(
     /// <c>AnimeProgress:Demo:GenerateJobs</c> (default true): false keeps the demo's emulators but submits
     /// nothing, for <c>jobs simulate</c>, which submits its own test jobs.
     /// </summary>
-    public static bool IsEnabled(IConfiguration configuration)
-    {
-        var setting = configuration[$"{DemoOptions.Section}:{nameof(DemoOptions.GenerateJobs)}"];
-        if (string.IsNullOrWhiteSpace(setting))
-        {
-            return true;
-        }
-
-        return bool.TryParse(setting, out var enabled)
-            ? enabled
-            : throw new InvalidOperationException($"{DemoOptions.Section}:{nameof(DemoOptions.GenerateJobs)} must be true or false (got '{setting}').");
-    }
+    public static bool IsEnabled(IConfiguration configuration) =>
+        Hosting.SwitchSetting.Read(configuration, $"{DemoOptions.Section}:{nameof(DemoOptions.GenerateJobs)}") ?? true;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

@@ -120,15 +120,9 @@ public static class ServiceRegistration
     /// <summary>Leader election runs with PostgreSQL unless switched off; SQLite serves a single node.</summary>
     public static bool IsClusterEnabled(IConfiguration configuration)
     {
-        var setting = configuration[$"{ClusterOptions.Section}:Enabled"];
-        if (string.IsNullOrWhiteSpace(setting))
+        if (SwitchSetting.Read(configuration, $"{ClusterOptions.Section}:Enabled") is not { } enabled)
         {
             return UsesPostgres(configuration);
-        }
-
-        if (!bool.TryParse(setting, out var enabled))
-        {
-            throw new InvalidOperationException($"{ClusterOptions.Section}:Enabled must be true or false (got '{setting}').");
         }
 
         if (enabled && !UsesPostgres(configuration))
@@ -176,15 +170,8 @@ public static class ServiceRegistration
     /// <summary>The demo runs when asked to, or by default when no ComfyUI instance is configured.</summary>
     public static bool IsDemoEnabled(IConfiguration configuration)
     {
-        var explicitSetting = configuration[$"{DemoOptions.Section}:Enabled"];
-        if (!string.IsNullOrWhiteSpace(explicitSetting))
-        {
-            return bool.TryParse(explicitSetting, out var enabled)
-                ? enabled
-                : throw new InvalidOperationException($"{DemoOptions.Section}:Enabled must be true or false (got '{explicitSetting}').");
-        }
-
-        return !configuration.GetSection($"{ComfyUiOptions.Section}:Instances").GetChildren().Any();
+        return SwitchSetting.Read(configuration, $"{DemoOptions.Section}:Enabled")
+            ?? !configuration.GetSection($"{ComfyUiOptions.Section}:Instances").GetChildren().Any();
     }
 
     /// <summary>The database alone (options, validation, context factory): what the dashboard and the CLI commands share.</summary>
