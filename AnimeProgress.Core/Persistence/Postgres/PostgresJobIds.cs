@@ -27,11 +27,15 @@ public sealed partial class PostgresJobIds(IDbContextFactory<AnimeProgressDbCont
 
     public long Next()
     {
+        Task? refill;
         lock (_gate)
         {
-            if (_reserved.Count < BlockSize / 2 && _refill is null or { IsCompleted: true })
+            // One reservation at a time (two would interleave their blocks); none while a failure is recent, so the
+            // tracker's loop does not stall on every new job during an outage.
+            if (_reserved.Count < BlockSize / 2 && _refill is null or { IsCompleted: true }
+                && Environment.TickCount64 >= Interlocked.Read(ref _retryAt))
             {
-                _refill = Task.Run(() => RefillQuietlyAsync());
+                _refill = Task.Run(RefillQuietlyAsync);
             }
 
             if (_reserved.TryDequeue(out var id))
@@ -39,13 +43,14 @@ public sealed partial class PostgresJobIds(IDbContextFactory<AnimeProgressDbCont
                 _fallback.Seen(id);
                 return id;
             }
+
+            refill = _refill;
         }
 
-        // The reserve is spent. Wait for one round trip, unless the database just failed: the tracker's loop must not
-        // stall on every new job during an outage.
-        if (Environment.TickCount64 >= Interlocked.Read(ref _retryAt))
+        // The reserve is spent: wait for the reservation under way (one round trip; it never throws).
+        if (refill is { IsCompleted: false })
         {
-            RefillQuietlyAsync().GetAwaiter().GetResult();
+            refill.GetAwaiter().GetResult();
             lock (_gate)
             {
                 if (_reserved.TryDequeue(out var id))
