@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Net.WebSockets;
 using System.Text;
 using AnimeProgress.Core.ComfyUi.Messages;
+using AnimeProgress.Core.Resilience;
 using AnimeProgress.Core.Tracking;
 using Microsoft.Extensions.Logging;
 

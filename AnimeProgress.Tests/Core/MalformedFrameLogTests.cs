@@ -1,4 +1,5 @@
 using AnimeProgress.Core.ComfyUi;
+using AnimeProgress.Core.Resilience;
 using Microsoft.Extensions.Time.Testing;
 
 namespace AnimeProgress.Tests.Core;

@@ -1,4 +1,4 @@
-namespace AnimeProgress.Core.ComfyUi;
+namespace AnimeProgress.Core.Resilience;
 
 /// <summary>Capped exponential backoff with full jitter: attempt n waits a random time in [d/2, d], d = min(cap, initial·2ⁿ).</summary>
 public sealed class ReconnectBackoff(TimeSpan initial, TimeSpan cap, Random? random = null)
