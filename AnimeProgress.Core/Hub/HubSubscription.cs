@@ -16,7 +16,8 @@ public sealed class HubSubscription : IDisposable
     private readonly ConcurrentDictionary<long, JobSnapshot> _jobs = new();
     private readonly ConcurrentDictionary<string, InstanceStatus> _instances = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<long, long> _removed = new();
-    private readonly Func<HubBatch, ValueTask> _onBatch;
+    private readonly Func<HubBatch, CancellationToken, ValueTask> _onBatch;
+    private readonly CancellationTokenSource _disposing = new();
     private readonly TimeSpan _minInterval;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -26,7 +27,7 @@ public sealed class HubSubscription : IDisposable
     private volatile bool _disposed;
 
     internal HubSubscription(
-        Func<HubBatch, ValueTask> onBatch, TimeSpan minInterval, TimeProvider time, ILogger logger, Action<HubSubscription> unsubscribe)
+        Func<HubBatch, CancellationToken, ValueTask> onBatch, TimeSpan minInterval, TimeProvider time, ILogger logger, Action<HubSubscription> unsubscribe)
     {
         _onBatch = onBatch;
         _minInterval = minInterval;
@@ -54,10 +55,17 @@ public sealed class HubSubscription : IDisposable
         Schedule();
     }
 
+    /// <summary>Stops delivery; a batch being taken sees its token cancelled (the token source is not disposed, so a late delivery can still read it).</summary>
     public void Dispose()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
         _disposed = true;
         _unsubscribe(this);
+        _disposing.Cancel();
     }
 
     private void Schedule()
@@ -75,7 +83,7 @@ public sealed class HubSubscription : IDisposable
             var wait = _minInterval - _time.GetElapsedTime(Volatile.Read(ref _lastDeliveryTimestamp));
             if (_lastDeliveryTimestamp != 0 && wait > TimeSpan.Zero)
             {
-                await Task.Delay(wait, _time);
+                await Task.Delay(wait, _time, _disposing.Token);
             }
 
             if (_disposed)
@@ -87,8 +95,12 @@ public sealed class HubSubscription : IDisposable
             Volatile.Write(ref _lastDeliveryTimestamp, _time.GetTimestamp());
             if (batch.Jobs.Count > 0 || batch.Instances.Count > 0 || batch.Removed.Count > 0)
             {
-                await _onBatch(batch);
+                await _onBatch(batch, _disposing.Token);
             }
+        }
+        catch (OperationCanceledException) when (_disposing.IsCancellationRequested)
+        {
+            // Unsubscribed while waiting or delivering: nothing to report.
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
