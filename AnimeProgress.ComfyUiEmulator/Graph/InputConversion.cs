@@ -26,7 +26,7 @@ internal static class InputConversion
                 converted = PyJson.Str(value);
                 return true;
             case InputKind.Boolean:
-                converted = Truthy(value);
+                converted = PyJson.Truthy(value);
                 return true;
             default:
                 return true;
@@ -98,20 +98,6 @@ internal static class InputConversion
         }
     }
 
-    private static bool Truthy(JsonNode? value) => value switch
-    {
-        null => false,
-        JsonObject o => o.Count > 0,
-        JsonArray a => a.Count > 0,
-        JsonValue v => v.GetValueKind() switch
-        {
-            JsonValueKind.True => true,
-            JsonValueKind.String => v.GetValue<string>().Length > 0,
-            JsonValueKind.Number => PyJson.TryGetDouble(v, out var d) && d != 0,
-            _ => false,
-        },
-        _ => false,
-    };
 
     private static string PythonTypeName(JsonNode? value) => value switch
     {

@@ -19,7 +19,7 @@ internal static class ClearDeleteRequest
             return;
         }
 
-        if (HttpJson.Truthy(body["clear"]))
+        if (PyJson.Truthy(body["clear"]))
         {
             clear();
         }

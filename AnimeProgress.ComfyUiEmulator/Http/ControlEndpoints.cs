@@ -14,7 +14,7 @@ internal static class ControlEndpoints
         {
             // An empty or unparsable body means a global interrupt.
             var body = await HttpJson.ReadObjectAsync(context) ?? [];
-            if (HttpJson.Truthy(body["prompt_id"]))
+            if (PyJson.Truthy(body["prompt_id"]))
             {
                 // Targeted: only if that prompt is the running one; otherwise a silent no-op.
                 if (engine.Queue.Running?.PromptId == PyJson.Str(body["prompt_id"]))
@@ -37,7 +37,7 @@ internal static class ControlEndpoints
                 return;
             }
             // unload_models needs nothing: simulated models are released when each job ends.
-            if (HttpJson.Truthy(body["free_memory"]))
+            if (PyJson.Truthy(body["free_memory"]))
             {
                 engine.Worker.RequestFreeMemory();
             }

@@ -49,20 +49,4 @@ internal static class HttpJson
             ["error"] = ValidationOutcome.Describe("invalid_json", "The request body is not a JSON object", ""),
             ["node_errors"] = new JsonObject(),
         }, StatusCodes.Status400BadRequest);
-
-    /// <summary>Python truthiness of a JSON value (for flags such as "front" and "clear").</summary>
-    public static bool Truthy(JsonNode? value) => value switch
-    {
-        null => false,
-        JsonObject o => o.Count > 0,
-        JsonArray a => a.Count > 0,
-        JsonValue v => v.GetValueKind() switch
-        {
-            JsonValueKind.True => true,
-            JsonValueKind.String => v.GetValue<string>().Length > 0,
-            JsonValueKind.Number => PyJson.TryGetDouble(v, out var d) && d != 0,
-            _ => false,
-        },
-        _ => false,
-    };
 }

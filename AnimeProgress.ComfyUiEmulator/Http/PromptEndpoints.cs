@@ -39,7 +39,7 @@ internal static class PromptEndpoints
         else
         {
             var taken = engine.Queue.TakeNumber();
-            if (HttpJson.Truthy(body["front"]))
+            if (PyJson.Truthy(body["front"]))
             {
                 taken = -taken;
             }

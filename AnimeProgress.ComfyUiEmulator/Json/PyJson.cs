@@ -111,4 +111,20 @@ internal static class PyJson
             ? text.Replace("E", "e", StringComparison.Ordinal)
             : text + ".0";
     }
+
+    /// <summary>Python truthiness of a JSON value (request flags such as "front" and "clear", BOOLEAN inputs).</summary>
+    public static bool Truthy(JsonNode? value) => value switch
+    {
+        null => false,
+        JsonObject o => o.Count > 0,
+        JsonArray a => a.Count > 0,
+        JsonValue v => v.GetValueKind() switch
+        {
+            JsonValueKind.True => true,
+            JsonValueKind.String => v.GetValue<string>().Length > 0,
+            JsonValueKind.Number => TryGetDouble(v, out var d) && d != 0,
+            _ => false,
+        },
+        _ => false,
+    };
 }

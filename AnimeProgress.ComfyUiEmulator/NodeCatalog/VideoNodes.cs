@@ -40,16 +40,7 @@ internal static class VideoNodes
             ],
             Hidden = [("prompt", "PROMPT"), ("extra_pnginfo", "EXTRA_PNGINFO")],
             IsOutputNode = true,
-            Simulate = c =>
-            {
-                var prefix = c.Text("filename_prefix", "video/ComfyUI");
-                return new NodeWork
-                {
-                    Seconds = 1.5 + 0.005 * c.Shape("video").Frames,
-                    Output = c.Shape("video"),
-                    Ui = files => Animated(files.Next(prefix, "mp4")),
-                };
-            },
+            Simulate = c => SaveAnimated(c, "video", "video/ComfyUI", "mp4", secondsPerFrame: 0.005),
         };
         yield return new NodeDefinition
         {
@@ -64,16 +55,7 @@ internal static class VideoNodes
             Hidden = [("prompt", "PROMPT"), ("extra_pnginfo", "EXTRA_PNGINFO")],
             PythonModule = "comfy_extras.nodes_images",
             IsOutputNode = true,
-            Simulate = c =>
-            {
-                var prefix = c.Text("filename_prefix", "ComfyUI");
-                return new NodeWork
-                {
-                    Seconds = 1.5 + 0.01 * c.Shape("images").Frames,
-                    Output = c.Shape("images"),
-                    Ui = files => Animated(files.Next(prefix, "webp")),
-                };
-            },
+            Simulate = c => SaveAnimated(c, "images", "ComfyUI", "webp", secondsPerFrame: 0.01),
         };
         yield return new NodeDefinition
         {
@@ -136,6 +118,18 @@ internal static class VideoNodes
             };
         },
     };
+
+    /// <summary>An animated save node: 1.5 s plus a cost per frame, writes one file named from filename_prefix.</summary>
+    private static NodeWork SaveAnimated(NodeContext c, string input, string defaultPrefix, string extension, double secondsPerFrame)
+    {
+        var prefix = c.Text("filename_prefix", defaultPrefix);
+        return new NodeWork
+        {
+            Seconds = 1.5 + secondsPerFrame * c.Shape(input).Frames,
+            Output = c.Shape(input),
+            Ui = files => Animated(files.Next(prefix, extension)),
+        };
+    }
 
     private static JsonObject Animated(JsonObject file) => new()
     {
