@@ -1,5 +1,3 @@
-using System.ComponentModel.DataAnnotations;
-
 namespace AnimeProgress.Core.ComfyUi;
 
 /// <summary>Bound from <c>AnimeProgress:ComfyUi</c>.</summary>
@@ -34,8 +32,7 @@ public sealed class ComfyUiOptions
     /// </summary>
     public string? ClientId { get; set; }
 
-    /// <summary>Frames larger than this are discarded unread (previews are a few hundred KiB at most).</summary>
-    [Range(1024, 256 * 1024 * 1024)]
+    /// <summary>Frames larger than this are discarded unread (previews are a few hundred KiB at most); 1 KiB to 256 MiB.</summary>
     public int MaxFrameBytes { get; set; } = 16 * 1024 * 1024;
 }
 

@@ -20,6 +20,18 @@ public sealed class StartupFailureTests
     [InlineData("AnimeProgress__StageMap__KSampler", "Baking", "AnimeProgress:StageMap:KSampler")]
     [InlineData("AnimeProgress__Dashboard__MaxRendersPerSecond", "0", "AnimeProgress:Dashboard:MaxRendersPerSecond")]
     [InlineData("AnimeProgress__ComfyUi__ReconnectMaxDelay", "soon", "AnimeProgress:ComfyUi:ReconnectMaxDelay")]
+    [InlineData("AnimeProgress__ComfyUi__Instances__1__Name", "gpu", "AnimeProgress:ComfyUi:Instances:1:Name")]
+    [InlineData("AnimeProgress__ComfyUi__MaxFrameBytes", "1073741824", "AnimeProgress:ComfyUi:MaxFrameBytes")]
+    [InlineData("AnimeProgress__ComfyUi__QueuePollIdle", "00:00:00", "AnimeProgress:ComfyUi:QueuePollIdle")]
+    [InlineData("AnimeProgress__Tracking__TickInterval", "00:00:00", "AnimeProgress:Tracking:TickInterval")]
+    [InlineData("AnimeProgress__Tracking__QueueCapacity", "0", "AnimeProgress:Tracking:QueueCapacity")]
+    [InlineData("AnimeProgress__Database__ReconcileInterval", "-00:00:01", "AnimeProgress:Database:ReconcileInterval")]
+    [InlineData("AnimeProgress__History__SampleInterval", "00:00:00", "AnimeProgress:History:SampleInterval")]
+    [InlineData("AnimeProgress__Cluster__LeaseCheckInterval", "00:00:30", "AnimeProgress:Cluster:LeaseCheckInterval")]
+    [InlineData("AnimeProgress__Api__MaxMessageBytes", "10", "AnimeProgress:Api:MaxMessageBytes")]
+    [InlineData("AnimeProgress__Demo__MaxActiveJobs", "0", "AnimeProgress:Demo:MaxActiveJobs")]
+    [InlineData("AnimeProgress__Dashboard__RecentFinished", "-1", "AnimeProgress:Dashboard:RecentFinished")]
+    [InlineData("AnimeProgress__Diagnostics__LoadStats", "maybe", "AnimeProgress:Diagnostics:LoadStats")]
     public async Task A_bad_setting_stops_start_up_with_a_message_naming_the_key(string variable, string value, string named)
     {
         var (exitCode, output) = await AppProcess.RunUntilExitAsync(

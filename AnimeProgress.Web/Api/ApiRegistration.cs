@@ -1,7 +1,7 @@
-using AnimeProgress.Core.Persistence.History;
 using AnimeProgress.Web.Api.Access;
 using AnimeProgress.Web.Api.Rest;
 using AnimeProgress.Web.Api.WebSockets;
+using AnimeProgress.Web.Hosting.Registration;
 using Microsoft.Extensions.Options;
 
 namespace AnimeProgress.Web.Api;
@@ -11,14 +11,7 @@ public static class ApiRegistration
 {
     public static IServiceCollection AddProgressApi(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<ApiOptions>().Bind(configuration.GetSection(ApiOptions.Section)).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<ApiOptions>, ApiOptionsValidator>();
-        services.AddOptions<ProgressHistoryOptions>().Bind(configuration.GetSection(ProgressHistoryOptions.Section)).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<ProgressHistoryOptions>, ProgressHistoryOptionsValidator>();
-
-        // Registered after the job store, so the database exists when the recorder checks its table.
-        services.AddSingleton<ProgressHistoryRecorder>();
-        services.AddHostedService(sp => sp.GetRequiredService<ProgressHistoryRecorder>());
+        services.AddValidatedOptions<ApiOptions, ApiOptionsValidator>(configuration, ApiOptions.Section);
 
         services.AddSingleton<AccessTokens>();
         services.AddSingleton<OriginPolicy>();

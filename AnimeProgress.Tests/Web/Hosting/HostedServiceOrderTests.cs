@@ -1,0 +1,95 @@
+using AnimeProgress.Core.ComfyUi;
+using AnimeProgress.Core.Persistence;
+using AnimeProgress.Core.Persistence.History;
+using AnimeProgress.Core.Persistence.Postgres;
+using AnimeProgress.Core.Tracking;
+using AnimeProgress.Web.Demo;
+using AnimeProgress.Web.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace AnimeProgress.Tests.Web.Hosting;
+
+/// <summary>
+/// The host starts hosted services in the order it resolves them; this pins the app's start order
+/// (see HostedServiceStartOrder for why each comes where) for each shape the app can take.
+/// </summary>
+public sealed class HostedServiceOrderTests
+{
+    [Fact]
+    public async Task The_demo_starts_store_tracker_emulators_fleet_generator_history()
+    {
+        var order = await StartOrderAsync(new Dictionary<string, string?> { ["AnimeProgress:Demo:Enabled"] = "true" });
+
+        Assert.Equal(
+            [typeof(JobStore), typeof(ProgressTracker), typeof(DemoEmulators), typeof(ComfyUiFleet), typeof(DemoJobGenerator), typeof(ProgressHistoryRecorder)],
+            order);
+    }
+
+    [Fact]
+    public async Task A_single_node_on_sqlite_starts_store_tracker_fleet_history()
+    {
+        var order = await StartOrderAsync(new Dictionary<string, string?>
+        {
+            ["AnimeProgress:ComfyUi:Instances:0:BaseUrl"] = "http://127.0.0.1:9",
+        });
+
+        Assert.Equal([typeof(JobStore), typeof(ProgressTracker), typeof(ComfyUiFleet), typeof(ProgressHistoryRecorder)], order);
+    }
+
+    [Fact]
+    public async Task A_cluster_node_listens_and_elects_before_the_fleet_connects()
+    {
+        var order = await StartOrderAsync(new Dictionary<string, string?>
+        {
+            ["AnimeProgress:ComfyUi:Instances:0:BaseUrl"] = "http://127.0.0.1:9",
+            ["AnimeProgress:Database:Provider"] = "Postgres",
+            ["ConnectionStrings:AnimeProduction"] = "Host=127.0.0.1;Port=9;Username=none;Password=none",
+        });
+
+        Assert.Equal(
+            [
+                typeof(JobStore), typeof(ProgressTracker), typeof(PostgresJobListener), typeof(LeaderElection),
+                typeof(InstanceStatusStore), typeof(ComfyUiFleet), typeof(ProgressHistoryRecorder),
+            ],
+            order);
+    }
+
+    [Fact]
+    public async Task Postgres_without_a_cluster_listens_but_does_not_elect()
+    {
+        var order = await StartOrderAsync(new Dictionary<string, string?>
+        {
+            ["AnimeProgress:ComfyUi:Instances:0:BaseUrl"] = "http://127.0.0.1:9",
+            ["AnimeProgress:Database:Provider"] = "Postgres",
+            ["AnimeProgress:Cluster:Enabled"] = "false",
+            ["ConnectionStrings:AnimeProduction"] = "Host=127.0.0.1;Port=9;Username=none;Password=none",
+        });
+
+        Assert.Equal([typeof(JobStore), typeof(ProgressTracker), typeof(PostgresJobListener), typeof(ComfyUiFleet), typeof(ProgressHistoryRecorder)], order);
+    }
+
+    /// <summary>The app's own hosted services in the order the host will start them (nothing is started).</summary>
+    private static async Task<List<Type>> StartOrderAsync(Dictionary<string, string?> settings)
+    {
+        var data = Directory.CreateTempSubdirectory("animeprogress-order-").FullName;
+        try
+        {
+            var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = Environments.Production, ContentRootPath = data });
+            builder.Configuration.AddInMemoryCollection(settings);
+            builder.Configuration["AnimeProgress:Database:DataDirectory"] = data;
+            builder.AddAnimeProgress();
+            await using var app = builder.Build();
+            return app.Services.GetServices<IHostedService>()
+                .Select(s => s.GetType())
+                .Where(t => t.Assembly.GetName().Name!.StartsWith("AnimeProgress.", StringComparison.Ordinal))
+                .ToList();
+        }
+        finally
+        {
+            Directory.Delete(data, recursive: true);
+        }
+    }
+}

@@ -1,0 +1,60 @@
+using AnimeProgress.Core.ComfyUi;
+using AnimeProgress.Core.Persistence;
+using AnimeProgress.Core.Persistence.History;
+using AnimeProgress.Core.Persistence.Postgres;
+using AnimeProgress.Core.Tracking;
+using AnimeProgress.Web.Demo;
+
+namespace AnimeProgress.Web.Hosting.Registration;
+
+/// <summary>
+/// The one place hosted services are registered. The host starts them one after another in this order (each
+/// <c>StartAsync</c> finishes before the next begins) and stops them in reverse, so the order below is the live
+/// path's start-up sequence. The feature registrations only add the singletons; HostedServiceOrderTests pin the order.
+/// </summary>
+public static class HostedServiceStartOrder
+{
+    public static IServiceCollection AddHostedServicesInStartOrder(this IServiceCollection services, AppFeatures features)
+    {
+        // 1. The store creates or migrates the schema, then restores recent jobs into the tracker, before anything
+        //    folds, reads or writes. Stopped last, it flushes every write the others caused.
+        services.AddHostedService(sp => sp.GetRequiredService<JobStore>());
+
+        // 2. The tracker's loop folds events; the restored jobs are in, and every later service posts to it.
+        services.AddHostedService(sp => sp.GetRequiredService<ProgressTracker>());
+
+        // 3. Demo: the loopback emulators listen and join the fleet before it connects.
+        if (features.Demo)
+        {
+            services.AddHostedService(sp => sp.GetRequiredService<DemoEmulators>());
+        }
+
+        if (features.Postgres)
+        {
+            // 4. LISTEN before ingestion starts, so no other writer's row is missed; the schema's triggers exist by now.
+            services.AddHostedService(sp => sp.GetRequiredService<PostgresJobListener>());
+            if (features.Clustered)
+            {
+                // 5. The election needs the store and tracker running (a new leader reloads recent rows into the
+                //    tracker) and grants the gate the fleet waits on.
+                services.AddHostedService<LeaderElection>();
+
+                // 6. The fleet's state is shared through the database from its first change on.
+                services.AddHostedService<InstanceStatusStore>();
+            }
+        }
+
+        // 7. Ingestion: connect to ComfyUI once everything that consumes its events runs (and, in a cluster, once leading).
+        services.AddHostedService(sp => sp.GetRequiredService<ComfyUiFleet>());
+
+        // 8. Demo: submit jobs only once the fleet is up.
+        if (features.DemoGeneratesJobs)
+        {
+            services.AddHostedService<DemoJobGenerator>();
+        }
+
+        // 9. Progress history samples what the hub publishes; its table exists since step 1.
+        services.AddHostedService(sp => sp.GetRequiredService<ProgressHistoryRecorder>());
+        return services;
+    }
+}
