@@ -39,7 +39,7 @@ public sealed class LiveFeed
     /// <summary>
     /// A hub callback that runs <paramref name="listener"/> on the circuit's dispatcher through
     /// <paramref name="invoke"/> (a component's InvokeAsync). Once the subscription is disposed (the
-    /// component is gone) a batch still queued on the dispatcher is skipped and the hub stops waiting for it.
+    /// component is gone) a batch still queued on the dispatcher is skipped rather than rendered.
     /// </summary>
     public static Func<HubBatch, CancellationToken, ValueTask> OnDispatcher(Func<Action, Task> invoke, Action<HubBatch> listener) =>
         (batch, cancellationToken) => new ValueTask(invoke(() =>
@@ -48,7 +48,7 @@ public sealed class LiveFeed
             {
                 listener(batch);
             }
-        }).WaitAsync(cancellationToken));
+        }));
 
     private sealed class Registration(LiveFeed feed, Action<HubBatch> listener) : IDisposable
     {
