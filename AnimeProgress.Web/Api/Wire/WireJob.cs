@@ -109,7 +109,7 @@ public sealed class WireJob
         FramesComplete = s.FramesDone,
         EstimatedTotalFrames = s.FramesTotal,
         EtaSeconds = s.EtaSeconds,
-        EtaFormatted = s.EtaText,
+        EtaFormatted = JobText.Duration(s.EtaSeconds),
         ProgressRate = s.RatePercentPerMinute,
         Title = s.Title,
         Kind = KindName(s.Kind),

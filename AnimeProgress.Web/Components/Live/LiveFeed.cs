@@ -34,7 +34,21 @@ public sealed class LiveFeed
     public static IDisposable Connect(LiveFeed? feed, ProgressHub hub, TimeSpan interval, Func<Action, Task> invoke, Action<HubBatch> listener) =>
         feed is not null
             ? feed.Listen(listener)
-            : hub.Subscribe(batch => new ValueTask(invoke(() => listener(batch))), interval);
+            : hub.Subscribe(OnDispatcher(invoke, listener), interval);
+
+    /// <summary>
+    /// A hub callback that runs <paramref name="listener"/> on the circuit's dispatcher through
+    /// <paramref name="invoke"/> (a component's InvokeAsync). Once the subscription is disposed (the
+    /// component is gone) a batch still queued on the dispatcher is skipped rather than rendered.
+    /// </summary>
+    public static Func<HubBatch, CancellationToken, ValueTask> OnDispatcher(Func<Action, Task> invoke, Action<HubBatch> listener) =>
+        (batch, cancellationToken) => new ValueTask(invoke(() =>
+        {
+            if (!cancellationToken.IsCancellationRequested)
+            {
+                listener(batch);
+            }
+        }));
 
     private sealed class Registration(LiveFeed feed, Action<HubBatch> listener) : IDisposable
     {

@@ -1,0 +1,78 @@
+using AnimeProgress.Core.Fleet;
+using AnimeProgress.Core.Hub;
+using AnimeProgress.Core.Jobs;
+using AnimeProgress.Web.Components.Fleet;
+
+namespace AnimeProgress.Web.Components.Jobs;
+
+/// <summary>
+/// What the dashboard shows (its job list, counters and fleet strip), kept in step with the hub's
+/// batches. Decides when the page needs to render at all; the cards decide for themselves.
+/// </summary>
+public sealed class DashboardState(ProgressHub hub, TimeProvider time, int recentFinished)
+{
+    private Dictionary<long, int> _index = [];
+
+    public List<JobSnapshot> Visible { get; private set; } = [];
+
+    public JobCounts Counts { get; private set; } = new(0, 0, 0, 0);
+
+    public List<InstanceStatus> Instances { get; private set; } = [];
+
+    /// <summary>Reads everything afresh from the hub: order, counters, fleet.</summary>
+    public void Refresh()
+    {
+        Instances = SortedInstances();
+        Visible = JobOrdering.ForDashboard(hub.Jobs, recentFinished);
+        _index = Visible.Select((job, i) => (job.Id, i)).ToDictionary(x => x.Id, x => x.i);
+        var now = time.GetLocalNow();
+        Counts = JobCounts.From(hub.Jobs, new DateTimeOffset(now.Date, now.Offset));
+    }
+
+    /// <summary>
+    /// Takes one batch; true when the page should render (once per delivery, whatever the batch holds).
+    /// A job that is new here or changed group (queued → running → finished) reorders the list;
+    /// otherwise the newer snapshot replaces the shown one, and only its card re-renders.
+    /// </summary>
+    public bool Apply(HubBatch batch)
+    {
+        var reorder = batch.Removed.Any(_index.ContainsKey);
+        var changed = false;
+        foreach (var job in batch.Jobs)
+        {
+            if (!_index.TryGetValue(job.Id, out var i) || Visible[i].Status != job.Status)
+            {
+                reorder = true;
+            }
+            else if (job.Version > Visible[i].Version)
+            {
+                Visible[i] = job;
+                changed = true;
+            }
+        }
+
+        if (reorder)
+        {
+            Refresh();
+        }
+
+        // The fleet strip shows online state and queue length; GPU memory readings alone do not re-render the page.
+        if (batch.Instances.Count > 0)
+        {
+            var next = SortedInstances();
+            if (!next.Select(FleetKey).SequenceEqual(Instances.Select(FleetKey)))
+            {
+                Instances = next;
+                changed = true;
+            }
+        }
+
+        return reorder || changed;
+    }
+
+    private List<InstanceStatus> SortedInstances() => [.. hub.Instances.OrderBy(i => i.Name, StringComparer.Ordinal)];
+
+    // What the strip shows: online, queue, and VRAM in tenths.
+    private static string FleetKey(InstanceStatus i) =>
+        $"{i.Name}|{i.Online}|{i.QueueRemaining}|{(int)(10 * InstanceText.Percent(i.Devices.Sum(d => d.VramUsed), i.Devices.Sum(d => d.VramTotal)) / 100)}";
+}
