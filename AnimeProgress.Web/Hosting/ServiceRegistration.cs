@@ -68,6 +68,7 @@ public static class ServiceRegistration
         services.AddSingleton<AnimeProgress.Core.Previews.PreviewStore>();
         services.AddSingleton<AnimeProgress.Core.Estimation.IEtaModel, AnimeProgress.Core.Estimation.StageAwareEtaModel>();
         services.AddSingleton<ProgressTracker>();
+        services.AddSingleton<IInstanceObserver, TrackerInstanceObserver>();
         services.AddSingleton<JobStore>();
         services.AddSingleton<ComfyUiFleet>();
         services.AddSingleton<JobSubmitter>();
@@ -92,7 +93,7 @@ public static class ServiceRegistration
             }
         }
 
-        services.AddHostedService(sp => sp.GetRequiredService<ComfyUiFleet>());
+        services.AddHostedService<AnimeProgress.Core.Ingestion.LeaderIngestion>();
         if (IsDemoEnabled(configuration) && DemoJobGenerator.IsEnabled(configuration))
         {
             services.AddHostedService<DemoJobGenerator>();
