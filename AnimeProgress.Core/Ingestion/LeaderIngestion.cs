@@ -30,6 +30,8 @@ public sealed class LeaderIngestion(ComfyUiFleet fleet, IngestionGate ingestion)
             try
             {
                 await fleet.RunAsync(leading.Token);
+                // An empty fleet returns at once: hold the lease idle rather than ask for it again in a tight loop.
+                await Task.Delay(Timeout.Infinite, leading.Token);
             }
             catch (OperationCanceledException) when (leading.IsCancellationRequested)
             {
