@@ -1,24 +1,19 @@
-using AnimeProgress.Core.Cluster;
-using AnimeProgress.Core.Tracking;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace AnimeProgress.Core.ComfyUi;
 
 /// <summary>
-/// Every monitored ComfyUI instance and its connection. Instances come from configuration, or
-/// are added before start (the demo adds its loopback emulators); each runs its own loop, so
-/// one instance failing never affects another. Connections run only while this node holds the
-/// ingestion lease (always, on a single node; on the elected leader in a cluster).
+/// Every monitored ComfyUI instance and its connection. Instances come from configuration, or are added
+/// before start (the demo adds its loopback emulators); each runs its own loops, so one instance failing
+/// never affects another. When the fleet runs is decided by its caller (on a cluster, only the leader).
 /// </summary>
 public sealed class ComfyUiFleet(
     IHttpClientFactory httpClients,
-    ProgressTracker tracker,
-    IngestionGate ingestion,
+    IInstanceObserver observer,
     IOptions<ComfyUiOptions> options,
     TimeProvider time,
-    ILoggerFactory loggers) : BackgroundService
+    ILoggerFactory loggers) : IDisposable
 {
     public const string HttpClientName = "comfyui";
 
@@ -41,7 +36,7 @@ public sealed class ComfyUiFleet(
     public ComfyUiConnection Add(ComfyUiInstance instance)
     {
         var http = new ComfyUiHttpClient(httpClients.CreateClient(HttpClientName), instance);
-        var connection = new ComfyUiConnection(http, tracker, options.Value, time, loggers.CreateLogger<ComfyUiConnection>());
+        var connection = new ComfyUiConnection(http, observer, options.Value, time, loggers.CreateLogger<ComfyUiConnection>());
         lock (_gate)
         {
             if (_connections.Any(c => c.Instance.Name == instance.Name))
@@ -55,17 +50,8 @@ public sealed class ComfyUiFleet(
         return connection;
     }
 
-    public override void Dispose()
-    {
-        foreach (var connection in Connections)
-        {
-            connection.Dispose();
-        }
-
-        base.Dispose();
-    }
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    /// <summary>Adds the configured instances not added yet (the demo's may already be there).</summary>
+    public void AddConfigured()
     {
         foreach (var configured in options.Value.Instances)
         {
@@ -74,28 +60,17 @@ public sealed class ComfyUiFleet(
                 Add(new ComfyUiInstance(configured.Name!, new Uri(configured.BaseUrl!)));
             }
         }
+    }
 
-        while (!stoppingToken.IsCancellationRequested)
+    /// <summary>Runs every connection until cancelled; returns once all have stopped.</summary>
+    public Task RunAsync(CancellationToken cancellationToken) =>
+        Task.WhenAll(Connections.Select(c => c.RunAsync(cancellationToken)));
+
+    public void Dispose()
+    {
+        foreach (var connection in Connections)
         {
-            CancellationToken lease;
-            try
-            {
-                lease = await ingestion.WaitForLeaseAsync(stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-
-            using var leading = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, lease);
-            try
-            {
-                await Task.WhenAll(Connections.Select(c => c.RunAsync(leading.Token)));
-            }
-            catch (OperationCanceledException) when (leading.IsCancellationRequested)
-            {
-                // The lease ended (another node leads now) or the host stops: both are normal.
-            }
+            connection.Dispose();
         }
     }
 }

@@ -6,14 +6,6 @@ namespace AnimeProgress.Core.Estimation;
 /// <param name="WorkflowKey">A stable hash of the graph's structure (see <see cref="WorkflowKey"/>); null when unknown.</param>
 public sealed record JobFacts(JobKind Kind, string? WorkflowKey, string? Instance);
 
-public enum RateTrend
-{
-    Unknown,
-    SpeedingUp,
-    Steady,
-    SlowingDown,
-}
-
 /// <summary>One estimate: smoothed rate with its trend, and the remaining run time with an uncertainty range.</summary>
 public sealed record Estimate(
     double? RatePercentPerMinute,

@@ -25,7 +25,7 @@ public sealed record JobSnapshot
     public double? RatePercentPerMinute { get; init; }
 
     /// <summary>Speeding up, steady or slowing down.</summary>
-    public Estimation.RateTrend RateTrend { get; init; }
+    public RateTrend RateTrend { get; init; }
 
     /// <summary>Seconds to completion; null when unknown.</summary>
     public double? EtaSeconds { get; init; }

@@ -107,18 +107,18 @@ public static class JobText
     /// <summary>"↑", "→" or "↓" while running; empty otherwise or while unknown.</summary>
     public static string TrendArrow(JobSnapshot job) => job.Status != JobStatus.Running ? "" : job.RateTrend switch
     {
-        Estimation.RateTrend.SpeedingUp => "↑",
-        Estimation.RateTrend.SlowingDown => "↓",
-        Estimation.RateTrend.Steady => "→",
+        RateTrend.SpeedingUp => "↑",
+        RateTrend.SlowingDown => "↓",
+        RateTrend.Steady => "→",
         _ => "",
     };
 
     /// <summary>"Speeding up", "Steady", "Slowing down"; null while unknown.</summary>
-    public static string? TrendWords(Estimation.RateTrend trend) => trend switch
+    public static string? TrendWords(RateTrend trend) => trend switch
     {
-        Estimation.RateTrend.SpeedingUp => "Speeding up",
-        Estimation.RateTrend.SlowingDown => "Slowing down",
-        Estimation.RateTrend.Steady => "Steady",
+        RateTrend.SpeedingUp => "Speeding up",
+        RateTrend.SlowingDown => "Slowing down",
+        RateTrend.Steady => "Steady",
         _ => null,
     };
 

@@ -1,8 +1,6 @@
 using System.Threading.Channels;
 using AnimeProgress.Core.ComfyUi;
-using AnimeProgress.Core.ComfyUi.Messages;
 using AnimeProgress.Core.Estimation;
-using AnimeProgress.Core.Fleet;
 using AnimeProgress.Core.Hub;
 using AnimeProgress.Core.Jobs;
 using AnimeProgress.Core.Previews;
@@ -13,27 +11,26 @@ using Microsoft.Extensions.Options;
 namespace AnimeProgress.Core.Tracking;
 
 /// <summary>
-/// Folds ComfyUI events, submissions and reconciliations into immutable <see cref="JobSnapshot"/>s
-/// and publishes every change to the <see cref="ProgressHub"/>. All folding happens on one loop
-/// reading one channel, so event order is kept and no state is shared between threads.
+/// Folds ComfyUI observations, submissions, reconciliations and rows into immutable <see cref="JobSnapshot"/>s
+/// and publishes every change to the <see cref="ProgressHub"/>. All folding happens on one loop reading one
+/// channel, so order is kept and no state is shared between threads; each kind of command is handled by its
+/// own small class (see the fields), this class only reads the channel and dispatches.
 /// </summary>
 public sealed partial class ProgressTracker : BackgroundService
 {
     private readonly Channel<TrackerCommand> _commands;
-    // Concurrent only so IsFollowing can be asked from other threads; all writes happen on the loop.
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<long, TrackedJob> _jobs = new();
-    private readonly Dictionary<string, long> _byPrompt = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, string> _runningPrompt = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, InstanceStatus> _instances = new(StringComparer.Ordinal);
+    private readonly JobTable _table = new();
     private readonly ProgressHub _hub;
-    private readonly StageMap _stageMap;
-    private readonly IEtaModel _eta;
-    private readonly PreviewStore _previews;
+    private readonly IJobIdSource _idSource;
     private readonly TimeProvider _time;
     private readonly TrackerOptions _options;
     private readonly ILogger<ProgressTracker> _logger;
-    private readonly IJobIdSource _idSource;
-    private int _ticks;
+    private readonly InstanceRegistry _instances;
+    private readonly SubmittedJobs _submitted;
+    private readonly EventFolder _events;
+    private readonly QueueReconciliation _reconciliation;
+    private readonly JobAdoption _adoption;
+    private readonly TrackerClock _clock;
 
     public ProgressTracker(
         ProgressHub hub,
@@ -45,11 +42,8 @@ public sealed partial class ProgressTracker : BackgroundService
         ILogger<ProgressTracker> logger,
         IJobIdSource? idSource = null)
     {
-        _idSource = idSource ?? new SequentialJobIds();
-        _previews = previews;
         _hub = hub;
-        _stageMap = stageMap;
-        _eta = eta;
+        _idSource = idSource ?? new SequentialJobIds();
         _time = time;
         _options = options.Value;
         _logger = logger;
@@ -58,9 +52,17 @@ public sealed partial class ProgressTracker : BackgroundService
             SingleReader = true,
             FullMode = BoundedChannelFullMode.Wait,
         });
+        var transitions = new JobTransitions(stageMap, eta, previews, _options);
+        var publisher = new JobPublisher(hub, new SnapshotDeriver(eta), time);
+        _instances = new InstanceRegistry(hub, time);
+        _submitted = new SubmittedJobs(_table, transitions, publisher, time);
+        _events = new EventFolder(_table, _instances, transitions, publisher, time);
+        _reconciliation = new QueueReconciliation(_table, _instances, transitions, publisher, eta, _idSource, time);
+        _adoption = new JobAdoption(_table, _instances, publisher, previews, _idSource, time, logger);
+        _clock = new TrackerClock(_table, publisher, eta, _options, time);
     }
 
-    /// <summary>Reserves an id and queues the job's registration ahead of any event about it.</summary>
+    /// <summary>Reserves an id and queues the job's registration ahead of any event about it (never blocks on the channel).</summary>
     public long Register(JobRegistration registration)
     {
         var id = _idSource.Next();
@@ -71,24 +73,66 @@ public sealed partial class ProgressTracker : BackgroundService
     /// <summary>Ids continue after the highest one the store has seen.</summary>
     public void SeedIds(long highestExistingId) => _idSource.Seen(highestExistingId);
 
+    /// <summary>
+    /// Queues a command without ever blocking the caller. When the channel is full the command takes its place
+    /// among the waiting writers at once (the channel serves them in order, so the order of posts is kept) and
+    /// the caller moves on; nothing is dropped. Callers that produce a stream (the ComfyUI readers) use
+    /// <see cref="PostAsync"/> instead, so a full channel slows them down rather than piling up.
+    /// </summary>
     public void Post(TrackerCommand command)
     {
-        if (!_commands.Writer.TryWrite(command))
+        if (_commands.Writer.TryWrite(command))
         {
-            // Full: wait rather than lose an event; the callers (ComfyUI readers, the store, the listener, the election) can afford to.
-            _commands.Writer.WriteAsync(command).AsTask().GetAwaiter().GetResult();
+            return;
         }
+
+        _ = ObserveLateWriteAsync(_commands.Writer.WriteAsync(command), command);
     }
 
+    /// <summary>Queues a command, waiting for room when the channel is full (back-pressure, never loss).</summary>
     public ValueTask PostAsync(TrackerCommand command, CancellationToken cancellationToken) =>
         _commands.Writer.WriteAsync(command, cancellationToken);
 
     /// <summary>True when this job's state comes from the tracker (ComfyUI), not from a row someone else writes.</summary>
-    public bool IsFollowing(long jobId) => _jobs.ContainsKey(jobId);
+    public bool IsFollowing(long jobId) => _table.Contains(jobId);
 
     /// <summary>Prompt ids of jobs the tracker believes are queued or running on an instance (thread-safe; reads the hub).</summary>
     public IReadOnlyList<string> ActivePromptIds(string instance) =>
         [.. _hub.Jobs.Where(j => j.Instance == instance && j.Status.IsActive() && j.PromptId is not null).Select(j => j.PromptId!)];
+
+    /// <summary>Folds one command. Public for tests, which drive the tracker synchronously.</summary>
+    public void Apply(TrackerCommand command)
+    {
+        switch (command)
+        {
+            case RegisterJob r: _submitted.Register(r); break;
+            case SubmissionAccepted a: _submitted.Accepted(a); break;
+            case SubmissionFailed f: _submitted.Failed(f); break;
+            case InstanceObserved o: Apply(o.Observation); break;
+            case RestoreJobs r: _adoption.Restore(r); break;
+            case ReleaseJobs: _adoption.Release(); break;
+            case AdoptJob a: _adoption.Adopt(a); break;
+            case ClockTick: _clock.Tick(); break;
+            default: throw new ArgumentOutOfRangeException(nameof(command), command.GetType().Name, "unknown tracker command");
+        }
+    }
+
+    /// <summary>Folds one observation of a ComfyUI connection. Public for tests, which drive the tracker synchronously.</summary>
+    public void Apply(InstanceObservation observation)
+    {
+        switch (observation)
+        {
+            case InstanceEvent e: _events.Fold(e.Instance, e.Event); break;
+            case InstanceConnected c: _instances.Connected(c); break;
+            case InstanceDisconnected d:
+                _table.SetRunningPrompt(d.Instance, null);
+                _instances.Disconnected(d);
+                break;
+            case InstanceStatsReceived s: _instances.StatsReceived(s); break;
+            case InstanceReconciled r: _reconciliation.Apply(r); break;
+            default: throw new ArgumentOutOfRangeException(nameof(observation), observation.GetType().Name, "unknown observation");
+        }
+    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -104,7 +148,7 @@ public sealed partial class ProgressTracker : BackgroundService
                 }
                 catch (Exception ex) when (ex is not OutOfMemoryException)
                 {
-                    LogCommandFailed(ex, command.GetType().Name);
+                    LogCommandFailed(ex, command is InstanceObserved o ? o.Observation.GetType().Name : command.GetType().Name);
                 }
             }
         }
@@ -129,99 +173,22 @@ public sealed partial class ProgressTracker : BackgroundService
         }
     }
 
-    /// <summary>Folds one command. Public for tests, which drive the tracker synchronously.</summary>
-    public void Apply(TrackerCommand command)
+    private async Task ObserveLateWriteAsync(ValueTask waiting, TrackerCommand command)
     {
-        switch (command)
+        try
         {
-            case RegisterJob r: OnRegister(r); break;
-            case SubmissionAccepted a: Update(a.JobId, job => job.AcceptedAt ??= Now, publish: false); break;
-            case SubmissionFailed f: OnSubmissionFailed(f); break;
-            case InstanceEvent e: OnEvent(e.Instance, e.Event); break;
-            case InstanceConnected c: OnConnected(c); break;
-            case InstanceDisconnected d: OnDisconnected(d); break;
-            case InstanceStatsReceived s: UpdateInstance(s.Instance, null, i => i with
-            {
-                Devices = s.Stats.Devices,
-                ComfyUiVersion = s.Stats.ComfyUiVersion,
-                VramHistory = AppendVram(i.VramHistory, s.Stats.Devices),
-            }); break;
-            case InstanceReconciled r: OnReconciled(r); break;
-            case RestoreJobs r: OnRestore(r); break;
-            case ReleaseJobs: OnRelease(); break;
-            case AdoptJob a: OnAdopt(a); break;
-            case ClockTick: OnTick(); break;
-            default: throw new ArgumentOutOfRangeException(nameof(command), command.GetType().Name, "unknown tracker command");
+            await waiting;
         }
-    }
-
-    private DateTimeOffset Now => _time.GetUtcNow();
-
-    private void OnRegister(RegisterJob command)
-    {
-        var r = command.Registration;
-        var graph = WorkflowGraph.Parse(r.Graph);
-        var frames = r.Kind == JobKind.Video ? r.FramesTotal ?? graph.FrameCount : null;
-        var workflowKey = WorkflowKey.Compute(r.Graph);
-        var snapshot = new JobSnapshot
+        catch (ChannelClosedException)
         {
-            Id = command.JobId,
-            WorkflowKey = workflowKey,
-            Title = r.Title,
-            Kind = r.Kind,
-            Status = JobStatus.Queued,
-            Stage = Stage.Queued,
-            FramesTotal = frames,
-            FramesDone = frames is null ? null : 0,
-            CreatedAt = Now,
-            UpdatedAt = Now,
-            Instance = r.Instance,
-            PromptId = r.PromptId,
-            Version = 1,
-        };
-        _jobs[command.JobId] = new TrackedJob(snapshot, graph)
-        {
-            Facts = new JobFacts(r.Kind, workflowKey, r.Instance),
-            LastSignAt = Now,
-        };
-        _byPrompt[r.PromptId] = command.JobId;
-        _hub.Publish(snapshot);
-    }
-
-    private void OnSubmissionFailed(SubmissionFailed failed) =>
-        Update(failed.JobId, job => Finish(job, JobStatus.Failed, Stage.Failed, failed.Error));
-
-    private void ForPrompt(string? promptId, Action<TrackedJob> change)
-    {
-        if (promptId is not null && _byPrompt.TryGetValue(promptId, out var id))
-        {
-            Update(id, job =>
-            {
-                job.LastSignAt = Now;
-                if (job.Snapshot.Stalled)
-                {
-                    job.Snapshot = job.Snapshot with { Stalled = false };
-                }
-
-                change(job);
-            });
-        }
-    }
-
-    private void Update(long id, Action<TrackedJob> change, bool publish = true)
-    {
-        if (!_jobs.TryGetValue(id, out var job))
-        {
-            return;
-        }
-
-        change(job);
-        if (publish)
-        {
-            PublishJob(job);
+            // The tracker is shutting down: nothing will fold this command any more.
+            LogDroppedAtShutdown(command.GetType().Name);
         }
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Tracker failed to fold a {Command}")]
     private partial void LogCommandFailed(Exception ex, string command);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Tracker is stopping; a {Command} posted while its channel was full was not folded")]
+    private partial void LogDroppedAtShutdown(string command);
 }

@@ -17,7 +17,7 @@ internal sealed class TrackedJob(JobSnapshot snapshot, WorkflowGraph graph)
 
     public JobFacts Facts { get; init; } = new(JobKind.Image, null, null);
 
-    /// <summary>When each stage began, to feed per-stage durations to the history prior.</summary>
+    /// <summary>Time spent in each stage so far, to feed per-stage durations to the history prior.</summary>
     public Dictionary<Stage, TimeSpan> StageDurations { get; } = [];
 
     public (Stage Stage, DateTimeOffset Since)? CurrentStage { get; set; }
@@ -37,4 +37,25 @@ internal sealed class TrackedJob(JobSnapshot snapshot, WorkflowGraph graph)
 
     /// <summary>Frames a node reported directly (a per-frame progress bar), rather than derived.</summary>
     public int? ReportedFrames { get; set; }
+
+    /// <summary>Starts timing a stage (closing the previous one) unless it is the stage already timed.</summary>
+    public void EnterStage(Stage stage, DateTimeOffset now)
+    {
+        if (CurrentStage is { } current && current.Stage == stage)
+        {
+            return;
+        }
+
+        CloseStage(now);
+        CurrentStage = (stage, now);
+    }
+
+    public void CloseStage(DateTimeOffset now)
+    {
+        if (CurrentStage is { } current)
+        {
+            StageDurations[current.Stage] = StageDurations.GetValueOrDefault(current.Stage) + (now - current.Since);
+            CurrentStage = null;
+        }
+    }
 }

@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using AnimeProgress.Core.ComfyUi;
-using AnimeProgress.Core.ComfyUi.Messages;
 using AnimeProgress.Core.Jobs;
 
 namespace AnimeProgress.Core.Tracking;
@@ -23,22 +22,8 @@ public sealed record SubmissionAccepted(long JobId) : TrackerCommand;
 
 public sealed record SubmissionFailed(long JobId, string Error) : TrackerCommand;
 
-public sealed record InstanceEvent(string Instance, ComfyUiEvent Event) : TrackerCommand;
-
-public sealed record InstanceConnected(string Instance, Uri BaseUrl) : TrackerCommand;
-
-public sealed record InstanceDisconnected(string Instance, Uri BaseUrl, string? Error, int Attempt, DateTimeOffset? NextRetryAt) : TrackerCommand;
-
-public sealed record InstanceStatsReceived(string Instance, SystemStats Stats) : TrackerCommand;
-
-/// <summary>
-/// What the instance's <c>/queue</c> and <c>/history</c> say about the jobs the tracker thinks
-/// are active there: the truth after a reconnect.
-/// </summary>
-/// <param name="AsOf">When the queue read began; jobs accepted later may simply not be in it yet.</param>
-/// <param name="OwnClientId">AnimeProgress's client id on that instance, to tell its own prompts from other programs'.</param>
-public sealed record InstanceReconciled(
-    string Instance, QueueState Queue, IReadOnlyDictionary<string, HistoryEntry?> History, DateTimeOffset AsOf, string? OwnClientId = null) : TrackerCommand;
+/// <summary>Something a ComfyUI connection observed (connected, disconnected, an event, stats, a reconcile).</summary>
+public sealed record InstanceObserved(InstanceObservation Observation) : TrackerCommand;
 
 /// <summary>Jobs read back from the store at start-up.</summary>
 public sealed record RestoreJobs(IReadOnlyList<JobSnapshot> Jobs) : TrackerCommand;

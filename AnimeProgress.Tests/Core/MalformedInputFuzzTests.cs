@@ -53,7 +53,7 @@ public sealed class MalformedInputFuzzTests
             if (result.Event is { } e)
             {
                 parsed++;
-                h.Tracker.Apply(new AnimeProgress.Core.Tracking.InstanceEvent(TrackerHarness.Instance, e));
+                h.Tracker.Apply(new AnimeProgress.Core.ComfyUi.InstanceEvent(TrackerHarness.Instance, e));
                 if (i % 1000 == 0)
                 {
                     h.Time.Advance(TimeSpan.FromSeconds(1));

@@ -1,3 +1,4 @@
+using AnimeProgress.Core.ComfyUi;
 using AnimeProgress.Core.ComfyUi.Messages;
 using AnimeProgress.Core.Hub;
 using AnimeProgress.Core.Jobs;

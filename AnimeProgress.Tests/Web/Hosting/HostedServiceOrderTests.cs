@@ -1,4 +1,4 @@
-using AnimeProgress.Core.ComfyUi;
+using AnimeProgress.Core.Ingestion;
 using AnimeProgress.Core.Persistence;
 using AnimeProgress.Core.Persistence.History;
 using AnimeProgress.Core.Persistence.Postgres;
@@ -24,7 +24,7 @@ public sealed class HostedServiceOrderTests
         var order = await StartOrderAsync(new Dictionary<string, string?> { ["AnimeProgress:Demo:Enabled"] = "true" });
 
         Assert.Equal(
-            [typeof(JobStore), typeof(ProgressTracker), typeof(DemoEmulators), typeof(ComfyUiFleet), typeof(DemoJobGenerator), typeof(ProgressHistoryRecorder)],
+            [typeof(JobStore), typeof(ProgressTracker), typeof(DemoEmulators), typeof(LeaderIngestion), typeof(DemoJobGenerator), typeof(ProgressHistoryRecorder)],
             order);
     }
 
@@ -36,7 +36,7 @@ public sealed class HostedServiceOrderTests
             ["AnimeProgress:ComfyUi:Instances:0:BaseUrl"] = "http://127.0.0.1:9",
         });
 
-        Assert.Equal([typeof(JobStore), typeof(ProgressTracker), typeof(ComfyUiFleet), typeof(ProgressHistoryRecorder)], order);
+        Assert.Equal([typeof(JobStore), typeof(ProgressTracker), typeof(LeaderIngestion), typeof(ProgressHistoryRecorder)], order);
     }
 
     [Fact]
@@ -52,7 +52,7 @@ public sealed class HostedServiceOrderTests
         Assert.Equal(
             [
                 typeof(JobStore), typeof(ProgressTracker), typeof(PostgresJobListener), typeof(LeaderElection),
-                typeof(InstanceStatusStore), typeof(ComfyUiFleet), typeof(ProgressHistoryRecorder),
+                typeof(InstanceStatusStore), typeof(LeaderIngestion), typeof(ProgressHistoryRecorder),
             ],
             order);
     }
@@ -68,7 +68,7 @@ public sealed class HostedServiceOrderTests
             ["ConnectionStrings:AnimeProduction"] = "Host=127.0.0.1;Port=9;Username=none;Password=none",
         });
 
-        Assert.Equal([typeof(JobStore), typeof(ProgressTracker), typeof(PostgresJobListener), typeof(ComfyUiFleet), typeof(ProgressHistoryRecorder)], order);
+        Assert.Equal([typeof(JobStore), typeof(ProgressTracker), typeof(PostgresJobListener), typeof(LeaderIngestion), typeof(ProgressHistoryRecorder)], order);
     }
 
     /// <summary>The app's own hosted services in the order the host will start them (nothing is started).</summary>

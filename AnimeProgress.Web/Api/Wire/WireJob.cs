@@ -133,9 +133,9 @@ public sealed class WireJob
 
     private static string? TrendName(RateTrend trend) => trend switch
     {
-        Core.Estimation.RateTrend.SpeedingUp => "speeding_up",
-        Core.Estimation.RateTrend.Steady => "steady",
-        Core.Estimation.RateTrend.SlowingDown => "slowing_down",
+        Core.Jobs.RateTrend.SpeedingUp => "speeding_up",
+        Core.Jobs.RateTrend.Steady => "steady",
+        Core.Jobs.RateTrend.SlowingDown => "slowing_down",
         _ => null,
     };
 }

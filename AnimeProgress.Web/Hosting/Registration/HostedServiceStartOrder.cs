@@ -1,4 +1,4 @@
-using AnimeProgress.Core.ComfyUi;
+using AnimeProgress.Core.Ingestion;
 using AnimeProgress.Core.Persistence;
 using AnimeProgress.Core.Persistence.History;
 using AnimeProgress.Core.Persistence.Postgres;
@@ -44,8 +44,9 @@ public static class HostedServiceStartOrder
             }
         }
 
-        // 7. Ingestion: connect to ComfyUI once everything that consumes its events runs (and, in a cluster, once leading).
-        services.AddHostedService(sp => sp.GetRequiredService<ComfyUiFleet>());
+        // 7. Ingestion: connect to ComfyUI once everything that consumes its events runs (and, in a cluster, only
+        //    while this node holds the ingestion lease).
+        services.AddHostedService<LeaderIngestion>();
 
         // 8. Demo: submit jobs only once the fleet is up.
         if (features.DemoGeneratesJobs)

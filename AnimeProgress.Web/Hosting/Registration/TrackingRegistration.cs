@@ -21,6 +21,7 @@ public static class TrackingRegistration
         services.AddSingleton<PreviewStore>();
         services.AddSingleton<IEtaModel, StageAwareEtaModel>();
         services.AddSingleton<ProgressTracker>();
+        services.AddSingleton<AnimeProgress.Core.ComfyUi.IInstanceObserver, TrackerInstanceObserver>();
         return services;
     }
 }

@@ -1,0 +1,57 @@
+using AnimeProgress.Core.Estimation;
+using AnimeProgress.Core.Jobs;
+
+namespace AnimeProgress.Core.Tracking;
+
+/// <summary>Jobs AnimeProgress submits: registered before the POST, then accepted by ComfyUI or failed.</summary>
+internal sealed class SubmittedJobs(JobTable table, JobTransitions transitions, JobPublisher publisher, TimeProvider time)
+{
+    public void Register(RegisterJob command)
+    {
+        var now = time.GetUtcNow();
+        var r = command.Registration;
+        var graph = WorkflowGraph.Parse(r.Graph);
+        var frames = r.Kind == JobKind.Video ? r.FramesTotal ?? graph.FrameCount : null;
+        var workflowKey = WorkflowKey.Compute(r.Graph);
+        var snapshot = new JobSnapshot
+        {
+            Id = command.JobId,
+            WorkflowKey = workflowKey,
+            Title = r.Title,
+            Kind = r.Kind,
+            Status = JobStatus.Queued,
+            Stage = Stage.Queued,
+            FramesTotal = frames,
+            FramesDone = frames is null ? null : 0,
+            CreatedAt = now,
+            UpdatedAt = now,
+            Instance = r.Instance,
+            PromptId = r.PromptId,
+            Version = 1,
+        };
+        table.Put(new TrackedJob(snapshot, graph)
+        {
+            Facts = new JobFacts(r.Kind, workflowKey, r.Instance),
+            LastSignAt = now,
+        });
+        publisher.PublishNew(snapshot);
+    }
+
+    /// <summary>ComfyUI holds the prompt from now on: only then may its absence from the queue mean something.</summary>
+    public void Accepted(SubmissionAccepted accepted)
+    {
+        if (table.TryGet(accepted.JobId, out var job))
+        {
+            job.AcceptedAt ??= time.GetUtcNow();
+        }
+    }
+
+    public void Failed(SubmissionFailed failed)
+    {
+        if (table.TryGet(failed.JobId, out var job))
+        {
+            transitions.Finish(job, JobStatus.Failed, Stage.Failed, failed.Error, time.GetUtcNow());
+            publisher.Publish(job);
+        }
+    }
+}
