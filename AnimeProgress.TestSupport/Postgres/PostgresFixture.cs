@@ -48,9 +48,3 @@ public sealed class PostgresFixture : IAsyncLifetime
         }
     }
 }
-
-[CollectionDefinition(Name)]
-public sealed class PostgresCollection : ICollectionFixture<PostgresFixture>
-{
-    public const string Name = "PostgreSQL";
-}
