@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The one test command: installs what a fresh machine lacks, checks the release build the
-# Dockerfile runs, runs every test, and ends with "N passed, N failed" from the real run.
+# Dockerfile runs, runs every test project, and ends with one "N passed, N failed" summed over their real runs.
 set -uo pipefail
 cd "$(dirname "$0")"
 
