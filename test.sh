@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The one test command: installs what a fresh machine lacks, checks the release build the
-# Dockerfile runs, runs every test, and ends with "N passed, N failed" from the real run.
+# Dockerfile runs, runs every test project, and ends with one "N passed, N failed" summed over their real runs.
 set -uo pipefail
 cd "$(dirname "$0")"
 
@@ -22,10 +22,21 @@ if ! dotnet publish AnimeProgress.Web -c Release -o artifacts/publish --nologo -
   exit 1
 fi
 
-echo "== dotnet test"
-dotnet test --project AnimeProgress.Tests --no-progress 2>&1 | tee "$log"
-rc=${PIPESTATUS[0]}
+# The fast unit tests first, then the Bench's own tests, then the slow integration suite (app hosts, emulators,
+# PostgreSQL, the browser). One project at a time: the integration tests need the machine to themselves.
+projects=(AnimeProgress.Tests AnimeProgress.Bench.Tests AnimeProgress.IntegrationTests)
+rc=0
+: >"$log"
+for project in "${projects[@]}"; do
+  echo "== dotnet test $project"
+  dotnet test --project "$project" --no-progress 2>&1 | tee "artifacts/test-$project.log"
+  status=${PIPESTATUS[0]}
+  [ "$status" -ne 0 ] && rc=$status
+  cat "artifacts/test-$project.log" >>"$log"
+  # One MTP summary per project; none means the project never got to its tests (a build error): one failure.
+  awk '/^  succeeded:/{s=$2} /^  failed:/{f=$2} END{ if (s=="" && f=="") print "0 1"; else print s+0, f+0 }' \
+    "artifacts/test-$project.log" >"artifacts/test-$project.counts"
+done
 
-# No summary means the run never got to the tests (a build error): count that as a failure.
-awk '/^  succeeded:/{s=$2} /^  failed:/{f=$2} END{ if (s=="" && f=="") { print "0 passed, 1 failed" } else { print s+0" passed, "f+0" failed" } }' "$log"
+awk '{p+=$1; f+=$2} END{ print p+0" passed, "f+0" failed" }' $(printf 'artifacts/test-%s.counts ' "${projects[@]}")
 exit "$rc"

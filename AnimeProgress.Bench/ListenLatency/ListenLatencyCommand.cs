@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
-using AnimeProgress.Bench.Postgres;
 using AnimeProgress.Bench.WebSocketLoad;
 using AnimeProgress.ComfyUiEmulator;
+using AnimeProgress.TestSupport.Postgres;
 using Npgsql;
 
 namespace AnimeProgress.Bench.ListenLatency;

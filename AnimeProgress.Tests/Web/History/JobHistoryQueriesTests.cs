@@ -1,4 +1,5 @@
 using AnimeProgress.Core.Jobs;
+using AnimeProgress.Tests.Web.Components;
 using AnimeProgress.Web.History;
 using Microsoft.Extensions.DependencyInjection;
 

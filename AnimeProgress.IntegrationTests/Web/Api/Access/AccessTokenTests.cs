@@ -1,0 +1,95 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using AnimeProgress.IntegrationTests.Support;
+
+namespace AnimeProgress.IntegrationTests.Web.Api.Access;
+
+/// <summary>With AnimeProgress:Api:Tokens set, /ws and /api need one of them; the dashboard does not.</summary>
+public sealed class AccessTokenTests(AccessTokenTests.TokenApp tokens) : IClassFixture<AccessTokenTests.TokenApp>
+{
+    private const string Token = "test-token-0123456789abcdef";
+    private const string OtherToken = "second-token-fedcba9876543210";
+
+    public sealed class TokenApp : IAsyncDisposable
+    {
+        internal AppHost App { get; } = ApiApps.Start(new Dictionary<string, string?>
+        {
+            ["AnimeProgress:Demo:Enabled"] = "false",
+            ["AnimeProgress:Api:Tokens:0"] = Token,
+            ["AnimeProgress:Api:Tokens:1"] = OtherToken,
+        });
+
+        public ValueTask DisposeAsync() => App.DisposeAsync();
+    }
+
+    private AppHost App => tokens.App;
+
+    [Fact]
+    public async Task A_websocket_without_a_token_is_refused_with_401_before_the_upgrade()
+    {
+        Assert.Equal(HttpStatusCode.Unauthorized, await WsClient.StatusOfConnectAsync(App.BaseAddress));
+    }
+
+    [Fact]
+    public async Task A_websocket_with_a_wrong_token_is_refused_with_401()
+    {
+        Assert.Equal(HttpStatusCode.Unauthorized, await WsClient.StatusOfConnectAsync(App.BaseAddress, o => o.SetRequestHeader("Authorization", "Bearer not-the-token-at-all-000")));
+        Assert.Equal(HttpStatusCode.Unauthorized, await WsClient.StatusOfConnectAsync(App.BaseAddress, query: "access_token=" + Token[..^1]));
+    }
+
+    [Fact]
+    public async Task A_websocket_with_a_bearer_header_or_an_access_token_parameter_connects()
+    {
+        await using (var byHeader = await WsClient.ConnectAsync(App.BaseAddress, o => o.SetRequestHeader("Authorization", "Bearer " + Token)))
+        {
+            await byHeader.ReceiveTypeAsync("initial_jobs");
+        }
+
+        await using var byQuery = await WsClient.ConnectAsync(App.BaseAddress, query: "access_token=" + OtherToken);
+        await byQuery.ReceiveTypeAsync("initial_jobs");
+    }
+
+    [Fact]
+    public async Task Rest_without_a_token_gets_a_401_problem_and_with_one_gets_the_data()
+    {
+        using var http = App.CreateClient();
+
+        using var refused = await http.GetAsync("/api/jobs", TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("Bearer", refused.Headers.WwwAuthenticate.Single().Scheme);
+        using var problem = JsonDocument.Parse(await refused.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        Assert.Equal(401, problem.RootElement.GetProperty("status").GetInt32());
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/jobs");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Token);
+        using var allowed = await http.SendAsync(request, TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.OK, allowed.StatusCode);
+
+        using var byQuery = await http.GetAsync("/api/instances?access_token=" + OtherToken, TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.OK, byQuery.StatusCode);
+    }
+
+    [Fact]
+    public async Task Submitting_needs_a_token_but_the_dashboards_preview_images_do_not()
+    {
+        using var http = App.CreateClient();
+
+        using var submit = await http.PostAsync("/api/jobs", new StringContent("{}", System.Text.Encoding.UTF8, "application/json"), TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.Unauthorized, submit.StatusCode);
+
+        // No preview exists for job 1 here: the answer is the endpoint's own 404, not a 401.
+        using var preview = await http.GetAsync("/api/jobs/1/preview", TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.NotFound, preview.StatusCode);
+    }
+
+    [Fact]
+    public async Task The_dashboard_and_the_openapi_document_need_no_token()
+    {
+        using var http = App.CreateClient();
+
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/", TestContext.Current.CancellationToken)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/openapi/v1.json", TestContext.Current.CancellationToken)).StatusCode);
+    }
+}

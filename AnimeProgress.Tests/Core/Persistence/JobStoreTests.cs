@@ -1,0 +1,192 @@
+using AnimeProgress.Core.Hub;
+using AnimeProgress.Core.Jobs;
+using AnimeProgress.Core.Persistence;
+using AnimeProgress.Core.Tracking;
+using AnimeProgress.Tests.Support;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace AnimeProgress.Tests.Core.Persistence;
+
+/// <summary>The store against a real SQLite file: batched writes, reads back, and an outage that loses nothing.</summary>
+public sealed class JobStoreTests : IDisposable
+{
+    private readonly string _file = Path.Combine(Path.GetTempPath(), $"animeprogress-store-{Guid.NewGuid():N}.db");
+    private readonly TrackerHarness _h = new();
+
+    // The hub paces the store's flushes in real time.
+    private readonly ProgressHub _hub = new(TimeProvider.System);
+
+    /// <summary>A real SQLite file; while <see cref="Down"/> is set, connections go to a path that cannot be opened.</summary>
+    private sealed class Factory(string file) : IDbContextFactory<AnimeProgressDbContext>
+    {
+        public bool Down { get; set; }
+
+        public AnimeProgressDbContext CreateDbContext() =>
+            new(new DbContextOptionsBuilder<AnimeProgressDbContext>()
+                .UseSqlite(Down ? "Data Source=/nonexistent-folder/animeprogress.db;Mode=ReadWrite" : $"Data Source={file}").Options);
+    }
+
+    private JobStore Store(Factory factory) => new(
+        factory, _hub, _h.Tracker, LeadingGate(), Options.Create(new DatabaseOptions()), TimeProvider.System, NullLogger<JobStore>.Instance);
+
+    internal static AnimeProgress.Core.Cluster.IngestionGate LeadingGate()
+    {
+        var gate = new AnimeProgress.Core.Cluster.IngestionGate();
+        gate.Grant(DateTimeOffset.UtcNow);
+        return gate;
+    }
+
+    private static JobSnapshot Job(long id, JobStatus status, double percent, long version = 1) => new()
+    {
+        Id = id,
+        Title = $"Cut {id}",
+        Status = status,
+        Stage = status == JobStatus.Completed ? Stage.Completed : Stage.Rendering,
+        Percent = percent,
+        CreatedAt = DateTimeOffset.UnixEpoch.AddDays(20000),
+        UpdatedAt = DateTimeOffset.UnixEpoch.AddDays(20000),
+        FinishedAt = status.IsTerminal() ? DateTimeOffset.UtcNow : null,
+        Version = version,
+    };
+
+    [Fact]
+    public async Task Several_new_jobs_in_one_flush_are_all_written_and_read_back()
+    {
+        var store = Store(new Factory(_file));
+        await store.StartAsync(TestContext.Current.CancellationToken);
+        _hub.Publish(Job(1, JobStatus.Running, 10));
+        _hub.Publish(Job(2, JobStatus.Queued, 0));
+        _hub.Publish(Job(3, JobStatus.Completed, 100));
+
+        await Eventually.True(() => ReadAll().Count == 3, what: "three rows");
+        _hub.Publish(Job(1, JobStatus.Running, 55, version: 2));
+        await Eventually.True(() => ReadAll().Single(r => r.Id == 1).Progress == 55, what: "an update");
+        await store.StopAsync(TestContext.Current.CancellationToken);
+
+        Assert.Null(store.LastError);
+        var rows = ReadAll();
+        Assert.Equal(["processing", "queued", "completed"], rows.OrderBy(r => r.Id).Select(r => r.Status));
+    }
+
+    [Fact]
+    public async Task Writes_held_during_an_outage_reach_the_database_when_it_returns()
+    {
+        var factory = new Factory(_file);
+        var store = Store(factory);
+        await store.StartAsync(TestContext.Current.CancellationToken);
+
+        factory.Down = true;
+        _hub.Publish(Job(1, JobStatus.Running, 40));
+        _hub.Publish(Job(1, JobStatus.Completed, 100, version: 2));
+        await Eventually.True(() => store.LastError is not null, what: "the outage noticed");
+        Assert.Equal(1, store.PendingWrites);
+
+        factory.Down = false;
+        await store.FlushAsync(TestContext.Current.CancellationToken);
+        await store.StopAsync(TestContext.Current.CancellationToken);
+
+        Assert.Null(store.LastError);
+        Assert.Equal(0, store.PendingWrites);
+        Assert.Equal("completed", ReadAll().Single(r => r.Id == 1).Status);
+    }
+
+    [Fact]
+    public void A_bad_row_from_another_program_is_shown_safely()
+    {
+        var snapshot = JobRowMapper.ToSnapshot(new ProductionJobRow
+        {
+            Id = 9,
+            Title = "",
+            Status = "exploded",
+            CurrentStage = "Baking",
+            Progress = 250,
+            FramesComplete = -3,
+            EstimatedTotalFrames = 0,
+            EtaSeconds = -5,
+        });
+
+        Assert.Equal(("Job 9", JobStatus.Failed, 100.0), (snapshot.Title, snapshot.Status, snapshot.Percent));
+        Assert.Contains("exploded", snapshot.Error, StringComparison.Ordinal);
+        Assert.Null(snapshot.FramesDone);
+        Assert.Null(snapshot.FramesTotal);
+        Assert.Null(snapshot.EtaSeconds);
+    }
+
+    private List<ProductionJobRow> ReadAll()
+    {
+        using var db = new Factory(_file).CreateDbContext();
+        return [.. db.ProductionJobs.AsNoTracking()];
+    }
+
+    public void Dispose()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        File.Delete(_file);
+    }
+}
+
+public sealed class JobTableUpgradeTests : IDisposable
+{
+    private readonly string _file = Path.Combine(Path.GetTempPath(), $"animeprogress-upgrade-{Guid.NewGuid():N}.db");
+
+    [Fact]
+    public async Task A_database_from_an_older_version_gets_the_new_columns_and_keeps_its_rows()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using (var old = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={_file}"))
+        {
+            await old.OpenAsync(ct);
+            await using var create = old.CreateCommand();
+            // The first release's table, without workflow_key.
+            create.CommandText = """
+                CREATE TABLE production_jobs (id INTEGER NOT NULL PRIMARY KEY, title TEXT NOT NULL, kind TEXT NOT NULL, workflow TEXT NULL,
+                  status TEXT NOT NULL, current_stage TEXT NULL, progress REAL NOT NULL, frames_complete INTEGER NULL, estimated_total_frames INTEGER NULL,
+                  frames_estimated INTEGER NOT NULL, eta_seconds REAL NULL, progress_rate REAL NULL, comfyui_job_id TEXT NULL, comfyui_instance TEXT NULL,
+                  error TEXT NULL, created_at INTEGER NOT NULL, started_at INTEGER NULL, updated_at INTEGER NOT NULL, completed_at INTEGER NULL);
+                INSERT INTO production_jobs VALUES (7, 'old cut', 'image', NULL, 'completed', 'Completed', 100, NULL, NULL, 0, 0, NULL, 'p7', 'gpu', NULL, 0, NULL, 0, NULL);
+                """;
+            await create.ExecuteNonQueryAsync(ct);
+        }
+
+        await using var db = new AnimeProgressDbContext(new DbContextOptionsBuilder<AnimeProgressDbContext>().UseSqlite($"Data Source={_file}").Options);
+        var added = await JobTableUpgrade.EnsureAsync(db, ct);
+        Assert.Empty(await JobTableUpgrade.EnsureAsync(db, ct));
+
+        // Every column the model maps that the old table lacked, and the tables it did not have.
+        Assert.Equal(
+            ["comfyui_instances", "production_jobs.current_node", "production_jobs.eta_high_seconds", "production_jobs.eta_low_seconds",
+             "production_jobs.queue_position", "production_jobs.rate_trend", "production_jobs.source", "production_jobs.stalled",
+             "production_jobs.workflow_key", "progress_history"],
+            added.Order(StringComparer.Ordinal));
+        var row = await db.ProductionJobs.SingleAsync(ct);
+        Assert.Equal(("old cut", null, false, null), (row.Title, row.WorkflowKey, row.Stalled, row.QueuePosition));
+        // Only the app writes the SQLite file: its old rows stay its own, not "another program's".
+        Assert.Equal(JobSource.AnimeProgress, JobRowMapper.ToSnapshot(row).Source);
+        var indexes = await db.Database.SqlQuery<string>($"SELECT name AS \"Value\" FROM pragma_index_list('production_jobs')").ToListAsync(ct);
+        Assert.Contains("ix_production_jobs_updated_at", indexes);
+        Assert.Contains("ix_production_jobs_workflow_key", indexes);
+
+        // The new tables work.
+        db.ComfyUiInstances.Add(new ComfyUiInstanceRow { Name = "gpu-1", Status = "{}", UpdatedAt = DateTimeOffset.UnixEpoch });
+        db.ProgressHistory.Add(new AnimeProgress.Core.Persistence.History.ProgressHistoryRow { JobId = 7, Stage = "Rendering", RecordedAt = DateTimeOffset.UnixEpoch });
+        await db.SaveChangesAsync(ct);
+        Assert.Equal("gpu-1", (await db.ComfyUiInstances.SingleAsync(ct)).Name);
+    }
+
+    [Fact]
+    public async Task A_new_file_is_created_complete_and_needs_no_upgrade()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var db = new AnimeProgressDbContext(new DbContextOptionsBuilder<AnimeProgressDbContext>().UseSqlite($"Data Source={_file}").Options);
+        Assert.Empty(await DatabaseInitializer.InitializeAsync(db, migrate: true, ct));
+        Assert.Empty(await JobTableUpgrade.EnsureAsync(db, ct));
+    }
+
+    public void Dispose()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        File.Delete(_file);
+    }
+}

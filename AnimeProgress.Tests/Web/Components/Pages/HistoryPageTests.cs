@@ -1,0 +1,88 @@
+using AnimeProgress.Core.Jobs;
+using AnimeProgress.Core.Persistence;
+using AnimeProgress.Web.Components.History;
+using AnimeProgress.Web.Components.Pages;
+using AnimeProgress.Web.History;
+using Bunit;
+using MudBlazor;
+
+namespace AnimeProgress.Tests.Web.Components.Pages;
+
+public sealed class HistoryPageTests : HistoryTestContext
+{
+    // The date range picker and the selects open popovers; the layout provides this in the app.
+    private IRenderedComponent<HistoryPage> RenderPage()
+    {
+        Render<MudPopoverProvider>();
+        return Render<HistoryPage>();
+    }
+
+    private void StoreThirtyJobs()
+    {
+        // 30 finished jobs over three hours, newest last; two still-active jobs are never listed.
+        var rows = Enumerable.Range(1, 30).Select(i => Finished(i, T0.AddMinutes(6 * i), TimeSpan.FromMinutes(2),
+            status: i % 10 == 0 ? "failed" : "completed", kind: i % 3 == 0 ? "video" : "image", instance: i % 2 == 0 ? "gpu-2" : "gpu-1")).ToList();
+        rows.Add(new ProductionJobRow { Id = 100, Title = "Still running", Status = "processing", CreatedAt = T0, UpdatedAt = T0 });
+        rows.Add(new ProductionJobRow { Id = 101, Title = "Waiting", Status = "queued", CreatedAt = T0, UpdatedAt = T0 });
+        Store([.. rows]);
+    }
+
+    [Fact]
+    public void An_empty_database_shows_the_empty_states()
+    {
+        var cut = RenderPage();
+
+        cut.WaitForAssertion(() => Assert.NotNull(cut.Find("[data-testid=history-empty]")));
+        Assert.NotNull(cut.Find("[data-testid=throughput-empty]"));
+        Assert.NotNull(cut.Find("[data-testid=stages-empty]"));
+        Assert.Empty(cut.FindAll("[data-testid=history-row]"));
+    }
+
+    [Fact]
+    public void Lists_finished_jobs_newest_first_one_page_at_a_time_with_charts()
+    {
+        StoreThirtyJobs();
+        StoreSamples(30, (0, "Queued", 0, null), (20, "Processing", 5, 20), (80, "Rendering", 50, 40), (100, "Completed", 100, null));
+
+        var cut = RenderPage();
+
+        cut.WaitForAssertion(() => Assert.Equal(25, cut.FindAll("[data-testid=history-row]").Count));
+        Assert.Equal("30 jobs", cut.Find("[data-testid=history-total]").TextContent);
+        Assert.Equal("30", cut.FindAll("[data-testid=history-row]")[0].GetAttribute("data-job-id"));
+        Assert.Equal("jobs/30", cut.FindAll("[data-testid=history-row]")[0].GetAttribute("href"));
+        Assert.NotNull(cut.Find("[data-testid=throughput-chart] svg"));
+        Assert.Equal(["Queued", "Processing", "Rendering"], cut.FindAll("[data-testid=stage-averages] li").Select(l => l.GetAttribute("data-stage")));
+        Assert.Contains("the graph's structure", cut.Find("[data-testid=workflow-meaning]").TextContent, StringComparison.Ordinal);
+        Assert.Equal(4, cut.FindAll("[data-testid=workflow-averages] tbody tr").Count);
+    }
+
+    [Fact]
+    public async Task A_filter_change_queries_the_database_again()
+    {
+        StoreThirtyJobs();
+        var cut = RenderPage();
+        cut.WaitForAssertion(() => Assert.Equal(25, cut.FindAll("[data-testid=history-row]").Count));
+
+        var filters = cut.FindComponent<HistoryFilters>();
+        await cut.InvokeAsync(() => filters.Instance.FilterChanged.InvokeAsync(new HistoryFilter { Status = JobStatus.Failed }));
+
+        cut.WaitForAssertion(() => Assert.Equal(["30", "20", "10"], cut.FindAll("[data-testid=history-row]").Select(r => r.GetAttribute("data-job-id"))));
+        Assert.Equal("3 jobs", cut.Find("[data-testid=history-total]").TextContent);
+    }
+
+    [Fact]
+    public void Shows_loading_until_the_database_answers()
+    {
+        StoreThirtyJobs();
+        Gate.Close();
+
+        var cut = RenderPage();
+
+        Assert.NotNull(cut.Find("[data-testid=history-loading]"));
+        Assert.Empty(cut.FindAll("[data-testid=history-row]"));
+        Gate.Open();
+        cut.WaitForAssertion(() => Assert.NotNull(cut.Find("[data-testid=history-charts]")));
+        cut.WaitForAssertion(() => Assert.Equal(25, cut.FindAll("[data-testid=history-row]").Count));
+        Assert.Empty(cut.FindAll("[data-testid=history-loading]"));
+    }
+}
