@@ -109,7 +109,7 @@ public static class ServiceRegistration
         services.AddMudServices();
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddProgressApi(configuration); // issue 6: /ws, /api, progress_history (AnimeProgress.Web/Api)
-        services.AddJobHistoryQueries(); // issue 5: job detail and history pages (AnimeProgress.Web/History)
+        services.AddJobReadModel(); // issues 5, 6, 12: one read model for the API, the job pages and the CLI (AnimeProgress.Web/Jobs/ReadModel)
         services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(15));
         return builder;
     }

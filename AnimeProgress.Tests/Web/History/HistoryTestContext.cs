@@ -22,7 +22,7 @@ public abstract class HistoryTestContext : ComponentTestContext
     {
         Gate = new QueryGate();
         Services.AddDbContextFactory<AnimeProgressDbContext>(o => o.UseSqlite("Data Source=" + _file).AddInterceptors(Gate));
-        Services.AddJobHistoryQueries();
+        Services.AddJobReadModel();
         using var db = NewContext();
         db.Database.EnsureCreated();
     }

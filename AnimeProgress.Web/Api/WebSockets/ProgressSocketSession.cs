@@ -2,8 +2,8 @@ using System.Net.WebSockets;
 using System.Threading.Channels;
 using AnimeProgress.Core.Hub;
 using AnimeProgress.Core.Jobs;
-using AnimeProgress.Web.Api.Rest;
 using AnimeProgress.Web.Api.Wire;
+using AnimeProgress.Web.Jobs.ReadModel;
 
 namespace AnimeProgress.Web.Api.WebSockets;
 
@@ -23,7 +23,7 @@ internal sealed partial class ProgressSocketSession : IDisposable
 
     private readonly WebSocket _socket;
     private readonly ProgressHub _hub;
-    private readonly JobCatalog _catalog;
+    private readonly JobQueries _catalog;
     private readonly SnapshotFrameCache _frames;
     private readonly ApiOptions _options;
     private readonly TimeProvider _time;
@@ -43,7 +43,7 @@ internal sealed partial class ProgressSocketSession : IDisposable
         string? remoteAddress,
         WebSocket socket,
         ProgressHub hub,
-        JobCatalog catalog,
+        JobQueries catalog,
         SnapshotFrameCache frames,
         ApiOptions options,
         TimeProvider time,
