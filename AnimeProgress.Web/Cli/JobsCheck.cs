@@ -133,7 +133,7 @@ internal static class JobsCheck
         [
             row.Id.ToString(CultureInfo.InvariantCulture),
             Clip(job.Title, TitleWidth),
-            job.Kind == JobKind.Video ? "video" : "image",
+            StoredJobs.KindWord(job.Kind),
             statusKnown ? job.Status.ToWire() : Clip(row.Status, 16) + "?",
             stageKnown ? job.Stage.DisplayName() : Clip(row.CurrentStage, 16) + "?",
             job.Percent.ToString("0.0", CultureInfo.InvariantCulture) + "%",
