@@ -15,7 +15,6 @@ public static class ApiRegistration
 
         services.AddSingleton<AccessTokens>();
         services.AddSingleton<OriginPolicy>();
-        services.AddSingleton<JobCatalog>();
         services.AddSingleton<SnapshotFrameCache>();
         services.AddSingleton<ProgressSocketServer>();
         services.AddOpenApi("v1", o =>

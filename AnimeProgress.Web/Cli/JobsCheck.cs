@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using AnimeProgress.Core.Jobs;
 using AnimeProgress.Core.Persistence;
-using Microsoft.EntityFrameworkCore;
+using AnimeProgress.Web.Jobs.ReadModel;
 
 namespace AnimeProgress.Web.Cli;
 
@@ -34,9 +34,12 @@ internal static class JobsCheck
         {
             return await JobsDatabase.UseAsync(configuration, async contexts =>
             {
-                await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-                description = JobsDatabase.Describe(db);
-                var (rows, total) = await ReadAsync(db, settings, cancellationToken);
+                await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
+                {
+                    description = JobsDatabase.Describe(db);
+                }
+
+                var (rows, total) = await ReadAsync(new JobQueries(contexts), settings, cancellationToken);
                 await output.WriteLineAsync($"production_jobs in {description}{(settings.TestOnly ? $", test jobs only (titles starting with \"{TestJobs.TitlePrefix}\")" : "")}");
                 await output.WriteLineAsync(Format(rows, settings, total));
                 return 0;
@@ -55,25 +58,20 @@ internal static class JobsCheck
     }
 
     /// <summary>Active jobs (by id), then finished ones, newest first.</summary>
-    private static async Task<(List<ProductionJobRow> Rows, int Total)> ReadAsync(AnimeProgressDbContext db, Settings settings, CancellationToken cancellationToken)
+    private static async Task<(List<ProductionJobRow> Rows, int Total)> ReadAsync(JobQueries queries, Settings settings, CancellationToken cancellationToken)
     {
-        var jobs = db.ProductionJobs.AsNoTracking();
-        if (settings.TestOnly)
-        {
-            jobs = jobs.Where(TestJobs.IsTestRow);
-        }
-
-        var total = await jobs.CountAsync(cancellationToken);
+        var jobs = settings.TestOnly ? new JobFilter { TitlePrefix = TestJobs.TitlePrefix } : JobFilter.None;
+        var total = await queries.CountStoredAsync(jobs, cancellationToken);
         List<ProductionJobRow> rows;
         if (settings.All)
         {
-            rows = await jobs.OrderBy(j => j.Id).ToListAsync(cancellationToken);
+            rows = [.. await queries.ReadRowsAsync(jobs, JobSort.Id, descending: false, take: null, cancellationToken)];
         }
         else
         {
             // completed_at narrows the read; the status decides (another program may leave completed_at empty).
-            var open = await jobs.Where(j => j.CompletedAt == null).OrderBy(j => j.Id).Take(MaxActive).ToListAsync(cancellationToken);
-            var finished = await jobs.Where(j => j.CompletedAt != null).OrderByDescending(j => j.CompletedAt).Take(settings.Limit).ToListAsync(cancellationToken);
+            var open = await queries.ReadRowsAsync(jobs with { HasFinishTime = false }, JobSort.Id, descending: false, MaxActive, cancellationToken);
+            var finished = await queries.ReadRowsAsync(jobs with { HasFinishTime = true }, JobSort.Finished, descending: true, settings.Limit, cancellationToken);
             rows = [.. open.Concat(finished).DistinctBy(j => j.Id)];
         }
 
@@ -135,7 +133,7 @@ internal static class JobsCheck
         [
             row.Id.ToString(CultureInfo.InvariantCulture),
             Clip(job.Title, TitleWidth),
-            job.Kind == JobKind.Video ? "video" : "image",
+            StoredJobs.KindWord(job.Kind),
             statusKnown ? job.Status.ToWire() : Clip(row.Status, 16) + "?",
             stageKnown ? job.Stage.DisplayName() : Clip(row.CurrentStage, 16) + "?",
             job.Percent.ToString("0.0", CultureInfo.InvariantCulture) + "%",

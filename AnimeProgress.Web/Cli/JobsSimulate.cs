@@ -156,7 +156,7 @@ internal static class JobsSimulate
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                 $"Simulating {settings.Count} test jobs ({settings.Failures} told to fail) on {settings.Instances} emulated ComfyUI machines, time scale {settings.TimeScale}, into {description}."));
 
-            using var subscription = _hub.Subscribe(OnBatch, TimeSpan.FromMilliseconds(100));
+            using var subscription = _hub.Subscribe((batch, _) => OnBatch(batch), TimeSpan.FromMilliseconds(100));
             using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             deadline.CancelAfter(settings.Timeout);
             var outcome = 0;

@@ -31,6 +31,7 @@ public static class ServiceRegistration
         services.AddDemo(configuration, features);
         services.AddReadinessChecks();
         services.AddDiagnostics(configuration);
+        services.AddJobReadModel(); // one read model for the REST API, the job pages and the CLI (Web/Jobs/ReadModel)
         services.AddDashboard(configuration);
         services.AddProgressApi(configuration); // /ws, /api and the OpenAPI document (AnimeProgress.Web/Api)
 

@@ -3,6 +3,7 @@ using AnimeProgress.Core.Jobs;
 using AnimeProgress.Core.Persistence;
 using AnimeProgress.Core.Persistence.History;
 using AnimeProgress.Web.Hosting;
+using AnimeProgress.Web.Hosting.Registration;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
@@ -22,7 +23,7 @@ public abstract class HistoryTestContext : ComponentTestContext
     {
         Gate = new QueryGate();
         Services.AddDbContextFactory<AnimeProgressDbContext>(o => o.UseSqlite("Data Source=" + _file).AddInterceptors(Gate));
-        Services.AddJobHistoryQueries();
+        Services.AddJobReadModel();
         using var db = NewContext();
         db.Database.EnsureCreated();
     }

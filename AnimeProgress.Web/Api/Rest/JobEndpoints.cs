@@ -1,4 +1,5 @@
 using AnimeProgress.Web.Api.Wire;
+using AnimeProgress.Web.Jobs.ReadModel;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
@@ -27,7 +28,7 @@ internal static class JobEndpoints
     /// <param name="instance">The ComfyUI instance name.</param>
     /// <param name="text">Part of the title, any case.</param>
     private static async Task<Results<Ok<JobPage>, ValidationProblem>> ListAsync(
-        JobCatalog catalog,
+        JobQueries jobs,
         IOptions<ApiOptions> options,
         string? status,
         string? kind,
@@ -39,7 +40,7 @@ internal static class JobEndpoints
         int? limit,
         CancellationToken cancellationToken)
     {
-        var (filter, filterErrors) = JobFilter.Parse(status, kind, instance, text);
+        var (filter, filterErrors) = JobListParameters.Parse(status, kind, instance, text);
         var (paging, pagingErrors) = Paging.Parse(page, pageSize, offset, limit, options.Value.DefaultPageSize, options.Value.MaxPageSize);
         if (filter is null || paging is not { } p)
         {
@@ -48,49 +49,59 @@ internal static class JobEndpoints
                 title: "Invalid query");
         }
 
-        var (total, jobs) = await catalog.QueryAsync(filter, p, cancellationToken);
+        var found = await jobs.ListAsync(filter, p.Offset, p.Limit, cancellationToken);
         return TypedResults.Ok(new JobPage
         {
-            Total = total,
+            Total = found.Total,
             Offset = p.Offset,
             Limit = p.Limit,
             Page = p.Page,
             PageSize = p.Limit,
-            Jobs = [.. jobs.Select(WireJob.From)],
+            Jobs = [.. found.Jobs.Select(WireJob.From)],
         });
     }
 
-    private static async Task<Results<Ok<JobDetail>, ProblemHttpResult>> GetAsync(long id, JobCatalog catalog, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<JobDetail>, ProblemHttpResult>> GetAsync(long id, JobQueries jobs, CancellationToken cancellationToken)
     {
-        if (await catalog.FindAsync(id, cancellationToken) is not { } job)
+        if (await jobs.FindAsync(id, cancellationToken) is not { } job)
         {
             return NotFound(id);
         }
 
-        var samples = await catalog.HistoryAsync(id, cancellationToken);
-        return TypedResults.Ok(new JobDetail { Job = WireJob.From(job), Timeline = StageTimeline.Build(samples, job) });
+        var samples = await jobs.GetSamplesAsync(id, cancellationToken);
+        var timeline = StagePeriods.From(samples, StagePeriods.EndedIn(job), job.FinishedAt);
+        return TypedResults.Ok(new JobDetail { Job = WireJob.From(job), Timeline = [.. timeline.Select(WireStageSpan)] });
     }
 
-    private static async Task<Results<Ok<JobHistory>, ProblemHttpResult>> HistoryAsync(long id, JobCatalog catalog, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<JobHistory>, ProblemHttpResult>> HistoryAsync(long id, JobQueries jobs, CancellationToken cancellationToken)
     {
-        if (await catalog.FindAsync(id, cancellationToken) is null)
+        if (await jobs.FindAsync(id, cancellationToken) is null)
         {
             return NotFound(id);
         }
 
-        var samples = await catalog.HistoryAsync(id, cancellationToken);
+        var samples = await jobs.GetSamplesAsync(id, cancellationToken);
         return TypedResults.Ok(new JobHistory
         {
             JobId = id,
             Samples = [.. samples.Select(s => new HistorySample
             {
-                RecordedAt = WireTime.Format(s.RecordedAt),
-                Progress = s.Progress,
+                RecordedAt = WireTime.Format(s.At),
+                Progress = s.Percent,
                 Stage = s.Stage,
                 Rate = s.Rate,
             })],
         });
     }
+
+    private static StageSpan WireStageSpan(StagePeriod period) => new()
+    {
+        Stage = period.Stage,
+        StartedAt = WireTime.Format(period.Start),
+        EndedAt = WireTime.Format(period.End),
+        DurationSeconds = period.End is { } end ? Math.Round((end - period.Start).TotalSeconds, 3) : null,
+        ProgressAtStart = period.PercentAtStart,
+    };
 
     private static ProblemHttpResult NotFound(long id) =>
         TypedResults.Problem($"No job with id {id}.", statusCode: StatusCodes.Status404NotFound, title: "Job not found");

@@ -1,6 +1,6 @@
 using AnimeProgress.Core.Hub;
 using AnimeProgress.Core.Jobs;
-using AnimeProgress.Web.Api.Rest;
+using AnimeProgress.Web.Jobs.ReadModel;
 using AnimeProgress.Web.Api.Wire;
 
 namespace AnimeProgress.Web.Api.WebSockets;
@@ -8,7 +8,7 @@ namespace AnimeProgress.Web.Api.WebSockets;
 /// <summary>Answers one client's messages (ping, subscribe_job, unsubscribe_job) by queueing replies.</summary>
 internal sealed class ClientRequestHandler(
     ProgressHub hub,
-    JobCatalog catalog,
+    JobQueries catalog,
     SnapshotFrameCache frames,
     JobSubscriptions subscriptions,
     SessionOutbox outbox,

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Net.WebSockets;
 using AnimeProgress.Core.Hub;
 using AnimeProgress.Web.Api.Access;
-using AnimeProgress.Web.Api.Rest;
+using AnimeProgress.Web.Jobs.ReadModel;
 using Microsoft.Extensions.Options;
 
 namespace AnimeProgress.Web.Api.WebSockets;
@@ -16,7 +16,7 @@ public sealed partial class ProgressSocketServer
 {
     private readonly ConcurrentDictionary<long, ProgressSocketSession> _sessions = new();
     private readonly ProgressHub _hub;
-    private readonly JobCatalog _catalog;
+    private readonly JobQueries _catalog;
     private readonly SnapshotFrameCache _frames;
     private readonly OriginPolicy _origins;
     private readonly ApiOptions _options;
@@ -28,7 +28,7 @@ public sealed partial class ProgressSocketServer
 
     public ProgressSocketServer(
         ProgressHub hub,
-        JobCatalog catalog,
+        JobQueries catalog,
         SnapshotFrameCache frames,
         OriginPolicy origins,
         IOptions<ApiOptions> options,

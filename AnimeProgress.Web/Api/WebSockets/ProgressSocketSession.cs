@@ -1,7 +1,7 @@
 using System.Net.WebSockets;
 using System.Threading.Channels;
 using AnimeProgress.Core.Hub;
-using AnimeProgress.Web.Api.Rest;
+using AnimeProgress.Web.Jobs.ReadModel;
 
 namespace AnimeProgress.Web.Api.WebSockets;
 
@@ -25,7 +25,7 @@ internal sealed class ProgressSocketSession : IDisposable
         string? remoteAddress,
         WebSocket socket,
         ProgressHub hub,
-        JobCatalog catalog,
+        JobQueries catalog,
         SnapshotFrameCache frames,
         ApiOptions options,
         TimeProvider time,

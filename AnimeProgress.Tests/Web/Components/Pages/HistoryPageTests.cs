@@ -2,7 +2,6 @@ using AnimeProgress.Core.Jobs;
 using AnimeProgress.Core.Persistence;
 using AnimeProgress.Web.Components.History;
 using AnimeProgress.Web.Components.Pages;
-using AnimeProgress.Web.History;
 using Bunit;
 using MudBlazor;
 

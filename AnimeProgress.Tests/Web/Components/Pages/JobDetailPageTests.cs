@@ -1,5 +1,5 @@
 using AnimeProgress.Core.Jobs;
-using AnimeProgress.Web.Components.History;
+using AnimeProgress.Web.Components.JobDetail;
 using AnimeProgress.Web.Components.Pages;
 using Bunit;
 

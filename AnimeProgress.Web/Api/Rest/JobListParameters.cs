@@ -1,19 +1,11 @@
 using AnimeProgress.Core.Jobs;
-using AnimeProgress.Web.Api.Wire;
+using AnimeProgress.Web.Jobs.ReadModel;
 
 namespace AnimeProgress.Web.Api.Rest;
 
-/// <summary>The filters of GET /api/jobs; each one given narrows the result, all must hold.</summary>
-public sealed record JobFilter(IReadOnlySet<JobStatus>? Statuses, JobKind? Kind, string? Instance, string? Text)
+/// <summary>The filters of GET /api/jobs as the read model's <see cref="JobFilter"/>; each one given narrows the result, all must hold.</summary>
+internal static class JobListParameters
 {
-    public static JobFilter None { get; } = new(null, null, null, null);
-
-    public bool Matches(JobSnapshot job) =>
-        (Statuses is null || Statuses.Contains(job.Status))
-        && (Kind is null || job.Kind == Kind)
-        && (Instance is null || string.Equals(job.Instance, Instance, StringComparison.Ordinal))
-        && (Text is null || job.Title.Contains(Text, StringComparison.OrdinalIgnoreCase));
-
     /// <summary>
     /// Reads the query values; errors are keyed by parameter for a 400 ValidationProblem.
     /// status takes a comma-separated list of the seed's words (queued, processing, completed, failed, cancelled).
@@ -58,15 +50,12 @@ public sealed record JobFilter(IReadOnlySet<JobStatus>? Statuses, JobKind? Kind,
             return (null, errors);
         }
 
-        return (new JobFilter(
-            statuses,
-            parsedKind,
-            string.IsNullOrWhiteSpace(instance) ? null : instance.Trim(),
-            string.IsNullOrWhiteSpace(text) ? null : text.Trim()), errors);
+        return (new JobFilter
+        {
+            Statuses = statuses,
+            Kind = parsedKind,
+            Instance = string.IsNullOrWhiteSpace(instance) ? null : instance.Trim(),
+            Title = string.IsNullOrWhiteSpace(text) ? null : text.Trim(),
+        }, errors);
     }
-
-    /// <summary>The words stored in production_jobs.status for the statuses asked for.</summary>
-    public IReadOnlyList<string>? StoredStatuses => Statuses?.Select(s => s.ToWire()).ToList();
-
-    public string? StoredKind => Kind is { } k ? WireJob.KindName(k) : null;
 }

@@ -1,16 +1,19 @@
 using AnimeProgress.Core.Jobs;
 using AnimeProgress.Tests.Web.Components;
-using AnimeProgress.Web.History;
+using AnimeProgress.Web.Components.History;
+using AnimeProgress.Web.Jobs.ReadModel;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace AnimeProgress.Tests.Web.History;
+namespace AnimeProgress.Tests.Web.Jobs.ReadModel;
 
-/// <summary>The history queries against a real SQLite file: filters, paging and aggregates run as the pages use them.</summary>
-public sealed class JobHistoryQueriesTests : HistoryTestContext
+/// <summary>The read model as the history page uses it, against a real SQLite file: filters, paging and aggregates.</summary>
+public sealed class JobQueriesHistoryTests : HistoryTestContext
 {
-    private JobHistoryQueries Queries => Services.GetRequiredService<JobHistoryQueries>();
+    private JobQueries Queries => Services.GetRequiredService<JobQueries>();
 
-    public JobHistoryQueriesTests()
+    private JobStatistics Statistics => Services.GetRequiredService<JobStatistics>();
+
+    public JobQueriesHistoryTests()
     {
         Store(
             Finished(1, T0, TimeSpan.FromMinutes(2), kind: "image", instance: "gpu-1", title: "Sakura close-up"),
@@ -29,8 +32,8 @@ public sealed class JobHistoryQueriesTests : HistoryTestContext
     [InlineData(null, null, null, "prompt-3", new long[] { 3 })]
     public async Task Filters_by_status_kind_instance_and_text(JobStatus? status, JobKind? kind, string? instance, string? text, long[] expected)
     {
-        var page = await Queries.SearchAsync(new HistoryFilter { Status = status, Kind = kind, Instance = instance, Text = text },
-            HistorySort.Finished, descending: true, skip: 0, take: 10, TestContext.Current.CancellationToken);
+        var page = await Queries.SearchStoredAsync(new HistoryFilter { Status = status, Kind = kind, Instance = instance, Text = text }.ToJobFilter(),
+            JobSort.Finished, descending: true, skip: 0, take: 10, TestContext.Current.CancellationToken);
 
         Assert.Equal(expected, page.Jobs.Select(j => j.Id));
         Assert.Equal(expected.Length, page.Total);
@@ -41,8 +44,8 @@ public sealed class JobHistoryQueriesTests : HistoryTestContext
     {
         var filter = new HistoryFilter { From = T0.AddMinutes(30), To = T0.AddHours(3) };
 
-        var first = await Queries.SearchAsync(filter, HistorySort.Finished, descending: false, skip: 0, take: 1, TestContext.Current.CancellationToken);
-        var second = await Queries.SearchAsync(filter, HistorySort.Finished, descending: false, skip: 1, take: 1, TestContext.Current.CancellationToken);
+        var first = await Queries.SearchStoredAsync(filter.ToJobFilter(), JobSort.Finished, descending: false, skip: 0, take: 1, TestContext.Current.CancellationToken);
+        var second = await Queries.SearchStoredAsync(filter.ToJobFilter(), JobSort.Finished, descending: false, skip: 1, take: 1, TestContext.Current.CancellationToken);
 
         Assert.Equal(2, first.Total);
         Assert.Equal([2L], first.Jobs.Select(j => j.Id));
@@ -55,7 +58,7 @@ public sealed class JobHistoryQueriesTests : HistoryTestContext
         StoreSamples(1, (0, "Initializing", 0, null), (10, "Processing", 5, 30), (120, "Completed", 100, null));
         StoreSamples(2, (3600, "Initializing", 0, null), (3630, "Processing", 5, 30), (3840, "Completed", 100, null));
 
-        var stats = await Queries.GetStatsAsync(new HistoryFilter { To = T0.AddHours(3) }, TestContext.Current.CancellationToken);
+        var stats = await Statistics.GetAsync(new HistoryFilter { To = T0.AddHours(3) }.ToJobFilter(), TestContext.Current.CancellationToken);
 
         Assert.Equal(3, stats.Jobs);
         Assert.Equal([1, 1, 1], stats.Throughput.Select(h => h.Completed + h.Failed));
@@ -76,22 +79,9 @@ public sealed class JobHistoryQueriesTests : HistoryTestContext
         b.WorkflowKey = "abcdef0123456789";
         Store(a, b);
 
-        var stats = await Queries.GetStatsAsync(new HistoryFilter { To = T0.AddHours(1) }, TestContext.Current.CancellationToken);
+        var stats = await Statistics.GetAsync(new HistoryFilter { To = T0.AddHours(1) }.ToJobFilter(), TestContext.Current.CancellationToken);
 
         var workflow = Assert.Single(stats.Workflows, w => w.Workflow == "Image workflow abcdef01");
         Assert.Equal((2, TimeSpan.FromMinutes(3)), (workflow.Jobs, workflow.AverageRun!.Value));
-    }
-
-    [Fact]
-    public void Stage_spans_start_at_each_change_and_the_outcome_closes_the_last()
-    {
-        ProgressSample At(double s, string stage) => new(T0.AddSeconds(s), 0, stage, null);
-
-        var finished = StageSpans.From([At(0, "Queued"), At(5, "Processing"), At(9, "Processing"), At(30, "Completed")], T0.AddSeconds(30));
-        var running = StageSpans.From([At(0, "Processing"), At(12, "Rendering")], finishedAt: null);
-
-        Assert.Equal([("Queued", 5.0), ("Processing", 25.0)], finished.Select(s => (s.Stage, s.Duration(T0).TotalSeconds)));
-        Assert.Null(running[^1].End);
-        Assert.Equal(8, running[^1].Duration(T0.AddSeconds(20)).TotalSeconds);
     }
 }

@@ -1,0 +1,141 @@
+using AnimeProgress.Core.Hub;
+using AnimeProgress.Core.Jobs;
+using AnimeProgress.Core.Persistence;
+using AnimeProgress.Core.Persistence.History;
+using Microsoft.EntityFrameworkCore;
+
+namespace AnimeProgress.Web.Jobs.ReadModel;
+
+/// <summary>
+/// The one read model for jobs, behind the REST API, the job detail and history pages and the <c>jobs check</c>
+/// command. The hub's live state wins wherever it has a job (it is fresher than the store, which lags by a flush);
+/// the database holds everything older. Without a hub (the command line) it reads the database alone.
+/// Nothing here runs per live update: readers call it on a request, on opening a page or on a filter change.
+/// </summary>
+public sealed class JobQueries(
+    IDbContextFactory<AnimeProgressDbContext> contexts,
+    ProgressHub? hub = null,
+    ProgressHistoryRecorder? recorder = null)
+{
+    /// <summary>Most samples read for one job (the oldest are kept; far more than a day at the five-second sampling).</summary>
+    public const int MaxSamplesPerJob = 10_000;
+
+    /// <summary>Most rows one stored search returns.</summary>
+    public const int MaxPageSize = 500;
+
+    /// <summary>The live job, or else the stored one; null when neither exists.</summary>
+    public async Task<JobSnapshot?> FindAsync(long id, CancellationToken cancellationToken)
+    {
+        if (hub?.Find(id) is { } live)
+        {
+            return live;
+        }
+
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var row = await db.ProductionJobs.AsNoTracking().FirstOrDefaultAsync(j => j.Id == id, cancellationToken);
+        return row is null ? null : JobRowMapper.ToSnapshot(row);
+    }
+
+    /// <summary>The job's stored row and its samples, or null when the database has no such job (it may still be live).</summary>
+    public async Task<StoredJobRecord?> GetStoredAsync(long id, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var row = await db.ProductionJobs.AsNoTracking().FirstOrDefaultAsync(j => j.Id == id, cancellationToken);
+        return row is null ? null : new StoredJobRecord(JobRowMapper.ToSnapshot(row), await ReadSamplesAsync(db, id, cancellationToken));
+    }
+
+    /// <summary>A job's samples, oldest first, including those the recorder holds but has not written yet.</summary>
+    public async Task<IReadOnlyList<ProgressSample>> GetSamplesAsync(long id, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await ReadSamplesAsync(db, id, cancellationToken);
+    }
+
+    private async Task<IReadOnlyList<ProgressSample>> ReadSamplesAsync(AnimeProgressDbContext db, long id, CancellationToken cancellationToken)
+    {
+        // Pending first, then the table: a sample flushed in between shows up twice and is dropped as a
+        // duplicate, never lost. The SQLite encoding keeps 0.1 ms, so duplicates are matched at that precision.
+        var pending = recorder?.PendingFor(id) ?? [];
+        var stored = await db.ProgressHistory.AsNoTracking()
+            .Where(h => h.JobId == id)
+            .OrderBy(h => h.RecordedAt)
+            .Take(MaxSamplesPerJob)
+            .ToListAsync(cancellationToken);
+        return [.. stored.Concat(pending)
+            .DistinctBy(h => (h.RecordedAt.UtcTicks / TimeSpan.TicksPerMillisecond, h.Stage, h.Progress))
+            .OrderBy(h => h.RecordedAt)
+            .Select(h => new ProgressSample(h.RecordedAt, h.Progress, h.Stage, h.Rate))];
+    }
+
+    /// <summary>
+    /// Newest first: the jobs the hub holds (every active job and the recently finished), then the stored ones.
+    /// Ids grow with time, so in practice this is simply newest to oldest. Live and stored are disjoint by id.
+    /// </summary>
+    public async Task<JobListPage> ListAsync(JobFilter filter, int offset, int limit, CancellationToken cancellationToken)
+    {
+        var liveJobs = hub?.Jobs.ToList() ?? [];
+        var live = liveJobs.Where(filter.Matches).OrderByDescending(j => j.Id).ToList();
+        var liveIds = liveJobs.Select(j => j.Id).ToList();
+
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var stored = StoredJobs.Filtered(db, filter).Where(j => !liveIds.Contains(j.Id));
+        var storedTotal = await stored.CountAsync(cancellationToken);
+        var page = live.Skip(offset).Take(limit).ToList();
+        var remaining = limit - page.Count;
+        if (remaining > 0 && storedTotal > 0)
+        {
+            var skip = Math.Max(0, offset - live.Count);
+            var rows = await StoredJobs.Sorted(stored, JobSort.Id, descending: true).Skip(skip).Take(remaining).ToListAsync(cancellationToken);
+            page.AddRange(rows.Select(JobRowMapper.ToSnapshot));
+        }
+
+        return new JobListPage(page, live.Count + storedTotal);
+    }
+
+    /// <summary>One page of stored jobs matching the filter, in the order asked for (the hub is not consulted).</summary>
+    public async Task<JobListPage> SearchStoredAsync(JobFilter filter, JobSort sort, bool descending, int skip, int take, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var query = StoredJobs.Filtered(db, filter);
+        var total = await query.CountAsync(cancellationToken);
+        var rows = await StoredJobs.Sorted(query, sort, descending)
+            .Skip(Math.Max(0, skip))
+            .Take(Math.Clamp(take, 1, MaxPageSize))
+            .ToListAsync(cancellationToken);
+        return new JobListPage([.. rows.Select(JobRowMapper.ToSnapshot)], total);
+    }
+
+    /// <summary>
+    /// Stored rows exactly as written, for a command that shows what it cannot interpret (an unknown status) as
+    /// stored. <paramref name="take"/> null reads every match.
+    /// </summary>
+    public async Task<IReadOnlyList<ProductionJobRow>> ReadRowsAsync(JobFilter filter, JobSort sort, bool descending, int? take, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var query = StoredJobs.Sorted(StoredJobs.Filtered(db, filter), sort, descending);
+        return await (take is { } n ? query.Take(n) : query).ToListAsync(cancellationToken);
+    }
+
+    /// <summary>How many stored jobs match.</summary>
+    public async Task<int> CountStoredAsync(JobFilter filter, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await StoredJobs.Filtered(db, filter).CountAsync(cancellationToken);
+    }
+
+    /// <summary>The ComfyUI instances that appear in the job table, for an instance filter.</summary>
+    public async Task<IReadOnlyList<string>> GetInstancesAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await db.ProductionJobs.AsNoTracking()
+            .Where(j => j.ComfyUiInstance != null && j.ComfyUiInstance != "")
+            .Select(j => j.ComfyUiInstance!)
+            .Distinct()
+            .OrderBy(i => i)
+            .Take(200)
+            .ToListAsync(cancellationToken);
+    }
+}
+
+/// <summary>One page of jobs and how many matched in all.</summary>
+public sealed record JobListPage(IReadOnlyList<JobSnapshot> Jobs, int Total);
