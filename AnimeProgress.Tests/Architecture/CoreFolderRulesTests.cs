@@ -33,4 +33,23 @@ public sealed class CoreFolderRulesTests
                 "AnimeProgress.Core.Persistence", "AnimeProgress.Core.Cluster"))
             .Because("storage and the cluster consume the tracker's snapshots; the live view must not wait on them")
             .Check(Value);
+
+    [Fact]
+    public void Jobs_is_the_shared_vocabulary_and_depends_on_no_other_core_folder() =>
+        Types().That().ResideInNamespaceMatching(AndBelow("AnimeProgress.Core.Jobs"))
+            .Should().NotDependOnAnyTypesThat().ResideInNamespaceMatching(AndBelow(
+                "AnimeProgress.Core.ComfyUi", "AnimeProgress.Core.Tracking", "AnimeProgress.Core.Estimation", "AnimeProgress.Core.Hub",
+                "AnimeProgress.Core.Persistence", "AnimeProgress.Core.Cluster", "AnimeProgress.Core.Fleet", "AnimeProgress.Core.Submission",
+                "AnimeProgress.Core.Ingestion", "AnimeProgress.Core.Previews"))
+            .Because("every layer speaks of jobs; a job type that reached into a layer would tie them all together")
+            .Check(Value);
+
+    [Fact]
+    public void Estimation_is_pure_math_over_jobs() =>
+        Types().That().ResideInNamespaceMatching(AndBelow("AnimeProgress.Core.Estimation"))
+            .Should().NotDependOnAnyTypesThat().ResideInNamespaceMatching(AndBelow(
+                "AnimeProgress.Core.ComfyUi", "AnimeProgress.Core.Tracking", "AnimeProgress.Core.Hub",
+                "AnimeProgress.Core.Persistence", "AnimeProgress.Core.Cluster", "AnimeProgress.Core.Ingestion"))
+            .Because("the ETA engine is fed by the tracker and replayed by the benchmark; it must not know either")
+            .Check(Value);
 }
