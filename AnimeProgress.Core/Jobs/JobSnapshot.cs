@@ -35,7 +35,7 @@ public sealed record JobSnapshot
 
     public double? EtaHighSeconds { get; init; }
 
-    public string EtaText => EtaFormatter.Format(EtaSeconds);
+    public string EtaText => JobText.Duration(EtaSeconds);
 
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset? StartedAt { get; init; }

@@ -82,6 +82,9 @@ public static class JobText
             ? "Finishes about " + TimeZoneInfo.ConvertTime(job.UpdatedAt.AddSeconds(eta), zone).ToString("HH:mm", CultureInfo.InvariantCulture)
             : null;
 
+    /// <summary>Start to finish (or to the last update of a job that has not finished).</summary>
+    public static string RunTime(JobSnapshot job) => Duration(job.Elapsed(job.FinishedAt ?? job.UpdatedAt));
+
     /// <summary>Run time as of the snapshot (running jobs get a fresh snapshot every tick, so no timer is needed).</summary>
     public static string Elapsed(JobSnapshot job) => Duration(job.Elapsed(job.UpdatedAt));
 

@@ -139,7 +139,7 @@ internal static class JobsCheck
             job.Percent.ToString("0.0", CultureInfo.InvariantCulture) + "%",
             Frames(job),
             job.RatePercentPerMinute is { } rate && double.IsFinite(rate) ? rate.ToString("0.0", CultureInfo.InvariantCulture) : None,
-            job.Status.IsActive() && job.EtaSeconds is not null ? EtaFormatter.Format(job.EtaSeconds) : None,
+            job.Status.IsActive() && job.EtaSeconds is not null ? JobText.Duration(job.EtaSeconds) : None,
             Text(job.Instance, 24),
             ShortPrompt(job.PromptId),
             job.UpdatedAt == default ? None : job.UpdatedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),

@@ -277,7 +277,7 @@ internal static class JobsSimulate
 
             _printed[job.Id] = (job.Status, job.Stage);
             var frames = job.FramesTotal is { } total ? $"  frames {job.FramesDone ?? 0}/{total}" : "";
-            var eta = job.Status.IsActive() && job.EtaSeconds is not null ? $"  ETA {EtaFormatter.Format(job.EtaSeconds)}" : "";
+            var eta = job.Status.IsActive() && job.EtaSeconds is not null ? $"  ETA {JobText.Duration(job.EtaSeconds)}" : "";
             var failure = job.Error is null ? "" : $"  {job.Error}";
             await Line(string.Create(CultureInfo.InvariantCulture,
                 $"#{job.Id} {job.Status.ToWire(),-10} {job.Stage.DisplayName(),-15} {job.Percent,5:0.0}%{frames}{eta}  {job.Instance}{failure}"));

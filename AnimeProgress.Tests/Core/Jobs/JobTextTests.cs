@@ -16,8 +16,6 @@ public sealed class JobTextTests
     {
         Assert.Equal(expected, JobText.Duration(seconds));
         Assert.Equal(expected, JobText.Duration(TimeSpan.FromSeconds(seconds)));
-        // The old name gives the same words while its last callers move over.
-        Assert.Equal(expected, EtaFormatter.Format(seconds));
     }
 
     [Theory]
@@ -28,7 +26,6 @@ public sealed class JobTextTests
     public void Unknown_or_impossible_durations_show_a_dash(double? seconds)
     {
         Assert.Equal("—", JobText.Duration(seconds));
-        Assert.Equal("—", EtaFormatter.Format(seconds));
     }
 
     [Fact]
@@ -49,7 +46,6 @@ public sealed class EtaRangeFormattingTests
     public void A_wide_range_shows_as_a_span_and_a_tight_one_as_the_point(double eta, double low, double high, string expected)
     {
         Assert.Equal(expected, JobText.EtaRange(eta, low, high));
-        Assert.Equal(expected, EtaFormatter.FormatRange(eta, low, high));
     }
 
     [Fact]
