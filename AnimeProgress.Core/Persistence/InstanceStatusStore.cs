@@ -75,7 +75,7 @@ public sealed partial class InstanceStatusStore(
             await db.SaveChangesAsync();
             _failing = false;
         }
-        catch (Exception ex) when (ex is DbUpdateException or InvalidOperationException or System.Data.Common.DbException or TimeoutException)
+        catch (Exception ex) when (DatabaseErrors.IsTransient(ex))
         {
             // The next change writes the newest state again; the live view on this node is unaffected.
             if (!_failing)

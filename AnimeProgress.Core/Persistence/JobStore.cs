@@ -278,7 +278,7 @@ public sealed partial class JobStore(
 
                 LastError = null;
             }
-            catch (Exception ex) when (ex is DbUpdateException or InvalidOperationException or System.Data.Common.DbException or TimeoutException)
+            catch (Exception ex) when (DatabaseErrors.IsTransient(ex))
             {
                 lock (_gate)
                 {

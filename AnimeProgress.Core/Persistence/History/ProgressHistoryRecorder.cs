@@ -151,7 +151,7 @@ public sealed partial class ProgressHistoryRecorder(
                     LastError = null;
                 }
             }
-            catch (Exception ex) when (ex is DbUpdateException or InvalidOperationException or System.Data.Common.DbException or TimeoutException)
+            catch (Exception ex) when (DatabaseErrors.IsTransient(ex))
             {
                 if (LastError is null)
                 {

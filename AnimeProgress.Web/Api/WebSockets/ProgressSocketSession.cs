@@ -352,7 +352,7 @@ internal sealed partial class ProgressSocketSession : IDisposable
         {
             job = await _catalog.FindAsync(jobId, cancellationToken);
         }
-        catch (Exception ex) when (ex is System.Data.Common.DbException or InvalidOperationException or TimeoutException)
+        catch (Exception ex) when (Core.Persistence.DatabaseErrors.IsTransient(ex))
         {
             // Only jobs older than the live state need the database; say so rather than call the job unknown.
             await ReplyErrorAsync(ClientError.LookupFailed(jobId), cancellationToken);
