@@ -6,6 +6,9 @@ public interface IJobIdSource
     /// <summary>A fresh id; cheap and non-blocking (the tracker's loop calls it).</summary>
     long Next();
 
+    /// <summary>A fresh id; a source that may need a database round trip awaits it here instead of blocking.</summary>
+    ValueTask<long> NextAsync(CancellationToken cancellationToken) => ValueTask.FromResult(Next());
+
     /// <summary>An id that exists already (a row read back, a row adopted); later ids must not repeat it.</summary>
     void Seen(long id);
 }

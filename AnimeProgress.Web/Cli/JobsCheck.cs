@@ -50,7 +50,7 @@ internal static class JobsCheck
             await error.WriteLineAsync("jobs check: bad configuration: " + string.Join(" ", ex.Failures));
             return 1;
         }
-        catch (Exception ex) when (ex is System.Data.Common.DbException or InvalidOperationException or TimeoutException)
+        catch (Exception ex) when (DatabaseErrors.IsTransient(ex))
         {
             await error.WriteLineAsync($"jobs check: cannot read production_jobs in {description}: {JobsDatabase.Reason(ex)}");
             return 1;

@@ -50,7 +50,7 @@ internal static class JobsReset
             await error.WriteLineAsync("jobs reset: bad configuration: " + string.Join(" ", ex.Failures));
             return 1;
         }
-        catch (Exception ex) when (ex is System.Data.Common.DbException or InvalidOperationException or TimeoutException)
+        catch (Exception ex) when (Core.Persistence.DatabaseErrors.IsTransient(ex))
         {
             await error.WriteLineAsync($"jobs reset: cannot delete the test jobs in {description}: {JobsDatabase.Reason(ex)}");
             return 1;

@@ -73,7 +73,7 @@ internal static class JobsSimulate
                 await error.WriteLineAsync("jobs simulate: bad configuration: " + string.Join(" ", ex.Failures));
                 return 1;
             }
-            catch (Exception ex) when (ex is System.Data.Common.DbException or InvalidOperationException or TimeoutException or AggregateException)
+            catch (Exception ex) when (DatabaseErrors.IsTransient(ex))
             {
                 await error.WriteLineAsync("jobs simulate: could not start on the configured database: " + JobsDatabase.Reason(ex));
                 return 1;
@@ -338,7 +338,7 @@ internal static class JobsSimulate
                         return true;
                     }
                 }
-                catch (Exception ex) when (ex is System.Data.Common.DbException or InvalidOperationException or TimeoutException)
+                catch (Exception ex) when (DatabaseErrors.IsTransient(ex))
                 {
                     // Unreachable for now; the store keeps the writes and retries, and so does this wait.
                     if (waited.Elapsed > RowsTimeout)

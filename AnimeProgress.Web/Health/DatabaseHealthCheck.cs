@@ -18,7 +18,7 @@ public sealed class DatabaseHealthCheck(IDbContextFactory<AnimeProgressDbContext
                 return HealthCheckResult.Unhealthy("The database does not answer.", data: data);
             }
         }
-        catch (Exception ex) when (ex is InvalidOperationException or System.Data.Common.DbException or TimeoutException)
+        catch (Exception ex) when (DatabaseErrors.IsTransient(ex))
         {
             return HealthCheckResult.Unhealthy("The database does not answer: " + ex.Message, data: data);
         }

@@ -1,4 +1,6 @@
+using AnimeProgress.Core.Cluster;
 using AnimeProgress.Core.Hub;
+using AnimeProgress.Core.Persistence.WriteBehind;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -9,52 +11,49 @@ namespace AnimeProgress.Core.Persistence.History;
 /// <summary>
 /// Fills <c>progress_history</c> from the hub without touching the live path: the hub hands over
 /// snapshots on the thread pool, the sampler keeps the few that matter, and a timer writes them in
-/// one transaction per flush. While the database is away, samples wait in memory (bounded).
+/// one transaction per flush (a <see cref="WriteBehindBuffer{TKey, TItem}"/>). While the database is away,
+/// samples wait in memory (bounded).
 /// </summary>
-public sealed partial class ProgressHistoryRecorder(
-    IDbContextFactory<AnimeProgressDbContext> contexts,
-    ProgressHub hub,
-    AnimeProgress.Core.Cluster.IngestionGate ingestion,
-    IOptions<ProgressHistoryOptions> options,
-    TimeProvider time,
-    ILogger<ProgressHistoryRecorder> logger) : BackgroundService
+public sealed class ProgressHistoryRecorder : BackgroundService
 {
-    private readonly ProgressHistorySampler _sampler = new(options.Value.SampleInterval);
-    private readonly List<ProgressHistoryRow> _pending = [];
-    private readonly Lock _gate = new();
-    // Never disposed: a flush during shutdown may still wait on it.
-    private readonly SemaphoreSlim _flushing = new(1, 1);
+    private readonly ProgressHub _hub;
+    private readonly IngestionGate _ingestion;
+    private readonly ProgressHistoryOptions _options;
+    private readonly ProgressHistorySampler _sampler;
+    private readonly WriteBehindBuffer<long, ProgressHistoryRow> _samples;
+    private long _arrivals;
     private HubSubscription? _subscription;
 
+    public ProgressHistoryRecorder(
+        IDbContextFactory<AnimeProgressDbContext> contexts,
+        ProgressHub hub,
+        IngestionGate ingestion,
+        IOptions<ProgressHistoryOptions> options,
+        TimeProvider time,
+        ILogger<ProgressHistoryRecorder> logger)
+    {
+        _hub = hub;
+        _ingestion = ingestion;
+        _options = options.Value;
+        _sampler = new ProgressHistorySampler(_options.SampleInterval);
+        _samples = new WriteBehindBuffer<long, ProgressHistoryRow>(new ProgressHistorySink(contexts, _options, logger), time);
+    }
+
     /// <summary>Null while writes succeed; the last error while the database is unreachable.</summary>
-    public string? LastError { get; private set; }
+    public string? LastError => _samples.LastError;
 
     /// <summary>Samples recorded but not yet written.</summary>
-    public int PendingSamples
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _pending.Count;
-            }
-        }
-    }
+    public int PendingSamples => _samples.Count;
 
     /// <summary>A job's samples that are not written yet, so readers see them without waiting for a flush.</summary>
-    public IReadOnlyList<ProgressHistoryRow> PendingFor(long jobId)
-    {
-        lock (_gate)
-        {
-            return [.. _pending.Where(r => r.JobId == jobId)];
-        }
-    }
+    public IReadOnlyList<ProgressHistoryRow> PendingFor(long jobId) =>
+        [.. _samples.NotYetWritten(r => r.JobId == jobId).OrderBy(r => r.RecordedAt)];
 
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
         // The table exists by now: DatabaseInitializer (run by JobStore, which starts first) creates or migrates it.
         // No interval: stage changes must not be coalesced away. Offering is cheap; writes are batched below.
-        _subscription = hub.Subscribe(OnBatch, TimeSpan.Zero);
+        _subscription = _hub.Subscribe(OnBatch, TimeSpan.Zero);
         await base.StartAsync(cancellationToken);
     }
 
@@ -65,111 +64,26 @@ public sealed partial class ProgressHistoryRecorder(
         await FlushAsync(cancellationToken);
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.Value.FlushInterval, time);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
-            {
-                await FlushAsync(stoppingToken);
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-        }
-    }
+    /// <summary>Writes every pending sample in one transaction; on failure keeps them for the next tick.</summary>
+    public Task FlushAsync(CancellationToken cancellationToken) => _samples.FlushAsync(dueOnly: false, cancellationToken);
 
-    private ValueTask OnBatch(HubBatch batch)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        _samples.RunAsync(_options.FlushInterval, TimeSpan.Zero, dueOnly: false, stoppingToken);
+
+    private ValueTask OnBatch(HubBatch batch, CancellationToken cancellationToken)
     {
-        if (!ingestion.IsLeader)
+        if (!_ingestion.IsLeader)
         {
             // The ingesting node records history; the others would only write it a second time.
             return ValueTask.CompletedTask;
         }
 
-        lock (_gate)
-        {
-            foreach (var job in batch.Jobs)
-            {
-                if (_sampler.Offer(job) is { } row)
-                {
-                    _pending.Add(row);
-                }
-            }
-
-            var excess = _pending.Count - options.Value.MaxPendingSamples;
-            if (excess > 0)
-            {
-                _pending.RemoveRange(0, excess);
-            }
-        }
+        // The hub never calls this concurrently with itself, so the sampler and the arrival count need no lock.
+        _samples.Offer([.. batch.Jobs
+            .Select(_sampler.Offer)
+            .OfType<ProgressHistoryRow>()
+            .Select(row => KeyValuePair.Create(++_arrivals, row))]);
 
         return ValueTask.CompletedTask;
     }
-
-    /// <summary>Writes every pending sample in one transaction; on failure keeps them for the next tick.</summary>
-    public async Task FlushAsync(CancellationToken cancellationToken)
-    {
-        await _flushing.WaitAsync(cancellationToken);
-        try
-        {
-            List<ProgressHistoryRow> batch;
-            lock (_gate)
-            {
-                if (_pending.Count == 0)
-                {
-                    return;
-                }
-
-                batch = [.. _pending];
-            }
-
-            try
-            {
-                await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-                // Fresh rows: the sampler keeps its own copies, and a failed attempt must not leave keys behind.
-                db.ProgressHistory.AddRange(batch.Select(r => new ProgressHistoryRow
-                {
-                    JobId = r.JobId,
-                    RecordedAt = r.RecordedAt,
-                    Progress = r.Progress,
-                    Stage = r.Stage,
-                    Rate = r.Rate,
-                }));
-                await db.SaveChangesAsync(cancellationToken);
-                lock (_gate)
-                {
-                    // Remove exactly what was written; the list may have grown (or been trimmed) meanwhile.
-                    var written = new HashSet<ProgressHistoryRow>(batch, ReferenceEqualityComparer.Instance);
-                    _pending.RemoveAll(written.Contains);
-                }
-
-                if (LastError is not null)
-                {
-                    LogRecovered(batch.Count);
-                    LastError = null;
-                }
-            }
-            catch (Exception ex) when (ex is DbUpdateException or InvalidOperationException or System.Data.Common.DbException or TimeoutException)
-            {
-                if (LastError is null)
-                {
-                    LogWriteFailed(ex, batch.Count);
-                }
-
-                LastError = ex.Message;
-            }
-        }
-        finally
-        {
-            _flushing.Release();
-        }
-    }
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Writing {Count} progress samples failed; holding them until the database recovers")]
-    private partial void LogWriteFailed(Exception ex, int count);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Database is back; wrote {Count} held progress samples")]
-    private partial void LogRecovered(int count);
 }

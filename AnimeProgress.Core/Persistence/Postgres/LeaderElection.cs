@@ -1,4 +1,5 @@
 using AnimeProgress.Core.Cluster;
+using AnimeProgress.Core.Resilience;
 using AnimeProgress.Core.Tracking;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Hosting;
@@ -33,79 +34,68 @@ public sealed partial class LeaderElection(
         string lockName;
         await using (var db = await contexts.CreateDbContextAsync(stoppingToken))
         {
-            connectionString = new NpgsqlConnectionStringBuilder(db.Database.GetConnectionString())
-            {
-                Pooling = false,
-                ApplicationName = ApplicationName,
-                // Notice a half-open connection without waiting for the OS.
-                KeepAlive = 5,
-            }.ConnectionString;
+            // Keepalives: notice a half-open connection without waiting for the OS.
+            connectionString = DedicatedConnectionString.For(db.Database.GetConnectionString(), ApplicationName, keepAliveSeconds: 5);
             lockName = "animeprogress-ingest:" + (db.Schema ?? "public");
         }
 
         var interval = options.Value.LeaseCheckInterval;
         var node = options.Value.EffectiveNodeName;
-        var delay = TimeSpan.FromMilliseconds(500);
+        var backoff = new ReconnectBackoff(TimeSpan.FromMilliseconds(500), interval);
         try
         {
-            while (!stoppingToken.IsCancellationRequested)
-            {
-                try
-                {
-                    await using var connection = new NpgsqlConnection(connectionString);
-                    await connection.OpenAsync(stoppingToken);
-                    // The server, too, must notice a vanished node (a network cut, not a crash) within seconds rather
-                    // than hours, or its session would hold the lock and block any takeover.
-                    await using (var keepAlive = new NpgsqlCommand("SET tcp_keepalives_idle = 5; SET tcp_keepalives_interval = 2; SET tcp_keepalives_count = 3", connection))
-                    {
-                        await keepAlive.ExecuteNonQueryAsync(stoppingToken);
-                    }
-
-                    delay = TimeSpan.FromMilliseconds(500);
-                    while (!await TryLockAsync(connection, lockName, stoppingToken))
-                    {
-                        if (gate.IsLeader)
-                        {
-                            StepDown(node);
-                        }
-
-                        await Task.Delay(interval, time, stoppingToken);
-                    }
-
-                    if (gate.IsLeader)
-                    {
-                        LogKept(node);
-                    }
-                    else
-                    {
-                        await store.RestoreForIngestionAsync(stoppingToken);
-                        gate.Grant(time.GetUtcNow());
-                        LogLeading(node);
-                    }
-
-                    // Holding: the lock lives as long as this session; a failed check means the session is gone.
-                    while (!stoppingToken.IsCancellationRequested)
-                    {
-                        await Task.Delay(interval, time, stoppingToken);
-                        await using var check = new NpgsqlCommand("SELECT 1", connection) { CommandTimeout = 5 };
-                        await check.ExecuteScalarAsync(stoppingToken);
-                    }
-                }
-                catch (Exception ex) when (ex is NpgsqlException or IOException or TimeoutException or InvalidOperationException && !stoppingToken.IsCancellationRequested)
-                {
-                    LogConnectionLost(ex, node, gate.IsLeader);
-                    await Task.Delay(delay, time, stoppingToken);
-                    delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, interval.Ticks));
-                }
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
+            await new DedicatedConnection<NpgsqlConnection>(() => new NpgsqlConnection(connectionString), backoff, time).RunAsync(
+                SetServerKeepAlivesAsync,
+                (connection, ct) => HoldLockAsync(connection, lockName, node, interval, ct),
+                (ex, _) => LogConnectionLost(ex, node, gate.IsLeader),
+                stoppingToken);
         }
         finally
         {
             // Shutting down: the session (and the lock) closes with the connection; another node takes over.
             gate.Revoke();
+        }
+    }
+
+    /// <summary>
+    /// The server, too, must notice a vanished node (a network cut, not a crash) within seconds rather than hours,
+    /// or its session would hold the lock and block any takeover.
+    /// </summary>
+    private static async Task SetServerKeepAlivesAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        await using var keepAlive = new NpgsqlCommand("SET tcp_keepalives_idle = 5; SET tcp_keepalives_interval = 2; SET tcp_keepalives_count = 3", connection);
+        await keepAlive.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private async Task HoldLockAsync(NpgsqlConnection connection, string lockName, string node, TimeSpan interval, CancellationToken stoppingToken)
+    {
+        while (!await TryLockAsync(connection, lockName, stoppingToken))
+        {
+            if (gate.IsLeader)
+            {
+                StepDown(node);
+            }
+
+            await Task.Delay(interval, time, stoppingToken);
+        }
+
+        if (gate.IsLeader)
+        {
+            LogKept(node);
+        }
+        else
+        {
+            await store.RestoreForIngestionAsync(stoppingToken);
+            gate.Grant(time.GetUtcNow());
+            LogLeading(node);
+        }
+
+        // Holding: the lock lives as long as this session; a failed check means the session is gone.
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            await Task.Delay(interval, time, stoppingToken);
+            await using var check = new NpgsqlCommand("SELECT 1", connection) { CommandTimeout = 5 };
+            await check.ExecuteScalarAsync(stoppingToken);
         }
     }
 

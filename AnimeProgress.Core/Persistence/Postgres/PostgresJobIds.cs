@@ -3,14 +3,13 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Logging;
-using Npgsql;
 
 namespace AnimeProgress.Core.Persistence.Postgres;
 
 /// <summary>
 /// Job ids from the sequence behind <c>production_jobs.id</c>, the one other programs' inserts use too, so ids
-/// never collide across programs or nodes. Ids are reserved in blocks ahead of need (the tracker asks on its
-/// loop and must not wait on the database); only an empty block waits for one round trip.
+/// never collide across programs or nodes. Ids are reserved in blocks ahead of need (a reservation starts when half
+/// a block is left); only a spent reserve waits for one round trip, which <see cref="NextAsync"/> awaits.
 /// </summary>
 public sealed partial class PostgresJobIds(IDbContextFactory<AnimeProgressDbContext> contexts, ILogger<PostgresJobIds> logger) : IJobIdSource
 {
@@ -25,37 +24,38 @@ public sealed partial class PostgresJobIds(IDbContextFactory<AnimeProgressDbCont
     private long _retryAt;
     private long _fallbackHighest;
 
+    /// <summary>
+    /// The synchronous form for callers that cannot await yet (the tracker's loop today). It waits only when the
+    /// reserve is spent and a reservation is under way: one round trip, rare, since reservations start at half.
+    /// </summary>
     public long Next()
+    {
+        var next = NextAsync(CancellationToken.None);
+        return next.IsCompletedSuccessfully ? next.Result : next.AsTask().GetAwaiter().GetResult();
+    }
+
+    /// <summary>A reserved id, awaiting (not blocking) the reservation under way when the reserve is spent.</summary>
+    public async ValueTask<long> NextAsync(CancellationToken cancellationToken)
     {
         Task? refill;
         lock (_gate)
         {
-            // One reservation at a time (two would interleave their blocks); none while a failure is recent, so the
-            // tracker's loop does not stall on every new job during an outage.
-            if (_reserved.Count < BlockSize / 2 && _refill is null or { IsCompleted: true }
-                && Environment.TickCount64 >= Interlocked.Read(ref _retryAt))
+            if (TryTakeReserved(out var id))
             {
-                _refill = Task.Run(RefillQuietlyAsync);
-            }
-
-            if (_reserved.TryDequeue(out var id))
-            {
-                _fallback.Seen(id);
                 return id;
             }
 
             refill = _refill;
         }
 
-        // The reserve is spent: wait for the reservation under way (one round trip; it never throws).
         if (refill is { IsCompleted: false })
         {
-            refill.GetAwaiter().GetResult();
+            // One round trip; the reservation never throws.
+            await refill.WaitAsync(cancellationToken);
             lock (_gate)
             {
-                if (_reserved.TryDequeue(out var id))
+                if (TryTakeReserved(out var id))
                 {
-                    _fallback.Seen(id);
                     return id;
                 }
             }
@@ -67,6 +67,26 @@ public sealed partial class PostgresJobIds(IDbContextFactory<AnimeProgressDbCont
         return fallback;
     }
 
+    /// <summary>Under the lock: starts a reservation when the reserve runs low, then takes an id from it.</summary>
+    private bool TryTakeReserved(out long id)
+    {
+        // One reservation at a time (two would interleave their blocks); none while a failure is recent, so the
+        // tracker's loop does not stall on every new job during an outage.
+        if (_reserved.Count < BlockSize / 2 && _refill is null or { IsCompleted: true }
+            && Environment.TickCount64 >= Interlocked.Read(ref _retryAt))
+        {
+            _refill = Task.Run(RefillQuietlyAsync);
+        }
+
+        if (_reserved.TryDequeue(out id))
+        {
+            _fallback.Seen(id);
+            return true;
+        }
+
+        return false;
+    }
+
     public void Seen(long id) => _fallback.Seen(id);
 
     private async Task RefillQuietlyAsync()
@@ -75,7 +95,7 @@ public sealed partial class PostgresJobIds(IDbContextFactory<AnimeProgressDbCont
         {
             await RefillAsync(CancellationToken.None);
         }
-        catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or InvalidCastException or TimeoutException)
+        catch (Exception ex) when (DatabaseErrors.IsTransient(ex))
         {
             Interlocked.Exchange(ref _retryAt, Environment.TickCount64 + (long)RetryAfterFailure.TotalMilliseconds);
             LogNoSequence(ex);

@@ -1,5 +1,6 @@
 using AnimeProgress.Core.Hub;
 using AnimeProgress.Core.Jobs;
+using AnimeProgress.Core.Persistence;
 using AnimeProgress.Web.Jobs.ReadModel;
 using AnimeProgress.Web.Api.Wire;
 
@@ -48,7 +49,7 @@ internal sealed class ClientRequestHandler(
         {
             job = await catalog.FindAsync(jobId, cancellationToken);
         }
-        catch (Exception ex) when (ex is System.Data.Common.DbException or InvalidOperationException or TimeoutException)
+        catch (Exception ex) when (DatabaseErrors.IsTransient(ex))
         {
             // Only jobs older than the live state need the database; say so rather than call the job unknown.
             await ReplyErrorAsync(ClientError.LookupFailed(jobId), cancellationToken);

@@ -1,5 +1,6 @@
 using AnimeProgress.Core.Hub;
 using AnimeProgress.Core.Jobs;
+using AnimeProgress.Core.Persistence;
 using AnimeProgress.Web.Components.History;
 using AnimeProgress.Web.Jobs.ReadModel;
 
@@ -45,7 +46,7 @@ public sealed class JobDetailState(JobQueries queries)
         {
             stored = await queries.GetStoredAsync(id, cancellationToken);
         }
-        catch (Exception ex) when (ReadFailures.IsDatabaseFailure(ex))
+        catch (Exception ex) when (DatabaseErrors.IsTransient(ex))
         {
             DatabaseError = "The stored history could not be read: " + ex.Message;
         }

@@ -89,6 +89,29 @@ public sealed class PostgresClusterTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task Ids_awaited_from_two_nodes_come_from_the_sequence_and_never_collide()
+    {
+        var db = await postgres.CreateDatabaseAsync("ap_ids_async", Ct);
+        await using (StartApp(db))
+        {
+        }
+
+        await Sql.ExecuteAsync(db, "SELECT setval(pg_get_serial_sequence('anime_api.production_jobs', 'id'), 700)");
+        var nodeA = new PostgresJobIds(new Contexts(db), NullLogger<PostgresJobIds>.Instance);
+        var nodeB = new PostgresJobIds(new Contexts(db), NullLogger<PostgresJobIds>.Instance);
+        var ids = new List<long>();
+        // More than one block each: the reserve is spent and refilled while the ids are awaited.
+        for (var i = 0; i < 450; i++)
+        {
+            ids.Add(await nodeA.NextAsync(Ct));
+            ids.Add(await nodeB.NextAsync(Ct));
+        }
+
+        Assert.Equal(ids.Count, ids.Distinct().Count());
+        Assert.All(ids, id => Assert.True(id > 700, $"id {id} was not reserved from the sequence"));
+    }
+
+    [Fact]
     public async Task Ids_counted_on_during_an_outage_are_never_handed_out_again_by_the_sequence()
     {
         Assert.SkipUnless(postgres.CanRestart, $"{PostgresFixture.EnvironmentVariable} names an external server, which the tests must not restart.");

@@ -1,0 +1,47 @@
+using AnimeProgress.Core.Jobs;
+using Microsoft.EntityFrameworkCore;
+
+namespace AnimeProgress.Core.Persistence;
+
+/// <summary>Writes a batch of <see cref="JobWrite"/>s to <c>production_jobs</c> in one transaction.</summary>
+internal static class JobRowWriter
+{
+    public static async Task WriteAsync(IDbContextFactory<AnimeProgressDbContext> contexts, IReadOnlyList<JobWrite> batch, CancellationToken cancellationToken)
+    {
+        var upserts = batch.Select(w => w.Snapshot).OfType<JobSnapshot>().ToList();
+        var deletes = batch.Where(w => w.Snapshot is null).Select(w => w.Id).ToList();
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var ids = upserts.Select(j => j.Id).ToList();
+        var existing = await db.ProductionJobs.Where(j => ids.Contains(j.Id)).ToDictionaryAsync(j => j.Id, cancellationToken);
+        foreach (var snapshot in upserts)
+        {
+            if (existing.TryGetValue(snapshot.Id, out var row))
+            {
+                // An outcome is final: a held in-progress state (an old leader's, written late after an outage)
+                // never turns a finished row back into a running one.
+                if (!snapshot.IsTerminal && JobStatusNames.FromWire(row.Status) is { } stored && stored.IsTerminal())
+                {
+                    continue;
+                }
+
+                JobRowMapper.CopyTo(snapshot, row);
+            }
+            else
+            {
+                // Fill the key before Add: the change tracker identifies new rows by it.
+                row = new ProductionJobRow();
+                JobRowMapper.CopyTo(snapshot, row);
+                db.ProductionJobs.Add(row);
+            }
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        if (deletes.Count > 0)
+        {
+            await db.ProductionJobs.Where(j => deletes.Contains(j.Id)).ExecuteDeleteAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+}

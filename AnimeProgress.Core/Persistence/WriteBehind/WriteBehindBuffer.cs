@@ -1,0 +1,202 @@
+using System.Diagnostics.CodeAnalysis;
+
+namespace AnimeProgress.Core.Persistence.WriteBehind;
+
+/// <summary>
+/// Holds writes in memory so that the live path never waits on the database: the newest item per key waits, a
+/// flush takes what is due and writes it in one batch, one flush at a time. A batch that fails with a transient
+/// database error (<see cref="DatabaseErrors"/>) goes back to wait for the next flush; while too much waits, the
+/// sink chooses what to drop. A taken batch is written without cancellation, so a shutdown mid-write keeps it.
+/// </summary>
+[SuppressMessage("Design", "CA1001", Justification = "The semaphore is never disposed on purpose: a flush during or after shutdown must still be able to wait on it.")]
+public sealed class WriteBehindBuffer<TKey, TItem>(WriteBehindSink<TKey, TItem> sink, TimeProvider time)
+    where TKey : notnull
+{
+    private readonly Dictionary<TKey, TItem> _waiting = [];
+    private readonly Lock _gate = new();
+    private readonly SemaphoreSlim _flushing = new(1, 1);
+    private IReadOnlyList<TItem> _inFlight = [];
+
+    /// <summary>Null while writes succeed; the last error while the database is unreachable.</summary>
+    public string? LastError { get; private set; }
+
+    /// <summary>Items waiting for a flush (not counting a batch being written).</summary>
+    public int Count
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _waiting.Count;
+            }
+        }
+    }
+
+    /// <summary>Adds or replaces items by key, then drops what exceeds the capacity.</summary>
+    /// <returns>True when one of them is urgent (the caller should flush now).</returns>
+    public bool Offer(IEnumerable<KeyValuePair<TKey, TItem>> items)
+    {
+        var urgent = false;
+        lock (_gate)
+        {
+            foreach (var (key, item) in items)
+            {
+                _waiting[key] = item;
+                urgent |= sink.IsUrgent(item);
+            }
+
+            Trim();
+        }
+
+        return urgent;
+    }
+
+    /// <summary>Drops the waiting items that match.</summary>
+    public void RemoveWhere(Func<TKey, TItem, bool> match)
+    {
+        lock (_gate)
+        {
+            foreach (var key in _waiting.Where(p => match(p.Key, p.Value)).Select(p => p.Key).ToList())
+            {
+                _waiting.Remove(key);
+            }
+        }
+    }
+
+    /// <summary>Items not in the database yet, a batch being written included, so readers need not wait for a flush.</summary>
+    public IReadOnlyList<TItem> NotYetWritten(Func<TItem, bool> match)
+    {
+        lock (_gate)
+        {
+            return [.. _inFlight.Where(match), .. _waiting.Values.Where(match)];
+        }
+    }
+
+    /// <summary>Writes what waits (only what the sink calls due, with <paramref name="dueOnly"/>) in one batch.</summary>
+    public async Task FlushAsync(bool dueOnly, CancellationToken cancellationToken)
+    {
+        await _flushing.WaitAsync(cancellationToken);
+        try
+        {
+            var now = time.GetUtcNow();
+            List<KeyValuePair<TKey, TItem>> taken;
+            lock (_gate)
+            {
+                taken = [.. _waiting.Where(p => !dueOnly || sink.IsDue(p.Value, now))];
+                if (taken.Count == 0)
+                {
+                    return;
+                }
+
+                foreach (var (key, _) in taken)
+                {
+                    _waiting.Remove(key);
+                }
+
+                _inFlight = [.. taken.Select(p => p.Value)];
+            }
+
+            await WriteAsync(taken, now);
+        }
+        finally
+        {
+            _flushing.Release();
+        }
+    }
+
+    /// <summary>
+    /// Flushes every <paramref name="tick"/> until cancelled; after a failure, waits at least
+    /// <paramref name="retryPause"/> before trying again.
+    /// </summary>
+    public async Task RunAsync(TimeSpan tick, TimeSpan retryPause, bool dueOnly, CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(tick, time);
+        var retryAt = DateTimeOffset.MinValue;
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken))
+            {
+                if (LastError is not null && time.GetUtcNow() < retryAt)
+                {
+                    continue;
+                }
+
+                await FlushAsync(dueOnly, cancellationToken);
+                retryAt = time.GetUtcNow() + retryPause;
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task WriteAsync(List<KeyValuePair<TKey, TItem>> taken, DateTimeOffset now)
+    {
+        var batch = _inFlight;
+        try
+        {
+            await sink.WriteAsync(batch, CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            PutBack(taken);
+            if (!DatabaseErrors.IsTransient(ex))
+            {
+                throw;
+            }
+
+            if (LastError is null)
+            {
+                sink.Failed(ex, batch.Count);
+            }
+
+            LastError = ex.Message;
+            return;
+        }
+
+        lock (_gate)
+        {
+            _inFlight = [];
+        }
+
+        sink.Written(batch, now);
+        if (LastError is not null)
+        {
+            sink.Recovered(batch.Count);
+        }
+
+        LastError = null;
+    }
+
+    private void PutBack(List<KeyValuePair<TKey, TItem>> taken)
+    {
+        lock (_gate)
+        {
+            _inFlight = [];
+            foreach (var (key, item) in taken)
+            {
+                // Keep what failed unless something newer arrived for its key meanwhile.
+                if (!_waiting.TryGetValue(key, out var newer) || sink.KeepFailedOver(item, newer))
+                {
+                    _waiting[key] = item;
+                }
+            }
+
+            Trim();
+        }
+    }
+
+    private void Trim()
+    {
+        var excess = _waiting.Count - sink.Capacity;
+        if (excess <= 0)
+        {
+            return;
+        }
+
+        foreach (var key in sink.Evict(_waiting, excess).ToList())
+        {
+            _waiting.Remove(key);
+        }
+    }
+}
