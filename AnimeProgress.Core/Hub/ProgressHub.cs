@@ -102,11 +102,6 @@ public sealed class ProgressHub(TimeProvider time, ILogger<ProgressHub>? logger 
         JobRetired?.Invoke(id);
     }
 
-    /// <param name="onBatch">Receives the newest changes; never called concurrently with itself.</param>
-    /// <param name="minInterval">At most one batch per interval: the subscriber's render cap.</param>
-    public HubSubscription Subscribe(Func<HubBatch, ValueTask> onBatch, TimeSpan minInterval) =>
-        Subscribe((batch, _) => onBatch(batch), minInterval);
-
     /// <param name="onBatch">Receives the newest changes and a token cancelled when the subscription is disposed; never called concurrently with itself.</param>
     /// <param name="minInterval">At most one batch per interval: the subscriber's render cap.</param>
     public HubSubscription Subscribe(Func<HubBatch, CancellationToken, ValueTask> onBatch, TimeSpan minInterval)

@@ -21,11 +21,11 @@ public sealed class JobSubmitter(ComfyUiFleet fleet, ProgressTracker tracker, Pr
     {
         var promptId = Guid.NewGuid().ToString("D");
         ComfyUiConnection connection;
-        long jobId;
+        var jobId = await tracker.NextJobIdAsync(cancellationToken);
         lock (_choosing)
         {
             connection = Choose(request.Instance);
-            jobId = tracker.Register(new JobRegistration(
+            tracker.Register(jobId, new JobRegistration(
                 request.Title, request.Kind, connection.Instance.Name, promptId, request.Workflow, request.FramesTotal));
             _unseen[jobId] = connection.Instance.Name;
         }

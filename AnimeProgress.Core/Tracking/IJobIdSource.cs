@@ -3,7 +3,10 @@ namespace AnimeProgress.Core.Tracking;
 /// <summary>Where new job ids come from: ids must never collide with rows anyone else writes.</summary>
 public interface IJobIdSource
 {
-    /// <summary>A fresh id; cheap and non-blocking (the tracker's loop calls it).</summary>
+    /// <summary>
+    /// A fresh id without waiting, for a caller that cannot await (a test driving the tracker synchronously); a source
+    /// that needs a round trip hands out a fallback rather than block. The app uses <see cref="NextAsync"/>.
+    /// </summary>
     long Next();
 
     /// <summary>A fresh id; a source that may need a database round trip awaits it here instead of blocking.</summary>

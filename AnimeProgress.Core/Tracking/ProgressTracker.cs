@@ -62,13 +62,11 @@ public sealed partial class ProgressTracker : BackgroundService
         _clock = new TrackerClock(_table, publisher, eta, _options, time);
     }
 
-    /// <summary>Reserves an id and queues the job's registration ahead of any event about it (never blocks on the channel).</summary>
-    public long Register(JobRegistration registration)
-    {
-        var id = _idSource.Next();
-        Post(new RegisterJob(id, registration));
-        return id;
-    }
+    /// <summary>A fresh job id; awaits the id source's round trip when its reserve is spent, never blocking a thread.</summary>
+    public ValueTask<long> NextJobIdAsync(CancellationToken cancellationToken) => _idSource.NextAsync(cancellationToken);
+
+    /// <summary>Queues a job's registration under an id from <see cref="NextJobIdAsync"/>, ahead of any event about it.</summary>
+    public void Register(long id, JobRegistration registration) => Post(new RegisterJob(id, registration));
 
     /// <summary>Ids continue after the highest one the store has seen.</summary>
     public void SeedIds(long highestExistingId) => _idSource.Seen(highestExistingId);
@@ -144,6 +142,11 @@ public sealed partial class ProgressTracker : BackgroundService
             {
                 try
                 {
+                    if (command is InstanceObserved { Observation: InstanceReconciled reconciled })
+                    {
+                        await _reconciliation.PrepareAsync(reconciled, stoppingToken);
+                    }
+
                     Apply(command);
                 }
                 catch (Exception ex) when (ex is not OutOfMemoryException)

@@ -12,6 +12,20 @@ namespace AnimeProgress.Core.Tracking;
 internal sealed class QueueReconciliation(
     JobTable table, InstanceRegistry instances, JobTransitions transitions, JobPublisher publisher, IEtaModel eta, IJobIdSource ids, TimeProvider time)
 {
+    // Ids for the prompts this reconcile will discover, awaited before it is applied (PrepareAsync), so the
+    // single-reader loop never blocks on the id source's round trip.
+    private readonly Queue<long> _preparedIds = new();
+
+    /// <summary>Reserves an id for every prompt in the queue the table does not know yet; the loop awaits this before <see cref="Apply"/>.</summary>
+    public async ValueTask PrepareAsync(InstanceReconciled r, CancellationToken cancellationToken)
+    {
+        var unknown = r.Queue.Running.Concat(r.Queue.Pending).Count(item => !table.TryGetIdOfPrompt(item.PromptId, out _));
+        while (_preparedIds.Count < unknown)
+        {
+            _preparedIds.Enqueue(await ids.NextAsync(cancellationToken));
+        }
+    }
+
     public void Apply(InstanceReconciled r)
     {
         var now = time.GetUtcNow();
@@ -81,7 +95,7 @@ internal sealed class QueueReconciliation(
             var workflowKey = WorkflowKey.Compute(item.Graph);
             var snapshot = new JobSnapshot
             {
-                Id = ids.Next(),
+                Id = _preparedIds.TryDequeue(out var prepared) ? prepared : ids.Next(),
                 WorkflowKey = workflowKey,
                 Title = ForeignJobs.TitleOf(item),
                 Kind = kind,

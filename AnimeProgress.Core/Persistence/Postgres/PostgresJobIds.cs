@@ -25,13 +25,22 @@ public sealed partial class PostgresJobIds(IDbContextFactory<AnimeProgressDbCont
     private long _fallbackHighest;
 
     /// <summary>
-    /// The synchronous form for callers that cannot await yet (the tracker's loop today). It waits only when the
-    /// reserve is spent and a reservation is under way: one round trip, rare, since reservations start at half.
+    /// Never waits: a reserved id, or when the reserve is spent one counted on from the highest seen (as in an
+    /// outage; the next reservation moves the sequence past it). The app awaits <see cref="NextAsync"/> instead.
     /// </summary>
     public long Next()
     {
-        var next = NextAsync(CancellationToken.None);
-        return next.IsCompletedSuccessfully ? next.Result : next.AsTask().GetAwaiter().GetResult();
+        lock (_gate)
+        {
+            if (TryTakeReserved(out var id))
+            {
+                return id;
+            }
+        }
+
+        var fallback = _fallback.Next();
+        InterlockedMax(ref _fallbackHighest, fallback);
+        return fallback;
     }
 
     /// <summary>A reserved id, awaiting (not blocking) the reservation under way when the reserve is spent.</summary>

@@ -36,7 +36,7 @@ public sealed class ComfyUiClientAgainstEmulatorTests
         var submitter = app.Services.GetRequiredService<JobSubmitter>();
         var seenStages = new HashSet<Stage>();
         var seenPercents = new List<double>();
-        using var subscription = app.Hub.Subscribe(batch =>
+        using var subscription = app.Hub.Subscribe((batch, _) =>
         {
             foreach (var job in batch.Jobs)
             {

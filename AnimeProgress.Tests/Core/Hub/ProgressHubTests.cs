@@ -14,7 +14,7 @@ public sealed class ProgressHubTests
         var hub = new ProgressHub();
         var batches = new List<HubBatch>();
         var gate = new TaskCompletionSource();
-        using var subscription = hub.Subscribe(async batch =>
+        using var subscription = hub.Subscribe(async (batch, _) =>
         {
             batches.Add(batch);
             await gate.Task;
@@ -41,7 +41,7 @@ public sealed class ProgressHubTests
         var hub = new ProgressHub();
         var batches = new System.Collections.Concurrent.ConcurrentQueue<HubBatch>();
         var gate = new TaskCompletionSource();
-        using var subscription = hub.Subscribe(async batch =>
+        using var subscription = hub.Subscribe(async (batch, _) =>
         {
             batches.Enqueue(batch);
             await gate.Task;
@@ -82,7 +82,7 @@ public sealed class ProgressHubTests
     {
         var hub = new ProgressHub();
         var count = 0;
-        var subscription = hub.Subscribe(_ =>
+        var subscription = hub.Subscribe((_, _) =>
         {
             Interlocked.Increment(ref count);
             return ValueTask.CompletedTask;
@@ -93,6 +93,25 @@ public sealed class ProgressHubTests
 
         Assert.Equal(0, count);
         Assert.Equal(0, hub.SubscriberCount);
+    }
+
+    [Fact]
+    public async Task Disposing_a_subscription_cancels_the_token_of_the_batch_being_taken()
+    {
+        var hub = new ProgressHub();
+        var taking = new TaskCompletionSource<CancellationToken>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var subscription = hub.Subscribe(async (_, cancellationToken) =>
+        {
+            taking.TrySetResult(cancellationToken);
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+        }, TimeSpan.Zero);
+        hub.Publish(Job(1, 1, 1));
+        var token = await taking.Task.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+        Assert.False(token.IsCancellationRequested);
+
+        subscription.Dispose();
+
+        Assert.True(token.IsCancellationRequested);
     }
 
     private static async Task WaitUntil(Func<bool> condition)
