@@ -93,29 +93,15 @@ internal sealed class QueueReconciliation(
             var graph = WorkflowGraph.Parse(item.Graph, item.Outputs);
             var kind = graph.Nodes.Values.Any(n => ForeignJobs.IsVideoNode(n.ClassType)) ? JobKind.Video : JobKind.Image;
             var workflowKey = WorkflowKey.Compute(item.Graph);
-            var snapshot = new JobSnapshot
+            var id = _preparedIds.TryDequeue(out var prepared) ? prepared : ids.Next();
+            var job = new QueuedJob(id, ForeignJobs.TitleOf(item), kind, r.Instance, item.PromptId, graph, workflowKey)
             {
-                Id = _preparedIds.TryDequeue(out var prepared) ? prepared : ids.Next(),
-                WorkflowKey = workflowKey,
-                Title = ForeignJobs.TitleOf(item),
-                Kind = kind,
-                Status = JobStatus.Queued,
-                Stage = Stage.Queued,
                 Source = source,
                 FramesTotal = kind == JobKind.Video ? graph.FrameCount : null,
-                CreatedAt = now,
-                UpdatedAt = now,
-                Instance = r.Instance,
-                PromptId = item.PromptId,
-                Version = 1,
-            };
-            table.Put(new TrackedJob(snapshot, graph)
-            {
-                Facts = new JobFacts(kind, workflowKey, r.Instance),
                 AcceptedAt = r.AsOf,
-                LastSignAt = now,
-            });
-            publisher.PublishNew(snapshot);
+            }.Track(now);
+            table.Put(job);
+            publisher.PublishNew(job.Snapshot);
         }
     }
 

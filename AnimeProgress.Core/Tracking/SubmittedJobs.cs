@@ -13,28 +13,13 @@ internal sealed class SubmittedJobs(JobTable table, JobTransitions transitions, 
         var graph = WorkflowGraph.Parse(r.Graph);
         var frames = r.Kind == JobKind.Video ? r.FramesTotal ?? graph.FrameCount : null;
         var workflowKey = WorkflowKey.Compute(r.Graph);
-        var snapshot = new JobSnapshot
+        var job = new QueuedJob(command.JobId, r.Title, r.Kind, r.Instance, r.PromptId, graph, workflowKey)
         {
-            Id = command.JobId,
-            WorkflowKey = workflowKey,
-            Title = r.Title,
-            Kind = r.Kind,
-            Status = JobStatus.Queued,
-            Stage = Stage.Queued,
             FramesTotal = frames,
             FramesDone = frames is null ? null : 0,
-            CreatedAt = now,
-            UpdatedAt = now,
-            Instance = r.Instance,
-            PromptId = r.PromptId,
-            Version = 1,
-        };
-        table.Put(new TrackedJob(snapshot, graph)
-        {
-            Facts = new JobFacts(r.Kind, workflowKey, r.Instance),
-            LastSignAt = now,
-        });
-        publisher.PublishNew(snapshot);
+        }.Track(now);
+        table.Put(job);
+        publisher.PublishNew(job.Snapshot);
     }
 
     /// <summary>ComfyUI holds the prompt from now on: only then may its absence from the queue mean something.</summary>

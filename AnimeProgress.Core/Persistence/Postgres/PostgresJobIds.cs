@@ -38,9 +38,7 @@ public sealed partial class PostgresJobIds(IDbContextFactory<AnimeProgressDbCont
             }
         }
 
-        var fallback = _fallback.Next();
-        InterlockedMax(ref _fallbackHighest, fallback);
-        return fallback;
+        return CountOn();
     }
 
     /// <summary>A reserved id, awaiting (not blocking) the reservation under way when the reserve is spent.</summary>
@@ -70,7 +68,12 @@ public sealed partial class PostgresJobIds(IDbContextFactory<AnimeProgressDbCont
             }
         }
 
-        // Count on from the highest id seen; the next reservation moves the sequence past these (see RefillAsync).
+        return CountOn();
+    }
+
+    /// <summary>Counts on from the highest id seen; the next reservation moves the sequence past these (see RefillAsync).</summary>
+    private long CountOn()
+    {
         var fallback = _fallback.Next();
         InterlockedMax(ref _fallbackHighest, fallback);
         return fallback;
