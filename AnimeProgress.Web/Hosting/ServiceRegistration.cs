@@ -23,6 +23,7 @@ public static class ServiceRegistration
         services.AddSingleton(TimeProvider.System);
         services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(15));
 
+        services.AddInputLimits(configuration);
         services.AddComfyUi(configuration);
         services.AddTracking(configuration);
         builder.AddPersistence(features);
