@@ -5,7 +5,7 @@ public interface IJobIdSource
 {
     /// <summary>
     /// A fresh id without waiting, for a caller that cannot await (a test driving the tracker synchronously); a source
-    /// that needs a round trip hands out a fallback rather than block. The app uses <see cref="NextAsync"/>.
+    /// that needs a round trip may refuse when no id is at hand rather than block. The app uses <see cref="NextAsync"/>.
     /// </summary>
     long Next();
 

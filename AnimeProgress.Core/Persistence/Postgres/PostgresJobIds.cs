@@ -25,8 +25,8 @@ public sealed partial class PostgresJobIds(IDbContextFactory<AnimeProgressDbCont
     private long _fallbackHighest;
 
     /// <summary>
-    /// Never waits: a reserved id, or when the reserve is spent one counted on from the highest seen (as in an
-    /// outage; the next reservation moves the sequence past it). The app awaits <see cref="NextAsync"/> instead.
+    /// Never waits and never guesses: a reserved id, or an error when none is at hand (counting on here could collide
+    /// with another node's ids while a reservation is merely under way). The app awaits <see cref="NextAsync"/>.
     /// </summary>
     public long Next()
     {
@@ -38,7 +38,7 @@ public sealed partial class PostgresJobIds(IDbContextFactory<AnimeProgressDbCont
             }
         }
 
-        return CountOn();
+        throw new InvalidOperationException("No job id is reserved yet: PostgreSQL ids are handed out by NextAsync, which awaits the reservation.");
     }
 
     /// <summary>A reserved id, awaiting (not blocking) the reservation under way when the reserve is spent.</summary>

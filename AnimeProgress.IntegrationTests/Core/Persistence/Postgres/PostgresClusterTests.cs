@@ -62,8 +62,8 @@ public sealed class PostgresClusterTests(PostgresFixture postgres)
         var ids = new List<long>();
         for (var i = 0; i < 300; i++)
         {
-            ids.Add(nodeA.Next());
-            ids.Add(nodeB.Next());
+            ids.Add(await nodeA.NextAsync(Ct));
+            ids.Add(await nodeB.NextAsync(Ct));
             if (i % 50 == 0)
             {
                 await Sql.ExecuteAsync(db, $"INSERT INTO anime_api.production_jobs (title, status, progress) VALUES ('Studio API {i}', 'queued', 0)");
@@ -121,7 +121,7 @@ public sealed class PostgresClusterTests(PostgresFixture postgres)
         }
 
         var ids = new PostgresJobIds(new Contexts(db), NullLogger<PostgresJobIds>.Instance);
-        var before = ids.Next();
+        var before = await ids.NextAsync(Ct);
         var duringOutage = new List<long>();
         await postgres.StopAsync(Ct);
         try
@@ -129,7 +129,7 @@ public sealed class PostgresClusterTests(PostgresFixture postgres)
             // More than the reserve holds: the rest are counted on from the highest id seen.
             for (var i = 0; i < 250; i++)
             {
-                duringOutage.Add(ids.Next());
+                duringOutage.Add(await ids.NextAsync(Ct));
             }
         }
         finally
@@ -143,7 +143,7 @@ public sealed class PostgresClusterTests(PostgresFixture postgres)
         Assert.All(duringOutage, id => Assert.True(id > before));
         // Once the database answers again (after the allocator's retry pause), its next reservation moves the sequence past them.
         await Eventually.True(
-            () => ids.Next() > 0 && Sql.ScalarAsync<long>(db, "SELECT pg_sequence_last_value(pg_get_serial_sequence('anime_api.production_jobs', 'id'))").GetAwaiter().GetResult() >= duringOutage.Max(),
+            () => ids.NextAsync(Ct).AsTask().GetAwaiter().GetResult() > 0 && Sql.ScalarAsync<long>(db, "SELECT pg_sequence_last_value(pg_get_serial_sequence('anime_api.production_jobs', 'id'))").GetAwaiter().GetResult() >= duringOutage.Max(),
             TimeSpan.FromSeconds(30),
             "the sequence moved past the outage's ids");
         await Sql.ExecuteAsync(db, "INSERT INTO anime_api.production_jobs (title, status, progress) VALUES ('Studio API after outage', 'queued', 0)");
