@@ -20,8 +20,14 @@ internal sealed class TrackerHarness
     {
         Time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 29, 10, 0, 0, TimeSpan.Zero));
         Hub = new ProgressHub(Time);
-        Tracker = new ProgressTracker(Hub, new StageMap(), new AnimeProgress.Core.Estimation.StageAwareEtaModel(), Previews, Time, Options.Create(new TrackerOptions()), NullLogger<ProgressTracker>.Instance);
+        Tracker = NewTracker(Hub, Time, previews: Previews);
     }
+
+    /// <summary>A real tracker with the default stage map and ETA model, for tests that run its loop themselves.</summary>
+    public static ProgressTracker NewTracker(
+        ProgressHub hub, TimeProvider time, TrackerOptions? options = null, IJobIdSource? ids = null, AnimeProgress.Core.Previews.PreviewStore? previews = null) =>
+        new(hub, new StageMap(), new AnimeProgress.Core.Estimation.StageAwareEtaModel(), previews ?? new(), time,
+            Options.Create(options ?? new TrackerOptions()), NullLogger<ProgressTracker>.Instance, ids);
 
     public FakeTimeProvider Time { get; }
 

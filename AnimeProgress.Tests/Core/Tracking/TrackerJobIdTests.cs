@@ -1,12 +1,8 @@
 using AnimeProgress.Core.ComfyUi;
-using AnimeProgress.Core.Estimation;
 using AnimeProgress.Core.Hub;
 using AnimeProgress.Core.Jobs;
-using AnimeProgress.Core.Previews;
 using AnimeProgress.Core.Tracking;
 using AnimeProgress.Tests.Support;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
 namespace AnimeProgress.Tests.Core.Tracking;
@@ -20,9 +16,7 @@ public sealed class TrackerJobIdTests
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 12, 6, 10, 0, 0, TimeSpan.Zero));
         var hub = new ProgressHub(time);
         var ids = new AwaitedIds();
-        using var tracker = new ProgressTracker(
-            hub, new StageMap(), new StageAwareEtaModel(), new PreviewStore(), time,
-            Options.Create(new TrackerOptions()), NullLogger<ProgressTracker>.Instance, ids);
+        using var tracker = TrackerHarness.NewTracker(hub, time, ids: ids);
         await tracker.StartAsync(TestContext.Current.CancellationToken);
         try
         {

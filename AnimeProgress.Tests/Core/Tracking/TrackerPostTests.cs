@@ -1,11 +1,7 @@
-using AnimeProgress.Core.Estimation;
 using AnimeProgress.Core.Hub;
 using AnimeProgress.Core.Jobs;
-using AnimeProgress.Core.Previews;
 using AnimeProgress.Core.Tracking;
 using AnimeProgress.Tests.Support;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
 namespace AnimeProgress.Tests.Core.Tracking;
@@ -18,9 +14,7 @@ public sealed class TrackerPostTests
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 29, 10, 0, 0, TimeSpan.Zero));
         var hub = new ProgressHub(time);
-        using var tracker = new ProgressTracker(
-            hub, new StageMap(), new StageAwareEtaModel(), new PreviewStore(), time,
-            Options.Create(new TrackerOptions { QueueCapacity = 2 }), NullLogger<ProgressTracker>.Instance);
+        using var tracker = TrackerHarness.NewTracker(hub, time, new TrackerOptions { QueueCapacity = 2 });
 
         // Nobody reads yet: the third post finds the channel full (the old Post blocked this thread for good).
         var posting = Task.Run(() =>
