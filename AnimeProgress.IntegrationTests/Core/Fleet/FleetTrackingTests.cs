@@ -102,6 +102,8 @@ public sealed class FleetTrackingTests : IAsyncLifetime
             ids.Add((await response.Content.ReadFromJsonAsync<JsonObject>(TestContext.Current.CancellationToken))!["id"]!.GetValue<long>());
         }
 
+        // 202 means accepted; the tracker folds the registration on its own loop, so the hub shows it a moment later.
+        await Eventually.True(() => ids.All(id => _app.Hub.Find(id) is not null), TimeSpan.FromSeconds(10), "all four registered");
         var jobs = ids.Select(id => _app.Hub.Find(id)!).ToList();
         Assert.Equal(2, jobs.Count(j => j.Instance == "gpu-a"));
         Assert.Equal(2, jobs.Count(j => j.Instance == "gpu-b"));
