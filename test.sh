@@ -38,5 +38,11 @@ for project in "${projects[@]}"; do
     "artifacts/test-$project.log" >"artifacts/test-$project.counts"
 done
 
+# CI shows only the tail of this output: name every failed test (with the first lines of its message) right before
+# the summary, so a failure on a machine nobody can log in to can still be read.
+if grep -q '^failed ' "$log"; then
+  echo "== failed tests"
+  awk '/^failed /{n=12} n>0{print; n--}' "$log"
+fi
 awk '{p+=$1; f+=$2} END{ print p+0" passed, "f+0" failed" }' $(printf 'artifacts/test-%s.counts ' "${projects[@]}")
 exit "$rc"
