@@ -160,8 +160,9 @@ public sealed class PostgresClusterTests(PostgresFixture postgres)
         {
         }
 
-        // This test holds the ingestion lock, so the app only follows.
-        await using var lockHolder = new NpgsqlConnection(db);
+        // This test holds the ingestion lock, so the app only follows. Unpooled: a pooled connection would go back
+        // to the pool still holding the session lock, and later tests would see a leader that is not there.
+        await using var lockHolder = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(db) { Pooling = false }.ConnectionString);
         await lockHolder.OpenAsync(Ct);
         await using (var take = new NpgsqlCommand("SELECT pg_advisory_lock(hashtext('animeprogress-ingest:anime_api'))", lockHolder))
         {

@@ -43,7 +43,11 @@ public sealed class TwoNodeTests(PostgresFixture postgres) : IAsyncLifetime
     {
         await using var connection = new NpgsqlConnection(db);
         await connection.OpenAsync(Ct);
-        await using var command = new NpgsqlCommand("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted", connection);
+        // pg_locks spans the whole server: count only this test's database, or a node an earlier test left
+        // behind (still shutting down, or its pooled connection) makes the count wrong.
+        await using var command = new NpgsqlCommand(
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())",
+            connection);
         return (long)(await command.ExecuteScalarAsync(Ct))!;
     }
 
