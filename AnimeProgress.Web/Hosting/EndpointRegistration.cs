@@ -1,6 +1,7 @@
 using AnimeProgress.Web.Api;
 using AnimeProgress.Web.Components;
 using AnimeProgress.Web.Diagnostics;
+using AnimeProgress.Web.Limits;
 using AnimeProgress.Web.Submission;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Serilog;
@@ -17,6 +18,7 @@ public static class EndpointRegistration
         }
 
         app.UseSerilogRequestLogging();
+        app.UseRequestLimits(); // after forwarded headers (the real client address), before the API's token check (Web/Limits)
         app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
         app.UseAntiforgery();
 

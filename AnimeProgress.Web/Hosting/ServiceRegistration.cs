@@ -1,5 +1,6 @@
 using AnimeProgress.Web.Api;
 using AnimeProgress.Web.Hosting.Registration;
+using AnimeProgress.Web.Limits;
 using Serilog;
 
 namespace AnimeProgress.Web.Hosting;
@@ -24,6 +25,7 @@ public static class ServiceRegistration
         services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(15));
 
         services.AddInputLimits(configuration);
+        services.AddRequestLimits(configuration); // per-client body, rate, /ws and circuit limits (Web/Limits)
         services.AddComfyUi(configuration);
         services.AddTracking(configuration);
         builder.AddPersistence(features);

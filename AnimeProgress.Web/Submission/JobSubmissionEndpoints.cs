@@ -1,7 +1,11 @@
+using System.Globalization;
+using AnimeProgress.Core.Boundary;
 using AnimeProgress.Core.ComfyUi;
 using AnimeProgress.Core.Jobs;
 using AnimeProgress.Core.Previews;
 using AnimeProgress.Core.Submission;
+using AnimeProgress.Web.Limits;
+using Microsoft.Extensions.Options;
 
 namespace AnimeProgress.Web.Submission;
 
@@ -14,13 +18,24 @@ public static class JobSubmissionEndpoints
     public static void MapJobSubmission(this WebApplication app)
     {
         app.MapPost("/api/jobs", SubmitAsync).WithName("SubmitJob").WithTags("Jobs")
+            .Accepts<SubmitJobRequest>("application/json")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .WithSummary("Submit an API-format ComfyUI workflow as a tracked job.");
         app.MapGet("/api/jobs/{id:long}/preview", Preview).WithName("JobPreview").WithTags("Jobs")
             .WithSummary("The latest preview image of a running job.");
     }
 
     private static async Task<IResult> SubmitAsync(
-        SubmitJobRequest request, JobSubmitter submitter, ComfyUiFleet fleet, AnimeProgress.Core.Cluster.IngestionGate ingestion, CancellationToken cancellationToken)
+        HttpContext context,
+        JobSubmitter submitter,
+        ComfyUiFleet fleet,
+        AnimeProgress.Core.Cluster.IngestionGate ingestion,
+        IOptions<InputLimits> inputLimits,
+        IOptions<RequestLimits> requestLimits,
+        CancellationToken cancellationToken)
     {
         if (!ingestion.IsLeader)
         {
@@ -31,47 +46,42 @@ public static class JobSubmissionEndpoints
                 statusCode: StatusCodes.Status503ServiceUnavailable);
         }
 
-        var errors = new Dictionary<string, string[]>();
-        if (string.IsNullOrWhiteSpace(request.Title))
+        if (!context.Request.HasJsonContentType())
         {
-            errors["title"] = ["A title is required."];
+            return Results.Problem(
+                title: "Not JSON",
+                detail: "Send the job as a JSON object with 'Content-Type: application/json' (see docs/api.md).",
+                statusCode: StatusCodes.Status415UnsupportedMediaType);
         }
 
-        if (request.Workflow is null || request.Workflow.Count == 0)
+        // Every refusal below comes before the submitter: a body we refuse never becomes a job row.
+        var maxBytes = requestLimits.Value.MaxSubmissionBodyBytes;
+        var body = await BoundedRequestBody.ReadAsync(context.Request, maxBytes, cancellationToken);
+        if (body is null)
         {
-            errors["workflow"] = ["An API-format ComfyUI workflow (an object of nodes) is required."];
+            return Results.Problem(
+                title: "Request body too large",
+                detail: string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"A job may be at most {maxBytes} bytes of JSON; send a smaller workflow (no embedded images), or raise {RequestLimits.Section}:{nameof(RequestLimits.MaxSubmissionBodyBytes)}."),
+                statusCode: StatusCodes.Status413PayloadTooLarge);
         }
 
-        JobKind kind = JobKind.Image;
-        if (request.Kind is not null && !Enum.TryParse(request.Kind, ignoreCase: true, out kind))
+        var parser = new SubmissionParser(inputLimits.Value, name => fleet.Find(name) is not null, () => fleet.Connections.Select(c => c.Instance.Name));
+        var check = parser.Parse(body);
+        if (!check.IsValid)
         {
-            errors["kind"] = ["Kind must be 'image' or 'video'."];
-        }
-
-        if (request.Frames is < 1)
-        {
-            errors["frames"] = ["Frames must be at least 1."];
-        }
-
-        if (request.Instance is not null && fleet.Find(request.Instance) is null)
-        {
-            errors["instance"] = [$"Unknown ComfyUI instance '{request.Instance}'."];
-        }
-
-        if (errors.Count > 0)
-        {
-            return Results.ValidationProblem(errors);
+            return Results.ValidationProblem(check.Errors, detail: check.Detail, title: "The job was not submitted");
         }
 
         try
         {
-            var id = await submitter.SubmitAsync(
-                new JobRequest(request.Title!, kind, request.Workflow!) { Instance = request.Instance, FramesTotal = request.Frames, Front = request.Front },
-                cancellationToken);
+            var id = await submitter.SubmitAsync(check.Request!, cancellationToken);
             return Results.Accepted($"/api/jobs/{id}", new { id });
         }
         catch (ComfyUiRejectedException ex)
         {
+            // ComfyUI refused a job that was really submitted: it keeps its Failed row (the submitter recorded why).
             return Results.Problem(
                 title: "ComfyUI rejected the workflow",
                 detail: ex.Message,

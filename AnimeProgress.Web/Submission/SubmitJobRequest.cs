@@ -2,7 +2,10 @@ using System.Text.Json.Nodes;
 
 namespace AnimeProgress.Web.Submission;
 
-/// <summary>Body of <c>POST /api/jobs</c>.</summary>
+/// <summary>
+/// Body of <c>POST /api/jobs</c> as the OpenAPI document shows it. The endpoint reads the body itself, capped and
+/// field by field (<see cref="SubmissionParser"/>), so every refusal can say exactly what is wrong.
+/// </summary>
 public sealed class SubmitJobRequest
 {
     public string? Title { get; set; }
