@@ -6,6 +6,7 @@ IBenchCommand[] commands =
     new AnimeProgress.Bench.Eta.EtaCommand(),
     new AnimeProgress.Bench.WebSocketLoad.WebSocketLoadCommand(),
     new AnimeProgress.Bench.ListenLatency.ListenLatencyCommand(),
+    new AnimeProgress.Bench.JobMemory.JobMemoryCommand(),
 ];
 
 using var cancel = new CancellationTokenSource();

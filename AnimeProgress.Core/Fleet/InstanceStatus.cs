@@ -19,6 +19,9 @@ public sealed record InstanceStatus
     /// <summary>Recent VRAM use of the first device, 0–1, oldest first (one sample per /system_stats read).</summary>
     public IReadOnlyList<double> VramHistory { get; init; } = [];
 
+    /// <summary>Prompts queued there beyond the cap of followed jobs (TrackerOptions.MaxActiveJobsPerInstance): counted, not followed.</summary>
+    public int UntrackedQueued { get; init; }
+
     /// <summary>The prompt running there now, when known.</summary>
     public string? RunningPromptId { get; init; }
 

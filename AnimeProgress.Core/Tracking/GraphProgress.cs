@@ -11,7 +11,8 @@ public sealed class GraphProgress
     public const double PlainNodeWeight = 2;
 
     private readonly WorkflowGraph _graph;
-    private readonly Dictionary<string, double> _fraction = new(StringComparer.Ordinal);
+    // Created on the first report: most tracked jobs wait in a queue and never need it.
+    private Dictionary<string, double>? _fraction;
     private readonly double _totalWeight;
     private double _highWater;
 
@@ -28,9 +29,10 @@ public sealed class GraphProgress
 
     public void MarkCached(IEnumerable<string> nodeIds)
     {
+        var fraction = Fractions;
         foreach (var id in nodeIds)
         {
-            _fraction[id] = 1;
+            fraction[id] = 1;
         }
 
         Recompute();
@@ -38,22 +40,24 @@ public sealed class GraphProgress
 
     public void MarkFinished(string nodeId)
     {
-        _fraction[nodeId] = 1;
+        Fractions[nodeId] = 1;
         Recompute();
     }
 
     public void Report(string nodeId, double value, double max)
     {
         var fraction = max > 0 ? Math.Clamp(value / max, 0, 1) : 0;
-        _fraction[nodeId] = Math.Max(_fraction.GetValueOrDefault(nodeId), fraction);
+        Fractions[nodeId] = Math.Max(Fractions.GetValueOrDefault(nodeId), fraction);
         Recompute();
     }
 
     public void Complete() => _highWater = 100;
 
+    private Dictionary<string, double> Fractions => _fraction ??= new(StringComparer.Ordinal);
+
     private void Recompute()
     {
-        if (_totalWeight <= 0)
+        if (_totalWeight <= 0 || _fraction is null)
         {
             return;
         }

@@ -31,6 +31,7 @@ public sealed partial class ProgressTracker : BackgroundService
     private readonly QueueReconciliation _reconciliation;
     private readonly JobAdoption _adoption;
     private readonly TrackerClock _clock;
+    private readonly UntrackedQueues _untracked = new();
 
     public ProgressTracker(
         ProgressHub hub,
@@ -57,7 +58,8 @@ public sealed partial class ProgressTracker : BackgroundService
         _instances = new InstanceRegistry(hub, time);
         _submitted = new SubmittedJobs(_table, transitions, publisher, time);
         _events = new EventFolder(_table, _instances, transitions, publisher, time);
-        _reconciliation = new QueueReconciliation(_table, _instances, transitions, publisher, eta, _idSource, time);
+        var cap = new ActiveJobCap(_table, _untracked, _options.MaxActiveJobsPerInstance);
+        _reconciliation = new QueueReconciliation(_table, _instances, transitions, publisher, eta, _idSource, cap, time);
         _adoption = new JobAdoption(_table, _instances, publisher, previews, _idSource, time, logger);
         _clock = new TrackerClock(_table, publisher, eta, _options, time);
     }
@@ -98,6 +100,12 @@ public sealed partial class ProgressTracker : BackgroundService
     public IReadOnlyList<string> ActivePromptIds(string instance) =>
         [.. _hub.Jobs.Where(j => j.Instance == instance && j.Status.IsActive() && j.PromptId is not null).Select(j => j.PromptId!)];
 
+    /// <summary>
+    /// Prompts queued on an instance beyond <see cref="TrackerOptions.MaxActiveJobsPerInstance"/>, in queue order, as
+    /// its last queue read showed them (thread-safe). Empty on a node that does not lead ingestion.
+    /// </summary>
+    public IReadOnlyList<UntrackedPrompt> UntrackedQueue(string instance) => _untracked.Of(instance);
+
     /// <summary>Folds one command. Public for tests, which drive the tracker synchronously.</summary>
     public void Apply(TrackerCommand command)
     {
@@ -108,7 +116,10 @@ public sealed partial class ProgressTracker : BackgroundService
             case SubmissionFailed f: _submitted.Failed(f); break;
             case InstanceObserved o: Apply(o.Observation); break;
             case RestoreJobs r: _adoption.Restore(r); break;
-            case ReleaseJobs: _adoption.Release(); break;
+            case ReleaseJobs:
+                _adoption.Release();
+                _untracked.Clear();
+                break;
             case AdoptJob a: _adoption.Adopt(a); break;
             case ClockTick: _clock.Tick(); break;
             default: throw new ArgumentOutOfRangeException(nameof(command), command.GetType().Name, "unknown tracker command");

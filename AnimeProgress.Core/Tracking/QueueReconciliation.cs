@@ -10,16 +10,16 @@ namespace AnimeProgress.Core.Tracking;
 /// ComfyUI no longer knows (cancelled or lost, but only if accepted before the queue was read).
 /// </summary>
 internal sealed class QueueReconciliation(
-    JobTable table, InstanceRegistry instances, JobTransitions transitions, JobPublisher publisher, IEtaModel eta, IJobIdSource ids, TimeProvider time)
+    JobTable table, InstanceRegistry instances, JobTransitions transitions, JobPublisher publisher, IEtaModel eta, IJobIdSource ids, ActiveJobCap cap, TimeProvider time)
 {
     // Ids for the prompts this reconcile will discover, awaited before it is applied (PrepareAsync), so the
     // single-reader loop never blocks on the id source's round trip.
     private readonly Queue<long> _preparedIds = new();
 
-    /// <summary>Reserves an id for every prompt in the queue the table does not know yet; the loop awaits this before <see cref="Apply"/>.</summary>
+    /// <summary>Reserves an id for every prompt in the queue the table does not know yet and will follow; the loop awaits this before <see cref="Apply"/>.</summary>
     public async ValueTask PrepareAsync(InstanceReconciled r, CancellationToken cancellationToken)
     {
-        var unknown = r.Queue.Running.Concat(r.Queue.Pending).Count(item => !table.TryGetIdOfPrompt(item.PromptId, out _));
+        var unknown = cap.CountAdmitted(r);
         while (_preparedIds.Count < unknown)
         {
             _preparedIds.Enqueue(await ids.NextAsync(cancellationToken));
@@ -31,7 +31,7 @@ internal sealed class QueueReconciliation(
         var now = time.GetUtcNow();
         var running = r.Queue.Running.Count > 0 ? r.Queue.Running[0].PromptId : null;
         table.SetRunningPrompt(r.Instance, running);
-        Discover(r, now);
+        var admission = Discover(r, now);
         foreach (var job in table.ActiveOn(r.Instance))
         {
             var promptId = job.Snapshot.PromptId!;
@@ -68,12 +68,13 @@ internal sealed class QueueReconciliation(
             }
         }
 
-        instances.Update(r.Instance, null, i => i with { QueueRemaining = r.Queue.Running.Count + r.Queue.Pending.Count, RunningPromptId = running });
+        instances.Update(r.Instance, null, i => i with { QueueRemaining = r.Queue.Running.Count + r.Queue.Pending.Count, RunningPromptId = running, UntrackedQueued = admission.Untracked });
     }
 
-    /// <summary>Prompts in an instance's queue that AnimeProgress did not submit become jobs of that instance.</summary>
-    private void Discover(InstanceReconciled r, DateTimeOffset now)
+    /// <summary>Prompts in an instance's queue that AnimeProgress did not submit become jobs of that instance, up to the cap.</summary>
+    private QueueAdmission Discover(InstanceReconciled r, DateTimeOffset now)
     {
+        var admission = cap.Admit(r);
         foreach (var item in r.Queue.Running.Concat(r.Queue.Pending))
         {
             var clientId = item.ClientId;
@@ -90,6 +91,12 @@ internal sealed class QueueReconciliation(
                 continue;
             }
 
+            if (!admission.Followed.Contains(item.PromptId))
+            {
+                // Beyond the cap: counted and listed (UntrackedQueues), followed once room opens ahead of it.
+                continue;
+            }
+
             var graph = WorkflowGraph.Parse(item.Graph, item.Outputs);
             var kind = graph.Nodes.Values.Any(n => ForeignJobs.IsVideoNode(n.ClassType)) ? JobKind.Video : JobKind.Image;
             var workflowKey = WorkflowKey.Compute(item.Graph);
@@ -103,6 +110,8 @@ internal sealed class QueueReconciliation(
             table.Put(job);
             publisher.PublishNew(job.Snapshot);
         }
+
+        return admission;
     }
 
     /// <summary>

@@ -6,6 +6,11 @@ namespace AnimeProgress.Core.Tracking;
 /// <summary>The tracker's mutable working state for one job; only the tracker's thread touches it.</summary>
 internal sealed class TrackedJob(JobSnapshot snapshot, WorkflowGraph graph)
 {
+    private static readonly Dictionary<Stage, TimeSpan> NoStages = [];
+
+    // Created when the first stage closes: a queued job never needs it.
+    private Dictionary<Stage, TimeSpan>? _stageDurations;
+
     public JobSnapshot Snapshot { get; set; } = snapshot;
 
     public WorkflowGraph Graph { get; } = graph;
@@ -18,7 +23,7 @@ internal sealed class TrackedJob(JobSnapshot snapshot, WorkflowGraph graph)
     public JobFacts Facts { get; init; } = new(JobKind.Image, null, null);
 
     /// <summary>Time spent in each stage so far, to feed per-stage durations to the history prior.</summary>
-    public Dictionary<Stage, TimeSpan> StageDurations { get; } = [];
+    public IReadOnlyDictionary<Stage, TimeSpan> StageDurations => _stageDurations ?? (IReadOnlyDictionary<Stage, TimeSpan>)NoStages;
 
     public (Stage Stage, DateTimeOffset Since)? CurrentStage { get; set; }
 
@@ -54,7 +59,8 @@ internal sealed class TrackedJob(JobSnapshot snapshot, WorkflowGraph graph)
     {
         if (CurrentStage is { } current)
         {
-            StageDurations[current.Stage] = StageDurations.GetValueOrDefault(current.Stage) + (now - current.Since);
+            _stageDurations ??= [];
+            _stageDurations[current.Stage] = _stageDurations.GetValueOrDefault(current.Stage) + (now - current.Since);
             CurrentStage = null;
         }
     }

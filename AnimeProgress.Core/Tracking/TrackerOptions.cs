@@ -21,4 +21,11 @@ public sealed class TrackerOptions
 
     /// <summary>Capacity of the event queue; the ComfyUI readers wait when it is full rather than drop events.</summary>
     public int QueueCapacity { get; set; } = 10_000;
+
+    /// <summary>
+    /// Most queued or running jobs followed per instance. Prompts queued beyond it are counted
+    /// (<c>InstanceStatus.UntrackedQueued</c>) and listed by the instance's queue endpoint, and become jobs in queue
+    /// order as followed ones finish; AnimeProgress's own submissions are always followed.
+    /// </summary>
+    public int MaxActiveJobsPerInstance { get; set; } = 20_000;
 }

@@ -16,6 +16,8 @@ public sealed class TrackerOptionsValidator : IValidateOptions<TrackerOptions>
         errors.NotNegative(nameof(options.PreviewInterval), options.PreviewInterval);
         // The ComfyUI readers wait on a full queue; it must hold at least a burst of events.
         errors.Between(nameof(options.QueueCapacity), options.QueueCapacity, 100, 10_000_000);
+        // Each followed job costs about a kilobyte and a share of every reconcile (docs/benchmarks.md).
+        errors.Between(nameof(options.MaxActiveJobsPerInstance), options.MaxActiveJobsPerInstance, 1, 1_000_000);
         return errors.Result;
     }
 }

@@ -32,6 +32,7 @@ public sealed class WorkflowGraph
     public string? ClassTypeOf(string? nodeId) =>
         nodeId is not null && Nodes.TryGetValue(nodeId, out var node) ? node.ClassType : null;
 
+    /// <summary>The parsed graph, shared with every job whose graph parses to the same content (see <see cref="WorkflowGraphCache"/>).</summary>
     /// <param name="outputs">Output node ids ComfyUI will execute; when absent, nodes nothing consumes.</param>
     public static WorkflowGraph Parse(JsonObject? graph, IReadOnlyList<string>? outputs = null)
     {
@@ -81,7 +82,8 @@ public sealed class WorkflowGraph
         }
 
         var roots = outputs is { Count: > 0 } ? outputs.Where(nodes.ContainsKey).ToList() : Sinks(nodes);
-        return new WorkflowGraph(nodes, Ancestors(nodes, roots), frames ?? batch);
+        // Jobs of one pipeline share one parsed graph: it is immutable, and it was most of a queued job's memory.
+        return WorkflowGraphCache.Share(new WorkflowGraph(nodes, Ancestors(nodes, roots), frames ?? batch));
     }
 
     private static List<string> Sinks(Dictionary<string, GraphNode> nodes)

@@ -14,6 +14,7 @@ public sealed class TrackerOptionsValidatorTests
         ["StallAfter"] = o => o.StallAfter = TimeSpan.Zero,
         ["PreviewInterval"] = o => o.PreviewInterval = TimeSpan.FromSeconds(-1),
         ["QueueCapacity"] = o => o.QueueCapacity = 0,
+        ["MaxActiveJobsPerInstance"] = o => o.MaxActiveJobsPerInstance = 0,
     };
 
     public static TheoryData<string> Keys => new(BadValues.Keys);

@@ -109,6 +109,10 @@ public sealed class WireInstance
     [JsonPropertyName("queue_remaining")]
     public int QueueRemaining { get; init; }
 
+    /// <summary>Prompts queued beyond the cap of followed jobs: counted, listed by /api/instances/{name}/queue, not jobs (yet).</summary>
+    [JsonPropertyName("untracked_queued")]
+    public int UntrackedQueued { get; init; }
+
     [JsonPropertyName("reconnect_attempt")]
     public int ReconnectAttempt { get; init; }
 

@@ -7,7 +7,9 @@ namespace AnimeProgress.Web.Api.Wire;
 /// <summary>
 /// A job as programs see it, over the WebSocket and in REST answers alike. The first nine fields
 /// are the seed's, with its names and meanings; everything after them is an addition. Names are a
-/// promise: fields may be added, never renamed or removed.
+/// promise: fields may be added, never renamed or removed. Every field the seed has as a number is
+/// always a number (seed clients format them without a null check): 0 while unknown, with a
+/// separate <c>*_known</c> flag saying whether the number means something yet.
 /// </summary>
 public sealed class WireJob
 {
@@ -26,23 +28,25 @@ public sealed class WireJob
     [JsonPropertyName("current_stage")]
     public required string CurrentStage { get; init; }
 
+    /// <summary>0 when the job has no frame count (images); see <see cref="FramesKnown"/>.</summary>
     [JsonPropertyName("frames_complete")]
-    public int? FramesComplete { get; init; }
+    public int FramesComplete { get; init; }
 
+    /// <summary>0 when the job has no frame count (images); see <see cref="FramesKnown"/>.</summary>
     [JsonPropertyName("estimated_total_frames")]
-    public int? EstimatedTotalFrames { get; init; }
+    public int EstimatedTotalFrames { get; init; }
 
-    /// <summary>Whole seconds to completion; null when it cannot be known.</summary>
+    /// <summary>Whole seconds to completion; 0 while it cannot be known (then <see cref="EtaKnown"/> is false).</summary>
     [JsonPropertyName("eta_seconds")]
-    public double? EtaSeconds { get; init; }
+    public double EtaSeconds { get; init; }
 
     /// <summary>"2m 25s", or "—" when unknown.</summary>
     [JsonPropertyName("eta_formatted")]
     public required string EtaFormatted { get; init; }
 
-    /// <summary>Percent per minute, smoothed; null until measurable.</summary>
+    /// <summary>Percent per minute, smoothed; 0 until measurable (then <see cref="ProgressRateKnown"/> is false).</summary>
     [JsonPropertyName("progress_rate")]
-    public double? ProgressRate { get; init; }
+    public double ProgressRate { get; init; }
 
     [JsonPropertyName("title")]
     public required string Title { get; init; }
@@ -57,6 +61,18 @@ public sealed class WireJob
 
     [JsonPropertyName("error")]
     public string? Error { get; init; }
+
+    /// <summary>False while eta_seconds is a placeholder 0: no estimate yet (or none possible).</summary>
+    [JsonPropertyName("eta_known")]
+    public bool EtaKnown { get; init; }
+
+    /// <summary>False while progress_rate is a placeholder 0: not measurable yet (or never, for jobs without step detail).</summary>
+    [JsonPropertyName("progress_rate_known")]
+    public bool ProgressRateKnown { get; init; }
+
+    /// <summary>False for jobs without a frame count (images): frames_complete and estimated_total_frames are then 0.</summary>
+    [JsonPropertyName("frames_known")]
+    public bool FramesKnown { get; init; }
 
     /// <summary>True when frames_complete is derived from progress rather than reported.</summary>
     [JsonPropertyName("frames_estimated")]
@@ -106,15 +122,18 @@ public sealed class WireJob
         Progress = s.Percent,
         Status = s.Status.ToWire(),
         CurrentStage = s.Stage.DisplayName(),
-        FramesComplete = s.FramesDone,
-        EstimatedTotalFrames = s.FramesTotal,
-        EtaSeconds = s.EtaSeconds,
+        FramesComplete = s.FramesDone ?? 0,
+        EstimatedTotalFrames = s.FramesTotal ?? 0,
+        EtaSeconds = s.EtaSeconds ?? 0,
         EtaFormatted = JobText.Duration(s.EtaSeconds),
-        ProgressRate = s.RatePercentPerMinute,
+        ProgressRate = s.RatePercentPerMinute ?? 0,
         Title = s.Title,
         Kind = KindName(s.Kind),
         Instance = s.Instance,
         Error = s.Error,
+        EtaKnown = s.EtaSeconds is not null,
+        ProgressRateKnown = s.RatePercentPerMinute is not null,
+        FramesKnown = s.FramesTotal is not null,
         FramesEstimated = s.FramesEstimated,
         EtaLowSeconds = s.EtaLowSeconds,
         EtaHighSeconds = s.EtaHighSeconds,

@@ -15,6 +15,12 @@ public sealed class DashboardState(ProgressHub hub, TimeProvider time, int recen
 
     public List<JobSnapshot> Visible { get; private set; } = [];
 
+    /// <summary>How many of <see cref="Visible"/>, from the start, are running or queued.</summary>
+    public int ActiveCount { get; private set; }
+
+    /// <summary>Per instance, queued prompts without a card (see <see cref="JobOrdering.MaxQueuedPerInstance"/>).</summary>
+    public IReadOnlyList<MoreQueued> MoreQueued { get; private set; } = [];
+
     public JobCounts Counts { get; private set; } = new(0, 0, 0, 0);
 
     public List<InstanceStatus> Instances { get; private set; } = [];
@@ -23,15 +29,19 @@ public sealed class DashboardState(ProgressHub hub, TimeProvider time, int recen
     public void Refresh()
     {
         Instances = SortedInstances();
-        Visible = JobOrdering.ForDashboard(hub.Jobs, recentFinished);
+        var list = JobOrdering.ForDashboard(hub.Jobs, recentFinished, Instances);
+        (Visible, ActiveCount, MoreQueued) = (list.Jobs, list.ActiveCount, list.MoreQueued);
         _index = Visible.Select((job, i) => (job.Id, i)).ToDictionary(x => x.Id, x => x.i);
         var now = time.GetLocalNow();
-        Counts = JobCounts.From(hub.Jobs, new DateTimeOffset(now.Date, now.Offset));
+        var counts = JobCounts.From(hub.Jobs, new DateTimeOffset(now.Date, now.Offset));
+        // Prompts queued beyond the tracking cap are queued all the same.
+        Counts = counts with { Queued = counts.Queued + Instances.Sum(i => i.UntrackedQueued) };
     }
 
     /// <summary>
     /// Takes one batch; true when the page should render (once per delivery, whatever the batch holds).
-    /// A job that is new here or changed group (queued → running → finished) reorders the list;
+    /// A job that is new here or changed group (queued → running → finished) reorders the list (a queued job without
+    /// a card counts as new: it may belong among the first of its instance now);
     /// otherwise the newer snapshot replaces the shown one, and only its card re-renders.
     /// </summary>
     public bool Apply(HubBatch batch)
@@ -62,8 +72,14 @@ public sealed class DashboardState(ProgressHub hub, TimeProvider time, int recen
             var next = SortedInstances();
             if (!next.Select(FleetKey).SequenceEqual(Instances.Select(FleetKey)))
             {
+                var untrackedChanged = !next.Select(i => i.UntrackedQueued).SequenceEqual(Instances.Select(i => i.UntrackedQueued));
                 Instances = next;
                 changed = true;
+                if (untrackedChanged && !reorder)
+                {
+                    // The "+N more queued" lines and the queued counter include the prompts beyond the cap.
+                    Refresh();
+                }
             }
         }
 
@@ -74,5 +90,5 @@ public sealed class DashboardState(ProgressHub hub, TimeProvider time, int recen
 
     // What the strip shows: online, queue, and VRAM in tenths.
     private static string FleetKey(InstanceStatus i) =>
-        $"{i.Name}|{i.Online}|{i.QueueRemaining}|{(int)(10 * InstanceText.Percent(i.Devices.Sum(d => d.VramUsed), i.Devices.Sum(d => d.VramTotal)) / 100)}";
+        $"{i.Name}|{i.Online}|{i.QueueRemaining}|{i.UntrackedQueued}|{(int)(10 * InstanceText.Percent(i.Devices.Sum(d => d.VramUsed), i.Devices.Sum(d => d.VramTotal)) / 100)}";
 }

@@ -17,6 +17,11 @@ public sealed class WebSocketProtocolTests(DemoApiApp demo) : IClassFixture<Demo
     private static readonly string[] SeedJobFields =
         ["id", "progress", "status", "current_stage", "frames_complete", "estimated_total_frames", "eta_seconds", "eta_formatted", "progress_rate"];
 
+    private static readonly string[] SeedNumberFields =
+        ["id", "progress", "frames_complete", "estimated_total_frames", "eta_seconds", "progress_rate"];
+
+    private static readonly string[] KnownFlags = ["eta_known", "progress_rate_known", "frames_known"];
+
     private static readonly string[] SeedStatuses = ["queued", "processing", "completed", "failed", "cancelled"];
 
     private AppHost App => demo.App;
@@ -81,6 +86,42 @@ public sealed class WebSocketProtocolTests(DemoApiApp demo) : IClassFixture<Demo
         Assert.Contains("Rendering", stages);
         Assert.True(progress.Distinct().Count() >= 3, $"progress seen: {string.Join(", ", progress)}");
         Assert.Equal(progress.Order(), progress);
+    }
+
+    [Fact]
+    public async Task A_jobs_first_update_has_numbers_not_nulls_with_known_flags_false_until_they_are_measured()
+    {
+        var submitter = App.Services.GetRequiredService<JobSubmitter>();
+        await using var client = await WsClient.ConnectAsync(App.BaseAddress);
+        await client.ReceiveTypeAsync("initial_jobs");
+
+        // Steps no other demo job uses: a workflow without history, so nothing is known before it runs.
+        var id = await submitter.SubmitAsync(DemoWorkflows.Image("Seed types test", steps: 37, seed: 11), TestContext.Current.CancellationToken);
+
+        var first = (await client.ReceiveUntilAsync(m => WsClient.Type(m) == "progress_update" && JobId(m) == id, what: "the job's first update")).GetProperty("job");
+        AssertSeedJobShape(first);
+        Assert.False(first.GetProperty("progress_rate_known").GetBoolean(), $"no rate before it ran: {first}");
+        Assert.Equal(0, first.GetProperty("progress_rate").GetDouble());
+        Assert.False(first.GetProperty("eta_known").GetBoolean(), $"no ETA for an unseen workflow: {first}");
+        Assert.Equal(0, first.GetProperty("eta_seconds").GetDouble());
+        Assert.Equal("—", first.GetProperty("eta_formatted").GetString());
+        // An image has no frames: zeros, and the flag says so.
+        Assert.False(first.GetProperty("frames_known").GetBoolean());
+        Assert.Equal(0, first.GetProperty("frames_complete").GetInt32());
+        Assert.Equal(0, first.GetProperty("estimated_total_frames").GetInt32());
+
+        var measured = (await client.ReceiveUntilAsync(m =>
+        {
+            if (WsClient.Type(m) != "progress_update" || JobId(m) != id)
+            {
+                return false;
+            }
+
+            var job = m.GetProperty("job");
+            AssertSeedJobShape(job);
+            return job.GetProperty("progress_rate_known").GetBoolean() && job.GetProperty("eta_known").GetBoolean();
+        }, TimeSpan.FromSeconds(120), "an update with a measured rate and ETA")).GetProperty("job");
+        Assert.True(measured.GetProperty("progress_rate").GetDouble() > 0, $"a measured rate: {measured}");
     }
 
     [Fact]
@@ -253,8 +294,16 @@ public sealed class WebSocketProtocolTests(DemoApiApp demo) : IClassFixture<Demo
         Assert.Contains(job.GetProperty("status").GetString(), SeedStatuses);
         Assert.False(string.IsNullOrEmpty(job.GetProperty("current_stage").GetString()));
         Assert.False(string.IsNullOrEmpty(job.GetProperty("eta_formatted").GetString()));
-        Assert.True(job.GetProperty("eta_seconds").ValueKind is JsonValueKind.Number or JsonValueKind.Null);
-        Assert.True(job.GetProperty("progress_rate").ValueKind is JsonValueKind.Number or JsonValueKind.Null);
+        // Every number of the seed's shape is a number, always: a seed client formats them without a null check.
+        foreach (var field in SeedNumberFields)
+        {
+            Assert.True(job.GetProperty(field).ValueKind == JsonValueKind.Number, $"{field} is a number: {job}");
+        }
+
+        foreach (var flag in KnownFlags)
+        {
+            Assert.True(job.GetProperty(flag).ValueKind is JsonValueKind.True or JsonValueKind.False, $"{flag} is a boolean: {job}");
+        }
     }
 
     private static void AssertUtcTimestamp(JsonElement timestamp)
