@@ -29,7 +29,7 @@ public sealed class JobStoreTests : IDisposable
     }
 
     private JobStore Store(Factory factory) => new(
-        factory, _hub, _h.Tracker, LeadingGate(), Options.Create(new DatabaseOptions()), TimeProvider.System, NullLogger<JobStore>.Instance);
+        factory, _hub, _h.Tracker, LeadingGate(), Options.Create(new DatabaseOptions()), Options.Create(new AnimeProgress.Core.Boundary.InputLimits()), TimeProvider.System, NullLogger<JobStore>.Instance);
 
     internal static AnimeProgress.Core.Cluster.IngestionGate LeadingGate()
     {
@@ -159,7 +159,7 @@ public sealed class JobTableUpgradeTests : IDisposable
         Assert.Equal(
             ["comfyui_instances", "production_jobs.current_node", "production_jobs.eta_high_seconds", "production_jobs.eta_low_seconds",
              "production_jobs.queue_position", "production_jobs.rate_trend", "production_jobs.source", "production_jobs.stalled",
-             "production_jobs.workflow_key", "progress_history"],
+             "production_jobs.version", "production_jobs.workflow_key", "progress_history"],
             added.Order(StringComparer.Ordinal));
         var row = await db.ProductionJobs.SingleAsync(ct);
         Assert.Equal(("old cut", null, false, null), (row.Title, row.WorkflowKey, row.Stalled, row.QueuePosition));
