@@ -24,6 +24,20 @@ public sealed class AnimeProgressDbContext(DbContextOptions<AnimeProgressDbConte
     public string? Schema { get; } = Microsoft.EntityFrameworkCore.Infrastructure.RelationalOptionsExtension.Extract(options).MigrationsHistoryTableSchema;
     // PostgreSQL schema: end
 
+    /// <summary>Every text value is fitted to its column first (<see cref="Columns.ColumnFitting"/>): a value PostgreSQL refuses never fails a batch.</summary>
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        Columns.ColumnFitting.Apply(ChangeTracker);
+        return base.SaveChanges(acceptAllChangesOnSuccess);
+    }
+
+    /// <inheritdoc cref="SaveChanges(bool)"/>
+    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        Columns.ColumnFitting.Apply(ChangeTracker);
+        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         // PostgreSQL schema (issue 4): begin
@@ -51,7 +65,8 @@ public sealed class AnimeProgressDbContext(DbContextOptions<AnimeProgressDbConte
         job.Property(j => j.ProgressRate).HasColumnName("progress_rate");
         job.Property(j => j.ComfyUiJobId).HasColumnName("comfyui_job_id").HasMaxLength(64);
         job.Property(j => j.ComfyUiInstance).HasColumnName("comfyui_instance").HasMaxLength(128);
-        job.Property(j => j.Error).HasColumnName("error");
+        // Column type stays text; the length is the storage backstop ColumnFitting applies (a 1 MB error is never stored).
+        job.Property(j => j.Error).HasColumnName("error").HasColumnType("text").HasMaxLength(ProductionJobRow.ErrorMaxLength);
         job.Property(j => j.CreatedAt).HasColumnName("created_at");
         job.Property(j => j.StartedAt).HasColumnName("started_at");
         job.Property(j => j.UpdatedAt).HasColumnName("updated_at");
@@ -63,6 +78,7 @@ public sealed class AnimeProgressDbContext(DbContextOptions<AnimeProgressDbConte
         job.Property(j => j.Stalled).HasColumnName("stalled");
         job.Property(j => j.QueuePosition).HasColumnName("queue_position");
         job.Property(j => j.CurrentNode).HasColumnName("current_node").HasMaxLength(ProductionJobRow.CurrentNodeMaxLength);
+        job.Property(j => j.Version).HasColumnName("version");
 
         var instance = modelBuilder.Entity<ComfyUiInstanceRow>();
         instance.ToTable(ComfyUiInstanceRow.Table);

@@ -1,16 +1,24 @@
 using System.Data.Common;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 
 namespace AnimeProgress.Core.Persistence;
 
 /// <summary>
 /// The one answer to "did the database (or the way to it) fail, so that waiting and trying again is the
 /// right response?". Every writer, listener, health check and command catches exactly these; anything else
-/// is a bug and should surface.
+/// is a bug and should surface. A failure caused by the values written (<see cref="IsCausedByValues"/>) is not
+/// transient: the same write fails every time, so a batch writer quarantines the row instead of retrying it forever.
 /// </summary>
 public static class DatabaseErrors
 {
-    public static bool IsTransient(Exception exception) => exception switch
+    // SQLite result codes (sqlite3.h): SQLITE_TOOBIG, SQLITE_CONSTRAINT, SQLITE_MISMATCH.
+    private const int SqliteTooBig = 18;
+    private const int SqliteConstraint = 19;
+    private const int SqliteMismatch = 20;
+
+    public static bool IsTransient(Exception exception) => !IsCausedByValues(exception) && exception switch
     {
         // Provider errors (NpgsqlException, SqliteException) and EF's wrapper around a failed SaveChanges.
         DbException or DbUpdateException => true,
@@ -21,6 +29,19 @@ public static class DatabaseErrors
         InvalidOperationException or InvalidCastException => true,
         // Host start-up reports several failing services at once; one database failure among them is enough.
         AggregateException aggregate => aggregate.InnerExceptions.Any(IsTransient),
+        _ => false,
+    };
+
+    /// <summary>
+    /// True when the database refused the values themselves: PostgreSQL data exceptions (class 22: too long, NUL,
+    /// out of range, bad encoding) and integrity violations (class 23: NOT NULL, CHECK, foreign and unique keys); SQLite
+    /// constraint, too-big and type-mismatch errors. Connection, lock, serialization and schema errors are not.
+    /// </summary>
+    public static bool IsCausedByValues(Exception exception) => exception switch
+    {
+        PostgresException postgres => postgres.SqlState.StartsWith("22", StringComparison.Ordinal) || postgres.SqlState.StartsWith("23", StringComparison.Ordinal),
+        SqliteException sqlite => sqlite.SqliteErrorCode is SqliteConstraint or SqliteTooBig or SqliteMismatch,
+        DbUpdateException { InnerException: { } inner } => IsCausedByValues(inner),
         _ => false,
     };
 }

@@ -43,6 +43,11 @@ internal sealed partial class InstanceStatusSink(
 
     public override void Failed(Exception exception, int count) => LogWriteFailed(exception);
 
+    public override void Quarantined(InstanceStatus item, Exception exception) => LogQuarantined(exception, item.Name);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Quarantined the shared state of ComfyUI instance {Instance}: the database refuses its values; it is skipped")]
+    private partial void LogQuarantined(Exception ex, string instance);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not share ComfyUI instance states through the database; retrying with the next change")]
     private partial void LogWriteFailed(Exception ex);
 }

@@ -33,9 +33,9 @@ public static class JobRowMapper
         row.RateTrend = TrendToWire(s.RateTrend);
         row.Stalled = s.Stalled;
         row.QueuePosition = s.QueuePosition;
-        row.CurrentNode = s.CurrentNodeType is { Length: > ProductionJobRow.CurrentNodeMaxLength } node
-            ? node[..ProductionJobRow.CurrentNodeMaxLength]
-            : s.CurrentNodeType;
+        // Cut to its column on save, like every text (Columns.ColumnFitting).
+        row.CurrentNode = s.CurrentNodeType;
+        row.Version = s.Version;
     }
 
     public static JobSnapshot ToSnapshot(ProductionJobRow row)
@@ -70,7 +70,8 @@ public static class JobRowMapper
             Stalled = row.Stalled,
             QueuePosition = row.QueuePosition is >= 1 ? row.QueuePosition : null,
             CurrentNodeType = string.IsNullOrWhiteSpace(row.CurrentNode) ? null : row.CurrentNode,
-            Version = 1,
+            // The stored version (0 in rows of other programs and older versions); a restart goes past it (StoredVersions).
+            Version = Math.Max(row.Version, 1),
         };
     }
 

@@ -3,7 +3,11 @@ using Microsoft.EntityFrameworkCore;
 
 namespace AnimeProgress.Core.Persistence;
 
-/// <summary>Writes a batch of <see cref="JobWrite"/>s to <c>production_jobs</c> in one transaction.</summary>
+/// <summary>
+/// Writes a batch of <see cref="JobWrite"/>s to <c>production_jobs</c> in one transaction. Every text is fitted to its
+/// column on save (<see cref="Columns.ColumnFitting"/>); a batch that still fails for a row's values is retried row by
+/// row by the buffer, and the failing row quarantined (<see cref="JobWriteSink.Quarantined"/>).
+/// </summary>
 internal static class JobRowWriter
 {
     public static async Task WriteAsync(IDbContextFactory<AnimeProgressDbContext> contexts, IReadOnlyList<JobWrite> batch, CancellationToken cancellationToken)
@@ -25,7 +29,10 @@ internal static class JobRowWriter
                     continue;
                 }
 
+                // A version never goes down in the row either (an old leader's late write after another node's).
+                var storedVersion = row.Version;
                 JobRowMapper.CopyTo(snapshot, row);
+                row.Version = Math.Max(storedVersion, snapshot.Version);
             }
             else
             {

@@ -1,3 +1,4 @@
+using AnimeProgress.Core.Boundary;
 using AnimeProgress.Core.Cluster;
 using AnimeProgress.Core.Hub;
 using AnimeProgress.Core.Jobs;
@@ -28,6 +29,7 @@ public sealed partial class JobStore : BackgroundService
     private readonly ProgressTracker _tracker;
     private readonly IngestionGate _ingestion;
     private readonly DatabaseOptions _options;
+    private readonly InputLimits _limits;
     private readonly TimeProvider _time;
     private readonly ILogger<JobStore> _logger;
     private readonly JobWriteSink _sink;
@@ -40,6 +42,7 @@ public sealed partial class JobStore : BackgroundService
         ProgressTracker tracker,
         IngestionGate ingestion,
         IOptions<DatabaseOptions> options,
+        IOptions<InputLimits> limits,
         TimeProvider time,
         ILogger<JobStore> logger)
     {
@@ -48,6 +51,7 @@ public sealed partial class JobStore : BackgroundService
         _tracker = tracker;
         _ingestion = ingestion;
         _options = options.Value;
+        _limits = limits.Value;
         _time = time;
         _logger = logger;
         _sink = new JobWriteSink(contexts, _options, logger);
@@ -66,7 +70,7 @@ public sealed partial class JobStore : BackgroundService
         {
             // Schema (issue 4): PostgreSQL migrations (or a fail-fast when MigrateOnStart is off); SQLite EnsureCreated + upgrade.
             await DatabaseInitializer.InitializeAsync(db, _options.MigrateOnStart, cancellationToken);
-            var (rows, maxId) = await RecentJobs.LoadAsync(db, _time, cancellationToken);
+            var (rows, maxId) = await RecentJobs.LoadAsync(db, _limits, _time, cancellationToken);
             if (_ingestion.IsLeader)
             {
                 Restore(rows, maxId);
@@ -97,8 +101,8 @@ public sealed partial class JobStore : BackgroundService
     public async Task RestoreForIngestionAsync(CancellationToken cancellationToken)
     {
         await using var db = await _contexts.CreateDbContextAsync(cancellationToken);
-        var (rows, maxId) = await RecentJobs.LoadAsync(db, _time, cancellationToken);
-        Restore([.. rows.Select(r => r with { Version = (_hub.Find(r.Id)?.Version ?? 0) + 1 })], maxId);
+        var (rows, maxId) = await RecentJobs.LoadAsync(db, _limits, _time, cancellationToken);
+        Restore([.. rows.Select(r => r with { Version = Math.Max(r.Version, _hub.Find(r.Id)?.Version ?? 0) + 1 })], maxId);
         var active = rows.Count(r => r.Status.IsActive());
         LogTakenOver(active);
     }

@@ -85,6 +85,10 @@ internal sealed partial class JobWriteSink(
 
     public override void Recovered(int count) => LogRecovered(count);
 
+    /// <summary>The database refused this job's values even row by row: logged with its id and skipped, so every other write goes on.</summary>
+    public override void Quarantined(JobWrite item, Exception exception) =>
+        LogQuarantined(exception, item.Id, item.Snapshot is null ? "delete" : "upsert", item.Snapshot?.PromptId, item.Snapshot?.Version);
+
     private bool IsUnchangedSinceWritten(JobSnapshot job)
     {
         lock (_gate)
@@ -111,6 +115,9 @@ internal sealed partial class JobWriteSink(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Database write of {Count} jobs failed; holding them in memory until it recovers")]
     private partial void LogWriteFailed(Exception ex, int count);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Quarantined the write of job {JobId} ({Operation}, prompt {PromptId}, version {Version}): the database refuses its values; it is skipped and later writes go on")]
+    private partial void LogQuarantined(Exception ex, long jobId, string operation, string? promptId, long? version);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Database is back; flushed {Count} held job writes")]
     private partial void LogRecovered(int count);

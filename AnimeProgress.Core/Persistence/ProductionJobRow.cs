@@ -8,6 +8,12 @@ public sealed class ProductionJobRow
     /// <summary>Longest <see cref="CurrentNode"/> stored (varchar(128)); longer class types are cut.</summary>
     public const int CurrentNodeMaxLength = 128;
 
+    /// <summary>
+    /// Longest <see cref="Error"/> stored. The column is <c>text</c>; this is the storage backstop behind the
+    /// configured cap at the boundary (<c>AnimeProgress:Limits:MaxErrorLength</c>, at most the same).
+    /// </summary>
+    public const int ErrorMaxLength = 100_000;
+
     public long Id { get; set; }
     public string Title { get; set; } = "";
     public string Kind { get; set; } = "image";
@@ -45,4 +51,10 @@ public sealed class ProductionJobRow
 
     /// <summary>The class type of the node ComfyUI is executing.</summary>
     public string? CurrentNode { get; set; }
+
+    /// <summary>
+    /// The job's version as last published (issue 13): kept so that versions never go down across restarts and
+    /// nodes. 0 in rows written before the column existed or by other programs.
+    /// </summary>
+    public long Version { get; set; }
 }

@@ -37,6 +37,11 @@ internal sealed partial class ProgressHistorySink(
 
     public override void Recovered(int count) => LogRecovered(count);
 
+    public override void Quarantined(ProgressHistoryRow item, Exception exception) => LogQuarantined(exception, item.JobId, item.RecordedAt);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Quarantined a progress sample of job {JobId} at {RecordedAt}: the database refuses its values; it is skipped")]
+    private partial void LogQuarantined(Exception ex, long jobId, DateTimeOffset recordedAt);
+
     [LoggerMessage(Level = LogLevel.Error, Message = "Writing {Count} progress samples failed; holding them until the database recovers")]
     private partial void LogWriteFailed(Exception ex, int count);
 

@@ -117,6 +117,7 @@ namespace AnimeProgress.Core.Persistence.Migrations
                         .HasColumnName("current_stage");
 
                     b.Property<string>("Error")
+                        .HasMaxLength(100000)
                         .HasColumnType("text")
                         .HasColumnName("error");
 
@@ -199,6 +200,10 @@ namespace AnimeProgress.Core.Persistence.Migrations
                     b.Property<string>("Workflow")
                         .HasColumnType("text")
                         .HasColumnName("workflow");
+
+                    b.Property<long>("Version")
+                        .HasColumnType("bigint")
+                        .HasColumnName("version");
 
                     b.Property<string>("WorkflowKey")
                         .HasMaxLength(32)

@@ -47,7 +47,8 @@ internal sealed class ChangedRowPublisher(
             return;
         }
 
-        hub.Publish(snapshot with { Version = (current?.Version ?? 0) + 1 });
+        // The row's version when it is ahead (another node's write), so every node shows the same, ever-growing numbers.
+        hub.Publish(snapshot with { Version = StoredVersions.Shown(row.Version, current?.Version) });
         Interlocked.Increment(ref _published);
     }
 

@@ -1,4 +1,6 @@
 using System.Threading.Channels;
+using AnimeProgress.Core.Boundary;
+using AnimeProgress.Core.Persistence.Columns;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 
@@ -6,12 +8,14 @@ namespace AnimeProgress.Core.Persistence.Postgres;
 
 /// <summary>
 /// Drains the listener's notices and reads the rows they name, everything waiting in one round trip (a burst of
-/// notifications costs one query, not one each), plus catch-up reads of active and recently changed rows.
+/// notifications costs one query, not one each), plus catch-up reads of active and recently changed rows. Their texts
+/// are capped to <c>AnimeProgress:Limits</c> as they come in (<see cref="IncomingRowText"/>).
 /// </summary>
 internal sealed partial class ChangedRowReader(
     IDbContextFactory<AnimeProgressDbContext> contexts,
     ChannelReader<ListenerNotice> notices,
     ChangedRowPublisher publisher,
+    InputLimits limits,
     TimeProvider time,
     ILogger logger)
 {
@@ -115,7 +119,8 @@ internal sealed partial class ChangedRowReader(
                 _watermark = row.UpdatedAt;
             }
 
-            publisher.Apply(row);
+            // Another program's text is boundary input: capped before any node shows it.
+            publisher.Apply(IncomingRowText.Cap(row, limits));
         }
     }
 

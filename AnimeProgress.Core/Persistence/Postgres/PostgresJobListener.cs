@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Threading.Channels;
+using AnimeProgress.Core.Boundary;
 using AnimeProgress.Core.Cluster;
 using AnimeProgress.Core.Hub;
 using AnimeProgress.Core.Resilience;
@@ -45,6 +46,7 @@ public sealed partial class PostgresJobListener : BackgroundService
         IngestionGate ingestion,
         IOptions<DatabaseOptions> options,
         IOptions<TrackerOptions> trackerOptions,
+        IOptions<InputLimits> limits,
         TimeProvider time,
         ILogger<PostgresJobListener> logger)
     {
@@ -53,7 +55,7 @@ public sealed partial class PostgresJobListener : BackgroundService
         _time = time;
         _logger = logger;
         _publisher = new ChangedRowPublisher(hub, tracker, ingestion, trackerOptions.Value, time);
-        _reader = new ChangedRowReader(contexts, _notices.Reader, _publisher, time, logger);
+        _reader = new ChangedRowReader(contexts, _notices.Reader, _publisher, limits.Value, time, logger);
     }
 
     /// <summary>Notifications received (for tests and diagnostics).</summary>

@@ -6,7 +6,8 @@ namespace AnimeProgress.Core.Persistence.WriteBehind;
 /// Holds writes in memory so that the live path never waits on the database: the newest item per key waits, a
 /// flush takes what is due and writes it in one batch, one flush at a time. A batch that fails with a transient
 /// database error (<see cref="DatabaseErrors"/>) goes back to wait for the next flush; while too much waits, the
-/// sink chooses what to drop. A taken batch is written without cancellation, so a shutdown mid-write keeps it.
+/// sink chooses what to drop. A batch that fails for any other reason (a value the database refuses) is written item
+/// by item, and the item that still fails alone is quarantined (reported and dropped), so it never holds up the rest. A taken batch is written without cancellation, so a shutdown mid-write keeps it.
 /// </summary>
 [SuppressMessage("Design", "CA1001", Justification = "The semaphore is never disposed on purpose: a flush during or after shutdown must still be able to wait on it.")]
 public sealed class WriteBehindBuffer<TKey, TItem>(WriteBehindSink<TKey, TItem> sink, TimeProvider time)
@@ -137,20 +138,16 @@ public sealed class WriteBehindBuffer<TKey, TItem>(WriteBehindSink<TKey, TItem> 
         {
             await sink.WriteAsync(batch, CancellationToken.None);
         }
-        catch (Exception ex)
+        catch (Exception ex) when (DatabaseErrors.IsTransient(ex))
         {
             PutBack(taken);
-            if (!DatabaseErrors.IsTransient(ex))
-            {
-                throw;
-            }
-
-            if (LastError is null)
-            {
-                sink.Failed(ex, batch.Count);
-            }
-
-            LastError = ex.Message;
+            NoteFailure(ex, batch.Count);
+            return;
+        }
+        catch (Exception ex)
+        {
+            // Not the database being away: some item's values. Find it instead of retrying the batch forever.
+            await QuarantineAsync(taken, ex, now);
             return;
         }
 
@@ -159,13 +156,85 @@ public sealed class WriteBehindBuffer<TKey, TItem>(WriteBehindSink<TKey, TItem> 
             _inFlight = [];
         }
 
-        sink.Written(batch, now);
-        if (LastError is not null)
+        NoteWritten(batch, now);
+    }
+
+    /// <summary>
+    /// Writes a batch that failed for a non-transient reason one item at a time: each item that fails alone for such a
+    /// reason is handed to <see cref="WriteBehindSink{TKey, TItem}.Quarantined"/> and dropped, the others are written;
+    /// when the database goes away meanwhile, what is left waits for the next flush as usual.
+    /// </summary>
+    private async Task QuarantineAsync(List<KeyValuePair<TKey, TItem>> taken, Exception batchError, DateTimeOffset now)
+    {
+        if (taken.Count == 1)
         {
-            sink.Recovered(batch.Count);
+            Drop(taken[0].Value, batchError);
+            return;
         }
 
-        LastError = null;
+        var written = new List<TItem>();
+        for (var i = 0; i < taken.Count; i++)
+        {
+            var item = taken[i].Value;
+            try
+            {
+                await sink.WriteAsync([item], CancellationToken.None);
+                written.Add(item);
+            }
+            catch (Exception ex) when (DatabaseErrors.IsTransient(ex))
+            {
+                PutBack(taken[i..]);
+                NoteFailure(ex, taken.Count - i);
+                NoteWritten(written, now, recovered: false);
+                return;
+            }
+            catch (Exception ex)
+            {
+                Drop(item, ex);
+            }
+        }
+
+        lock (_gate)
+        {
+            _inFlight = [];
+        }
+
+        NoteWritten(written, now);
+    }
+
+    private void Drop(TItem item, Exception error)
+    {
+        lock (_gate)
+        {
+            _inFlight = [.. _inFlight.Where(i => !EqualityComparer<TItem>.Default.Equals(i, item))];
+        }
+
+        sink.Quarantined(item, error);
+    }
+
+    private void NoteFailure(Exception error, int count)
+    {
+        if (LastError is null)
+        {
+            sink.Failed(error, count);
+        }
+
+        LastError = error.Message;
+    }
+
+    private void NoteWritten(IReadOnlyList<TItem> written, DateTimeOffset now, bool recovered = true)
+    {
+        if (written.Count == 0)
+        {
+            return;
+        }
+
+        sink.Written(written, now);
+        if (recovered && LastError is not null)
+        {
+            sink.Recovered(written.Count);
+            LastError = null;
+        }
     }
 
     private void PutBack(List<KeyValuePair<TKey, TItem>> taken)

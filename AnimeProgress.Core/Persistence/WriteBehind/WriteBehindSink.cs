@@ -35,6 +35,14 @@ public abstract class WriteBehindSink<TKey, TItem>
     {
     }
 
+    /// <summary>
+    /// An item that failed on its own for a non-transient reason (<see cref="DatabaseErrors.IsTransient"/> false): it is
+    /// dropped so that the batch and every later write go on; the sink logs it with what identifies it.
+    /// </summary>
+    public virtual void Quarantined(TItem item, Exception exception)
+    {
+    }
+
     /// <summary>The first successful write after a failure.</summary>
     public virtual void Recovered(int count)
     {

@@ -31,6 +31,27 @@ public sealed class DatabaseErrorsTests
         new AggregateException(),
     ];
 
+    /// <summary>The database refused the values: the same write fails every time (issue 13's poison batch).</summary>
+    private static readonly Exception[] CausedByValues =
+    [
+        new PostgresException("value too long for type character varying(500)", "ERROR", "ERROR", "22001"),
+        new PostgresException("invalid byte sequence for encoding \"UTF8\": 0x00", "ERROR", "ERROR", "22021"),
+        new DbUpdateException("save failed", new PostgresException("new row violates check constraint", "ERROR", "ERROR", "23514")),
+        new DbUpdateException("save failed", new PostgresException("duplicate key value", "ERROR", "ERROR", "23505")),
+        new DbUpdateException("save failed", new SqliteException("NOT NULL constraint failed", 19)),
+    ];
+
+    [Fact]
+    public void Values_the_database_refuses_are_not_transient_while_server_side_outages_are()
+    {
+        Assert.All(CausedByValues, e => Assert.True(DatabaseErrors.IsCausedByValues(e), e.Message));
+        Assert.All(CausedByValues, e => Assert.False(DatabaseErrors.IsTransient(e), e.Message));
+        // Shutdown, deadlock, serialization and a missing table are the server's state, not the row's: retried.
+        Assert.All(
+            (string[])["57P01", "40P01", "40001", "42P01", "53300"],
+            state => Assert.True(DatabaseErrors.IsTransient(new DbUpdateException("save failed", new PostgresException("x", "FATAL", "FATAL", state))), state));
+    }
+
     [Fact]
     public void Database_and_connection_failures_are_transient() =>
         Assert.All(Transient, e => Assert.True(DatabaseErrors.IsTransient(e), e.GetType().Name));

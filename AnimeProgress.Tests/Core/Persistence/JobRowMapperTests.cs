@@ -42,13 +42,16 @@ public sealed class JobRowMapperTests
     }
 
     [Fact]
-    public void An_unknown_trend_is_stored_as_null_and_a_long_node_type_is_cut_to_the_column()
+    public void An_unknown_trend_is_stored_as_null_and_the_version_is_kept_for_the_next_start()
     {
         var row = new ProductionJobRow();
-        JobRowMapper.CopyTo(Running(JobSource.AnimeProgress) with { RateTrend = RateTrend.Unknown, CurrentNodeType = new string('N', 300) }, row);
+        JobRowMapper.CopyTo(Running(JobSource.AnimeProgress) with { RateTrend = RateTrend.Unknown, Version = 41 }, row);
 
         Assert.Null(row.RateTrend);
-        Assert.Equal(ProductionJobRow.CurrentNodeMaxLength, row.CurrentNode!.Length);
+        Assert.Equal(41, row.Version);
+        Assert.Equal(41, JobRowMapper.ToSnapshot(row).Version);
+        // Rows of other programs (and of versions before the column) read as version 1, never 0.
+        Assert.Equal(1, JobRowMapper.ToSnapshot(new ProductionJobRow { Status = "queued" }).Version);
     }
 
     [Fact]

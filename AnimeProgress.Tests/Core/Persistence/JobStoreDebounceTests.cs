@@ -29,7 +29,7 @@ public sealed class JobStoreDebounceTests : IDisposable
     }
 
     private JobStore Store(IngestionGate gate) => new(
-        new Factory(_file), _hub, _h.Tracker, gate, Options.Create(new DatabaseOptions()), _time, NullLogger<JobStore>.Instance);
+        new Factory(_file), _hub, _h.Tracker, gate, Options.Create(new DatabaseOptions()), Options.Create(new AnimeProgress.Core.Boundary.InputLimits()), _time, NullLogger<JobStore>.Instance);
 
     private static JobSnapshot Job(long version, Stage stage, double percent, JobStatus status = JobStatus.Running) => new()
     {
@@ -84,7 +84,7 @@ public sealed class JobStoreDebounceTests : IDisposable
         await leader.StopAsync(ct);
 
         var followerHub = new ProgressHub(TimeProvider.System);
-        var follower = new JobStore(new Factory(_file), followerHub, _h.Tracker, new IngestionGate(), Options.Create(new DatabaseOptions()), _time, NullLogger<JobStore>.Instance);
+        var follower = new JobStore(new Factory(_file), followerHub, _h.Tracker, new IngestionGate(), Options.Create(new DatabaseOptions()), Options.Create(new AnimeProgress.Core.Boundary.InputLimits()), _time, NullLogger<JobStore>.Instance);
         await follower.StartAsync(ct);
         Assert.Equal(40, followerHub.Find(1)?.Percent);
 

@@ -29,7 +29,7 @@ public sealed class JobStoreTests : IDisposable
     }
 
     private JobStore Store(Factory factory) => new(
-        factory, _hub, _h.Tracker, LeadingGate(), Options.Create(new DatabaseOptions()), TimeProvider.System, NullLogger<JobStore>.Instance);
+        factory, _hub, _h.Tracker, LeadingGate(), Options.Create(new DatabaseOptions()), Options.Create(new AnimeProgress.Core.Boundary.InputLimits()), TimeProvider.System, NullLogger<JobStore>.Instance);
 
     internal static AnimeProgress.Core.Cluster.IngestionGate LeadingGate()
     {
@@ -91,6 +91,58 @@ public sealed class JobStoreTests : IDisposable
         Assert.Null(store.LastError);
         Assert.Equal(0, store.PendingWrites);
         Assert.Equal("completed", ReadAll().Single(r => r.Id == 1).Status);
+    }
+
+    [Fact]
+    public async Task After_a_restart_every_job_comes_back_with_a_version_above_any_published_before()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var store = Store(new Factory(_file));
+        await store.StartAsync(ct);
+        _hub.Publish(Job(1, JobStatus.Running, 40, version: 37));
+        _hub.Publish(Job(2, JobStatus.Completed, 100, version: 12));
+        await Eventually.True(() => ReadAll().Count == 2, what: "both rows");
+        await store.StopAsync(ct);
+        Assert.Equal([37L, 12L], ReadAll().OrderBy(r => r.Id).Select(r => r.Version));
+
+        // A new process over the same file: the ingesting node (through its tracker) and a node that only shows rows.
+        var hub = new ProgressHub(TimeProvider.System);
+        var tracker = TrackerHarness.NewTracker(hub, TimeProvider.System);
+        await tracker.StartAsync(ct);
+        var restarted = new JobStore(
+            new Factory(_file), hub, tracker, LeadingGate(), Options.Create(new DatabaseOptions()),
+            Options.Create(new AnimeProgress.Core.Boundary.InputLimits()), TimeProvider.System, NullLogger<JobStore>.Instance);
+        await restarted.StartAsync(ct);
+        await Eventually.True(() => hub.Find(1) is not null && hub.Find(2) is not null, what: "both jobs restored");
+        Assert.True(hub.Find(1)!.Version > 37, $"job 1 came back with version {hub.Find(1)!.Version}");
+        Assert.True(hub.Find(2)!.Version > 12, $"job 2 came back with version {hub.Find(2)!.Version}");
+        await restarted.StopAsync(ct);
+        await tracker.StopAsync(ct);
+
+        var followerHub = new ProgressHub(TimeProvider.System);
+        var follower = new JobStore(
+            new Factory(_file), followerHub, _h.Tracker, new AnimeProgress.Core.Cluster.IngestionGate(), Options.Create(new DatabaseOptions()),
+            Options.Create(new AnimeProgress.Core.Boundary.InputLimits()), TimeProvider.System, NullLogger<JobStore>.Instance);
+        await follower.StartAsync(ct);
+        Assert.True(followerHub.Find(1)!.Version > 37, $"job 1 shown with version {followerHub.Find(1)!.Version}");
+        await follower.StopAsync(ct);
+    }
+
+    [Fact]
+    public async Task A_stored_version_never_goes_down_when_an_older_copy_is_written_late()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var factory = new Factory(_file);
+        await using (var db = factory.CreateDbContext())
+        {
+            await DatabaseInitializer.InitializeAsync(db, migrate: true, ct);
+        }
+
+        await JobRowWriter.WriteAsync(factory, [JobWrite.Upsert(Job(1, JobStatus.Running, 40, version: 50))], ct);
+        // An old leader's copy, written late after an outage: its values land, the version stays.
+        await JobRowWriter.WriteAsync(factory, [JobWrite.Upsert(Job(1, JobStatus.Running, 45, version: 3))], ct);
+
+        Assert.Equal((45.0, 50L), (ReadAll().Single().Progress, ReadAll().Single().Version));
     }
 
     [Fact]
@@ -159,7 +211,7 @@ public sealed class JobTableUpgradeTests : IDisposable
         Assert.Equal(
             ["comfyui_instances", "production_jobs.current_node", "production_jobs.eta_high_seconds", "production_jobs.eta_low_seconds",
              "production_jobs.queue_position", "production_jobs.rate_trend", "production_jobs.source", "production_jobs.stalled",
-             "production_jobs.workflow_key", "progress_history"],
+             "production_jobs.version", "production_jobs.workflow_key", "progress_history"],
             added.Order(StringComparer.Ordinal));
         var row = await db.ProductionJobs.SingleAsync(ct);
         Assert.Equal(("old cut", null, false, null), (row.Title, row.WorkflowKey, row.Stalled, row.QueuePosition));

@@ -27,6 +27,11 @@ public sealed class WriteBehindBufferTests
 
         public DateTimeOffset? DueAfter { get; set; }
 
+        /// <summary>Keys whose items the "database" refuses (a non-transient failure of any batch holding one).</summary>
+        public HashSet<string> Poison { get; } = [];
+
+        public List<(Item Item, Exception Error)> Quarantine { get; } = [];
+
         public override int Capacity => 3;
 
         public override async Task WriteAsync(IReadOnlyList<Item> batch, CancellationToken cancellationToken)
@@ -40,6 +45,11 @@ public sealed class WriteBehindBufferTests
             if (FailWith is { } failure)
             {
                 throw failure;
+            }
+
+            if (batch.FirstOrDefault(i => Poison.Contains(i.Key)) is { } poison)
+            {
+                throw new ArgumentException($"value of {poison.Key} refused");
             }
 
             Batches.Add(batch);
@@ -57,6 +67,8 @@ public sealed class WriteBehindBufferTests
         public override void Failed(Exception exception, int count) => Failures++;
 
         public override void Recovered(int count) => Recoveries++;
+
+        public override void Quarantined(Item item, Exception exception) => Quarantine.Add((item, exception));
     }
 
     private static KeyValuePair<string, Item>[] Items(params Item[] items) => [.. items.Select(i => KeyValuePair.Create(i.Key, i))];
@@ -190,5 +202,43 @@ public sealed class WriteBehindBufferTests
 
         await stop.CancelAsync();
         await run;
+    }
+
+    [Fact]
+    public async Task An_item_the_database_refuses_is_quarantined_and_the_rest_of_its_batch_and_later_writes_go_on()
+    {
+        var sink = new RecordingSink { Poison = { "bad" } };
+        var buffer = new WriteBehindBuffer<string, Item>(sink, _time);
+        buffer.Offer(Items(new Item("a", 1), new Item("bad", 1), new Item("b", 1)));
+
+        await buffer.FlushAsync(dueOnly: false, TestContext.Current.CancellationToken);
+
+        var (item, error) = Assert.Single(sink.Quarantine);
+        Assert.Equal("bad", item.Key);
+        Assert.Contains("refused", error.Message, StringComparison.Ordinal);
+        Assert.Equal(["a", "b"], sink.Batches.SelectMany(b => b).Select(i => i.Key).Order());
+        Assert.All(sink.Batches, b => Assert.Single(b));
+        Assert.Equal((0, null, 0), (buffer.Count, buffer.LastError, sink.Failures));
+        Assert.Empty(buffer.NotYetWritten(_ => true));
+
+        // Nothing waits behind it: the next batch is written whole.
+        buffer.Offer(Items(new Item("a", 2), new Item("c", 1)));
+        await buffer.FlushAsync(dueOnly: false, TestContext.Current.CancellationToken);
+        Assert.Equal([("a", 2), ("c", 1)], sink.Batches[^1].Select(i => (i.Key, i.Version)).Order());
+        Assert.Single(sink.Quarantine);
+    }
+
+    [Fact]
+    public async Task A_single_refused_item_is_quarantined_at_once()
+    {
+        var sink = new RecordingSink { Poison = { "bad" } };
+        var buffer = new WriteBehindBuffer<string, Item>(sink, _time);
+        buffer.Offer(Items(new Item("bad", 1)));
+
+        await buffer.FlushAsync(dueOnly: false, TestContext.Current.CancellationToken);
+
+        Assert.Equal("bad", Assert.Single(sink.Quarantine).Item.Key);
+        Assert.Single(sink.Tokens);
+        Assert.Equal(0, buffer.Count);
     }
 }
