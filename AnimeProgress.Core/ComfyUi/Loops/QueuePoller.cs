@@ -29,10 +29,16 @@ internal sealed class QueuePoller(ComfyUiConnection connection, QueueReconciler 
                 var interval = !online ? options.OfflineProbeInterval
                     : connection.QueueSignal.Remaining > 0 ? options.QueuePollBusy
                     : options.QueuePollIdle;
-                if (await connection.QueueSignal.WaitAsync(interval, cancellationToken) && online)
+                if (await connection.QueueSignal.WaitAsync(interval, cancellationToken) && connection.IsOnline)
                 {
                     // A short pause batches a burst of status messages into one read.
                     await Task.Delay(options.QueueReadDelay, connection.Time, cancellationToken);
+                }
+
+                if (wasOnline && !connection.IsOnline)
+                {
+                    reconciler.MarkUnreachable();
+                    wasOnline = false;
                 }
 
                 await reconciler.ReconcileAsync(cancellationToken, quiet: !connection.IsOnline);

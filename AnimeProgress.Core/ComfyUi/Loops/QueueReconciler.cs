@@ -27,7 +27,7 @@ internal sealed partial class QueueReconciler(ComfyUiConnection connection, ILog
         try
         {
             var asOf = connection.Time.GetUtcNow();
-            var queue = await connection.Http.GetQueueAsync(cancellationToken);
+            var queue = quiet ? await ProbeQueueAsync(cancellationToken) : await connection.Http.GetQueueAsync(cancellationToken);
             var finished = await _cursor.ReadNewAsync(connection.Http.GetRecentHistoryAsync, cancellationToken);
             var known = finished.ToDictionary(e => e.PromptId, e => (HistoryEntry?)e, StringComparer.Ordinal);
             var history = new Dictionary<string, HistoryEntry?>(StringComparer.Ordinal);
@@ -41,8 +41,13 @@ internal sealed partial class QueueReconciler(ComfyUiConnection connection, ILog
                 }
             }
 
+            // Cleared only once the socket is back: every read until then may be the first one after a restart.
             var afterOutage = _unreachable;
-            _unreachable = false;
+            if (connection.IsOnline)
+            {
+                _unreachable = false;
+            }
+
             connection.QueueSignal.Remaining = queue.Running.Count + queue.Pending.Count;
             await connection.Observer.ObserveAsync(
                 new InstanceReconciled(instance, queue, history, asOf, connection.ClientId, finished, afterOutage), cancellationToken);
@@ -66,6 +71,18 @@ internal sealed partial class QueueReconciler(ComfyUiConnection connection, ILog
 
             return false;
         }
+    }
+
+    /// <summary>
+    /// An offline probe gives up after about one probe interval instead of sitting in the HTTP pipeline's retry
+    /// delays, so the first read after ComfyUI is back is never seconds late.
+    /// </summary>
+    private async Task<QueueState> ProbeQueueAsync(CancellationToken cancellationToken)
+    {
+        using var probe = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var interval = connection.Options.OfflineProbeInterval;
+        probe.CancelAfter(interval > TimeSpan.FromSeconds(1) ? interval : TimeSpan.FromSeconds(1));
+        return await connection.Http.GetQueueAsync(probe.Token);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "ComfyUI {Instance} reconcile failed: {Error}")]
