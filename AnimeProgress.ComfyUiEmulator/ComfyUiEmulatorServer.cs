@@ -46,6 +46,9 @@ public sealed class ComfyUiEmulatorServer : IAsyncDisposable
 
     public int Port { get; }
 
+    /// <summary>When this server (this start) first answered GET /queue, or null.</summary>
+    public DateTimeOffset? FirstQueueAnsweredAt => _engine.FirstQueueAnsweredAt;
+
     public static Task<ComfyUiEmulatorServer> StartAsync(EmulatorOptions options, CancellationToken cancellationToken = default) =>
         StartAsync(options, configureLogging: null, cancellationToken);
 

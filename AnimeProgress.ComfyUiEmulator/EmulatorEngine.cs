@@ -54,6 +54,15 @@ internal sealed class EmulatorEngine
 
     public PromptWorker Worker { get; }
 
+    // Unix ms of the first GET /queue this process answered; 0 until then.
+    private long _firstQueueAnsweredAt;
+
+    /// <summary>When this process first answered GET /queue (after a restart: the first answer of the new process); tests measure from it.</summary>
+    public DateTimeOffset? FirstQueueAnsweredAt =>
+        Interlocked.Read(ref _firstQueueAnsweredAt) is var ms and > 0 ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null;
+
+    public void QueueAnswered() => Interlocked.CompareExchange(ref _firstQueueAnsweredAt, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), 0);
+
     /// <summary>Server feature flags, the same for GET /features and the WebSocket reply.</summary>
     public static System.Text.Json.Nodes.JsonObject FeatureFlags() => new()
     {

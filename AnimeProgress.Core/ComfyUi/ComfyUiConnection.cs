@@ -15,6 +15,7 @@ public sealed partial class ComfyUiConnection : IDisposable
     private readonly MalformedFrameLog _malformed;
     private readonly QueueReconciler _reconciler;
     private readonly InstanceSupervisor _supervisor;
+    private volatile bool _online;
 
     public ComfyUiConnection(
         ComfyUiHttpClient http, IInstanceObserver observer, ComfyUiOptions options, TimeProvider time, ILogger<ComfyUiConnection> logger)
@@ -42,7 +43,20 @@ public sealed partial class ComfyUiConnection : IDisposable
     /// <summary>The client id AnimeProgress submits with and listens under on this instance.</summary>
     public string ClientId { get; }
 
-    public bool IsOnline { get; internal set; }
+    public bool IsOnline
+    {
+        get => _online;
+        internal set
+        {
+            var wentOffline = _online && !value;
+            _online = value;
+            if (wentOffline)
+            {
+                // The queue poller switches to offline probing at once rather than after its current wait.
+                QueueSignal.Signal();
+            }
+        }
+    }
 
     internal IInstanceObserver Observer { get; }
 

@@ -56,6 +56,22 @@ public sealed class ComfyUiHttpClient(HttpClient http, ComfyUiInstance instance)
         return root[promptId] is JsonObject entry ? ReadHistory(promptId, entry) : null;
     }
 
+    /// <summary>The newest <paramref name="maxItems"/> history entries, oldest first (ComfyUI keeps them in completion order).</summary>
+    public async Task<IReadOnlyList<HistoryEntry>> GetRecentHistoryAsync(int maxItems, CancellationToken cancellationToken)
+    {
+        var root = await GetObjectAsync("history?max_items=" + maxItems.ToString(CultureInfo.InvariantCulture), cancellationToken);
+        var entries = new List<HistoryEntry>(root.Count);
+        foreach (var (promptId, value) in root)
+        {
+            if (value is JsonObject entry)
+            {
+                entries.Add(ReadHistory(promptId, entry));
+            }
+        }
+
+        return entries;
+    }
+
     public async Task<SystemStats> GetSystemStatsAsync(CancellationToken cancellationToken)
     {
         var root = await GetObjectAsync("system_stats", cancellationToken);
@@ -127,7 +143,8 @@ public sealed class ComfyUiHttpClient(HttpClient http, ComfyUiInstance instance)
         var outcome = statusStr == "success" ? HistoryOutcome.Success
             : lastEvent == "execution_interrupted" ? HistoryOutcome.Interrupted
             : HistoryOutcome.Error;
-        return new HistoryEntry(promptId, outcome, error, errorNode, started, finished);
+        var prompt = entry["prompt"] is JsonArray item ? ReadItem(item) : null;
+        return new HistoryEntry(promptId, outcome, error, errorNode, started, finished, prompt);
     }
 
     private static List<QueueItem> ReadItems(JsonNode? node)
@@ -140,19 +157,27 @@ public sealed class ComfyUiHttpClient(HttpClient http, ComfyUiInstance instance)
 
         foreach (var raw in array.OfType<JsonArray>())
         {
-            if (raw.Count < 2 || AsString(raw[1]) is not { } promptId)
+            if (ReadItem(raw) is { } item)
             {
-                continue;
+                items.Add(item);
             }
-
-            var number = raw[0] is JsonValue v && v.TryGetValue(out double n) ? n : 0;
-            var outputs = raw.Count > 4 && raw[4] is JsonArray outs
-                ? outs.Select(AsString).OfType<string>().ToList()
-                : [];
-            items.Add(new QueueItem(number, promptId, raw.Count > 2 ? raw[2] as JsonObject : null, raw.Count > 3 ? raw[3] as JsonObject : null, outputs));
         }
 
         return items;
+    }
+
+    private static QueueItem? ReadItem(JsonArray raw)
+    {
+        if (raw.Count < 2 || AsString(raw[1]) is not { } promptId)
+        {
+            return null;
+        }
+
+        var number = raw[0] is JsonValue v && v.TryGetValue(out double n) ? n : 0;
+        var outputs = raw.Count > 4 && raw[4] is JsonArray outs
+            ? outs.Select(AsString).OfType<string>().ToList()
+            : [];
+        return new QueueItem(number, promptId, raw.Count > 2 ? raw[2] as JsonObject : null, raw.Count > 3 ? raw[3] as JsonObject : null, outputs);
     }
 
     private async Task<JsonObject> GetObjectAsync(string path, CancellationToken cancellationToken)

@@ -25,6 +25,15 @@ public sealed class ComfyUiOptions
     /// <summary>/queue safety-net interval while the instance is idle.</summary>
     public TimeSpan QueuePollIdle { get; set; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>While the instance is offline /queue is probed this often, so a restart is noticed (and lost jobs marked) within about this long.</summary>
+    public TimeSpan OfflineProbeInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Each reconcile reads this many of the newest <c>/history</c> entries to find prompts that finished between two reads.</summary>
+    public int HistoryReadWindow { get; set; } = 64;
+
+    /// <summary>When every entry of a window is new (a gap is possible) the window doubles up to this many entries.</summary>
+    public int HistoryReadMax { get; set; } = 2048;
+
     /// <summary>
     /// The client id AnimeProgress submits with and listens under. Empty: a fresh one per process. In a cluster
     /// every node uses the same one, so a node that takes over ingestion keeps receiving the step progress of

@@ -9,6 +9,9 @@ public sealed class ComfyUiOptionsValidator : IValidateOptions<ComfyUiOptions>
     /// <summary>Previews are a few hundred KiB; a bigger cap only lets a hostile peer make the reader buffer more.</summary>
     public const int MaxFrameBytesLimit = 256 * 1024 * 1024;
 
+    /// <summary>ComfyUI keeps at most 10,000 history entries; a wider read could only be slower.</summary>
+    public const int HistoryReadLimit = 10_000;
+
     public ValidateOptionsResult Validate(string? name, ComfyUiOptions options)
     {
         var errors = new SettingErrors(ComfyUiOptions.Section);
@@ -50,6 +53,9 @@ public sealed class ComfyUiOptionsValidator : IValidateOptions<ComfyUiOptions>
         errors.NotNegative(nameof(options.QueueReadDelay), options.QueueReadDelay);
         errors.Positive(nameof(options.QueuePollBusy), options.QueuePollBusy, "00:00:03");
         errors.Positive(nameof(options.QueuePollIdle), options.QueuePollIdle, "00:00:15");
+        errors.Positive(nameof(options.OfflineProbeInterval), options.OfflineProbeInterval, "00:00:01");
+        errors.Between(nameof(options.HistoryReadWindow), options.HistoryReadWindow, 1, HistoryReadLimit);
+        errors.Between(nameof(options.HistoryReadMax), options.HistoryReadMax, Math.Max(1, options.HistoryReadWindow), HistoryReadLimit);
         errors.Between(nameof(options.MaxFrameBytes), options.MaxFrameBytes, 1024, MaxFrameBytesLimit);
         return errors.Result;
     }

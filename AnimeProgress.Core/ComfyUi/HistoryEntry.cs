@@ -7,11 +7,13 @@ public enum HistoryOutcome
     Interrupted,
 }
 
-/// <summary>What <c>/history/{id}</c> says of a prompt that left the queue (reference §5).</summary>
+/// <summary>What <c>/history</c> says of a prompt that left the queue (reference §5).</summary>
+/// <param name="Prompt">The history's <c>prompt</c> item (graph, client id), to name and classify a prompt nobody followed.</param>
 public sealed record HistoryEntry(
     string PromptId,
     HistoryOutcome Outcome,
     string? ErrorMessage,
     string? ErrorNodeType,
     DateTimeOffset? StartedAt,
-    DateTimeOffset? FinishedAt);
+    DateTimeOffset? FinishedAt,
+    QueueItem? Prompt = null);

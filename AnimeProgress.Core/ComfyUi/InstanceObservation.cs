@@ -20,6 +20,20 @@ public sealed record InstanceStatsReceived(string Instance, SystemStats Stats) :
 /// </summary>
 /// <param name="AsOf">When the queue read began; jobs accepted later may simply not be in it yet.</param>
 /// <param name="OwnClientId">AnimeProgress's client id on that instance, to tell its own prompts from other programs'.</param>
+/// <param name="Finished">
+/// History entries that appeared since the previous reconcile (each reported once), in completion order: prompts that
+/// may have run and finished between two queue reads, whoever submitted them.
+/// </param>
+/// <param name="AfterOutage">
+/// The first successful read after the instance was unreachable: a job believed queued or running that is in neither
+/// the queue nor the history was lost with a restart, not deleted.
+/// </param>
 public sealed record InstanceReconciled(
-    string Instance, QueueState Queue, IReadOnlyDictionary<string, HistoryEntry?> History, DateTimeOffset AsOf, string? OwnClientId = null)
+    string Instance,
+    QueueState Queue,
+    IReadOnlyDictionary<string, HistoryEntry?> History,
+    DateTimeOffset AsOf,
+    string? OwnClientId = null,
+    IReadOnlyList<HistoryEntry>? Finished = null,
+    bool AfterOutage = false)
     : InstanceObservation(Instance);

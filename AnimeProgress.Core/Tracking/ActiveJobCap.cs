@@ -49,7 +49,7 @@ internal sealed class ActiveJobCap(JobTable table, UntrackedQueues untracked, in
             }
             else
             {
-                left.Add(new UntrackedPrompt(position, item.PromptId, ForeignJobs.TitleOf(item), SourceOf(item.ClientId, r.OwnClientId)));
+                left.Add(new UntrackedPrompt(position, item.PromptId, ForeignJobs.TitleOf(item), ForeignJobs.SourceOf(item.ClientId, r.OwnClientId)));
             }
         }
 
@@ -59,9 +59,6 @@ internal sealed class ActiveJobCap(JobTable table, UntrackedQueues untracked, in
 
     private static IEnumerable<(QueueItem Item, int Position)> Items(QueueState queue) =>
         queue.Running.Select(i => (i, 0)).Concat(queue.Pending.Select((i, n) => (i, n + 1)));
-
-    private static JobSource SourceOf(string? clientId, string? ownClientId) =>
-        clientId is null ? JobSource.Broadcast : clientId == ownClientId ? JobSource.AnimeProgress : JobSource.External;
 }
 
 /// <summary>One queue read's decision: the unknown prompts to follow now, and how many wait beyond the cap.</summary>

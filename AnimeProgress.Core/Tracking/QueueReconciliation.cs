@@ -16,10 +16,10 @@ internal sealed class QueueReconciliation(
     // single-reader loop never blocks on the id source's round trip.
     private readonly Queue<long> _preparedIds = new();
 
-    /// <summary>Reserves an id for every prompt in the queue the table does not know yet and will follow; the loop awaits this before <see cref="Apply"/>.</summary>
+    /// <summary>Reserves an id for every prompt in the queue (up to the cap) or the new history the table does not know yet; the loop awaits this before <see cref="Apply"/>.</summary>
     public async ValueTask PrepareAsync(InstanceReconciled r, CancellationToken cancellationToken)
     {
-        var unknown = cap.CountAdmitted(r);
+        var unknown = cap.CountAdmitted(r) + FinishedOnlyInHistory(r).Count();
         while (_preparedIds.Count < unknown)
         {
             _preparedIds.Enqueue(await ids.NextAsync(cancellationToken));
@@ -29,14 +29,21 @@ internal sealed class QueueReconciliation(
     public void Apply(InstanceReconciled r)
     {
         var now = time.GetUtcNow();
-        var running = r.Queue.Running.Count > 0 ? r.Queue.Running[0].PromptId : null;
+        // The history was read after the queue: a prompt in both finished in between, and the history is the later truth.
+        var finished = (r.Finished ?? []).ToDictionary(e => e.PromptId, StringComparer.Ordinal);
+        var running = r.Queue.Running.Count > 0 && !finished.ContainsKey(r.Queue.Running[0].PromptId) ? r.Queue.Running[0].PromptId : null;
         table.SetRunningPrompt(r.Instance, running);
-        var admission = Discover(r, now);
+        var admission = Discover(r, finished, now);
         foreach (var job in table.ActiveOn(r.Instance))
         {
             var promptId = job.Snapshot.PromptId!;
             var before = job.Snapshot;
-            if (promptId == running)
+            var history = finished.GetValueOrDefault(promptId) ?? r.History.GetValueOrDefault(promptId);
+            if (history is not null)
+            {
+                transitions.ApplyHistory(job, history, now);
+            }
+            else if (promptId == running)
             {
                 transitions.MarkStarted(job, now);
             }
@@ -45,14 +52,10 @@ internal sealed class QueueReconciliation(
                 job.AcceptedAt ??= now;
                 job.Snapshot = job.Snapshot with { QueuePosition = position };
             }
-            else if (r.History.GetValueOrDefault(promptId) is { } history)
-            {
-                transitions.ApplyHistory(job, history, now);
-            }
             else if (job.AcceptedAt <= r.AsOf)
             {
                 // In neither the queue nor the history: deleted while pending, or lost with a ComfyUI restart (reference §4).
-                if (job.Snapshot.Status == JobStatus.Queued)
+                if (job.Snapshot.Status == JobStatus.Queued && !r.AfterOutage)
                 {
                     transitions.Finish(job, JobStatus.Cancelled, Stage.Cancelled, "Removed from the ComfyUI queue", now);
                 }
@@ -68,19 +71,25 @@ internal sealed class QueueReconciliation(
             }
         }
 
+        AdoptFinished(r, now);
         instances.Update(r.Instance, null, i => i with { QueueRemaining = r.Queue.Running.Count + r.Queue.Pending.Count, RunningPromptId = running, UntrackedQueued = admission.Untracked });
     }
 
+    /// <summary>Finished prompts nobody follows that the queue no longer shows: adopted from the history alone.</summary>
+    private IEnumerable<string> FinishedOnlyInHistory(InstanceReconciled r) =>
+        (r.Finished ?? []).Select(e => e.PromptId)
+            .Where(p => !r.Queue.Contains(p) && !table.TryGetIdOfPrompt(p, out _))
+            .Distinct(StringComparer.Ordinal);
+
+    private long NextId() => _preparedIds.TryDequeue(out var prepared) ? prepared : ids.Next();
+
     /// <summary>Prompts in an instance's queue that AnimeProgress did not submit become jobs of that instance, up to the cap.</summary>
-    private QueueAdmission Discover(InstanceReconciled r, DateTimeOffset now)
+    private QueueAdmission Discover(InstanceReconciled r, Dictionary<string, HistoryEntry> finished, DateTimeOffset now)
     {
         var admission = cap.Admit(r);
         foreach (var item in r.Queue.Running.Concat(r.Queue.Pending))
         {
-            var clientId = item.ClientId;
-            var source = clientId is null ? JobSource.Broadcast
-                : clientId == r.OwnClientId ? JobSource.AnimeProgress
-                : JobSource.External;
+            var source = ForeignJobs.SourceOf(item.ClientId, r.OwnClientId);
             if (table.TryGetIdOfPrompt(item.PromptId, out var knownId))
             {
                 if (table.TryGet(knownId, out var known))
@@ -91,27 +100,49 @@ internal sealed class QueueReconciliation(
                 continue;
             }
 
+            if (finished.ContainsKey(item.PromptId))
+            {
+                // Already over by the time the history was read: adopted as finished, below.
+                continue;
+            }
+
             if (!admission.Followed.Contains(item.PromptId))
             {
                 // Beyond the cap: counted and listed (UntrackedQueues), followed once room opens ahead of it.
                 continue;
             }
 
-            var graph = WorkflowGraph.Parse(item.Graph, item.Outputs);
-            var kind = graph.Nodes.Values.Any(n => ForeignJobs.IsVideoNode(n.ClassType)) ? JobKind.Video : JobKind.Image;
-            var workflowKey = WorkflowKey.Compute(item.Graph);
-            var id = _preparedIds.TryDequeue(out var prepared) ? prepared : ids.Next();
-            var job = new QueuedJob(id, ForeignJobs.TitleOf(item), kind, r.Instance, item.PromptId, graph, workflowKey)
-            {
-                Source = source,
-                FramesTotal = kind == JobKind.Video ? graph.FrameCount : null,
-                AcceptedAt = r.AsOf,
-            }.Track(now);
+            var job = ForeignJobs.NewJob(NextId(), item, r.Instance, r.OwnClientId, r.AsOf, now);
             table.Put(job);
             publisher.PublishNew(job.Snapshot);
         }
 
         return admission;
+    }
+
+    /// <summary>
+    /// A prompt that ran and finished between two queue reads (a quick, cached or at-once failing graph) is known
+    /// only from the history: it becomes a finished job with its real outcome and times. A prompt already followed
+    /// (by its events or an earlier read) is not counted again; the cursor hands each entry over once.
+    /// </summary>
+    private void AdoptFinished(InstanceReconciled r, DateTimeOffset now)
+    {
+        foreach (var entry in r.Finished ?? [])
+        {
+            if (table.TryGetIdOfPrompt(entry.PromptId, out _))
+            {
+                continue;
+            }
+
+            var item = entry.Prompt ?? new QueueItem(0, entry.PromptId, null, null, []);
+            var startedAt = entry.StartedAt ?? entry.FinishedAt ?? now;
+            var job = ForeignJobs.NewJob(NextId(), item, r.Instance, r.OwnClientId, startedAt, now);
+            job.Snapshot = job.Snapshot with { CreatedAt = startedAt };
+            table.Put(job);
+            transitions.MarkStarted(job, startedAt);
+            transitions.ApplyHistory(job, entry, entry.FinishedAt ?? now);
+            publisher.Publish(job);
+        }
     }
 
     /// <summary>

@@ -3,40 +3,91 @@ using Microsoft.Extensions.Logging;
 namespace AnimeProgress.Core.ComfyUi.Loops;
 
 /// <summary>
-/// One reconcile: reads <c>/queue</c> at time T, then the history of every prompt believed active here
-/// that is no longer in it, and hands the truth (stamped T) to the observer. A failed read is logged and
-/// skipped: the next signal or timer tries again.
+/// One reconcile: reads <c>/queue</c> at time T, then the history entries that appeared since the last read
+/// (through the instance's <see cref="HistoryCursor"/>: prompts that ran and finished between two reads,
+/// whoever submitted them) and the history of every prompt believed active here that is no longer queued,
+/// and hands the truth (stamped T) to the observer. A failed read is logged and skipped: the next signal,
+/// timer or offline probe tries again.
 /// </summary>
 internal sealed partial class QueueReconciler(ComfyUiConnection connection, ILogger logger)
 {
-    public async Task ReconcileAsync(CancellationToken cancellationToken)
+    private readonly HistoryCursor _cursor = new(
+        connection.Options.HistoryReadWindow, connection.Options.HistoryReadMax, connection.Time.GetUtcNow());
+
+    // Set when the instance was seen unreachable; the next successful read says so (AfterOutage).
+    private volatile bool _unreachable;
+
+    /// <summary>The instance went offline: whatever the next successful read misses was lost, not deleted.</summary>
+    public void MarkUnreachable() => _unreachable = true;
+
+    /// <summary>Reconciles once; false when ComfyUI could not be read. <paramref name="quiet"/> (offline probes) logs failures at debug level only.</summary>
+    public async Task<bool> ReconcileAsync(CancellationToken cancellationToken, bool quiet = false)
     {
         var instance = connection.Instance.Name;
         try
         {
             var asOf = connection.Time.GetUtcNow();
-            var queue = await connection.Http.GetQueueAsync(cancellationToken);
+            var queue = quiet ? await ProbeQueueAsync(cancellationToken) : await connection.Http.GetQueueAsync(cancellationToken);
+            var finished = await _cursor.ReadNewAsync(connection.Http.GetRecentHistoryAsync, cancellationToken);
+            var known = finished.ToDictionary(e => e.PromptId, e => (HistoryEntry?)e, StringComparer.Ordinal);
             var history = new Dictionary<string, HistoryEntry?>(StringComparer.Ordinal);
             foreach (var promptId in connection.Observer.ActivePromptIds(instance))
             {
                 if (!queue.Contains(promptId))
                 {
-                    history[promptId] = await connection.Http.GetHistoryAsync(promptId, cancellationToken);
+                    history[promptId] = known.TryGetValue(promptId, out var entry)
+                        ? entry
+                        : await connection.Http.GetHistoryAsync(promptId, cancellationToken);
                 }
             }
 
+            // Cleared only once the socket is back: every read until then may be the first one after a restart.
+            var afterOutage = _unreachable;
+            if (connection.IsOnline)
+            {
+                _unreachable = false;
+            }
+
             connection.QueueSignal.Remaining = queue.Running.Count + queue.Pending.Count;
-            await connection.Observer.ObserveAsync(new InstanceReconciled(instance, queue, history, asOf, connection.ClientId), cancellationToken);
+            await connection.Observer.ObserveAsync(
+                new InstanceReconciled(instance, queue, history, asOf, connection.ClientId, finished, afterOutage), cancellationToken);
+            return true;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
+            return false;
         }
         catch (Exception ex) when (ex is HttpRequestException or InvalidDataException or OperationCanceledException or System.Text.Json.JsonException)
         {
-            LogReconcileFailed(instance, ex.Message);
+            _unreachable = true;
+            if (quiet)
+            {
+                LogProbeFailed(instance, ex.Message);
+            }
+            else
+            {
+                LogReconcileFailed(instance, ex.Message);
+            }
+
+            return false;
         }
+    }
+
+    /// <summary>
+    /// An offline probe gives up after about one probe interval instead of sitting in the HTTP pipeline's retry
+    /// delays, so the first read after ComfyUI is back is never seconds late.
+    /// </summary>
+    private async Task<QueueState> ProbeQueueAsync(CancellationToken cancellationToken)
+    {
+        using var probe = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var interval = connection.Options.OfflineProbeInterval;
+        probe.CancelAfter(interval > TimeSpan.FromSeconds(1) ? interval : TimeSpan.FromSeconds(1));
+        return await connection.Http.GetQueueAsync(probe.Token);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "ComfyUI {Instance} reconcile failed: {Error}")]
     private partial void LogReconcileFailed(string instance, string error);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "ComfyUI {Instance} is still unreachable: {Error}")]
+    private partial void LogProbeFailed(string instance, string error);
 }

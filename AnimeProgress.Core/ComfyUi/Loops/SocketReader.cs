@@ -103,6 +103,10 @@ internal sealed partial class SocketReader(ComfyUiConnection connection, ILogger
                 connection.QueueSignal.Remaining = status.QueueRemaining;
                 connection.QueueSignal.Signal();
             }
+            else if (QueueChangeSignal.Announces(parsed.Event))
+            {
+                connection.QueueSignal.Signal();
+            }
 
             if (parsed.Event is { } e)
             {
