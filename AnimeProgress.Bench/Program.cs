@@ -6,6 +6,7 @@ IBenchCommand[] commands =
     new AnimeProgress.Bench.Eta.EtaCommand(),
     new AnimeProgress.Bench.WebSocketLoad.WebSocketLoadCommand(),
     new AnimeProgress.Bench.ListenLatency.ListenLatencyCommand(),
+    new AnimeProgress.Bench.Fuzz.FuzzCommand(),
 ];
 
 using var cancel = new CancellationTokenSource();

@@ -115,7 +115,9 @@ public sealed class ComfyUiFrameGrammar(IReadOnlyList<string> promptIds, int hug
 
     private string Huge(Random random)
     {
-        var text = new string((char)('a' + random.Next(26)), random.Next(hugeStringLength / 2, hugeStringLength));
+        // Mostly past every cap (4–64 KiB), one in a hundred near the full size: huge, without making a run all allocation.
+        var length = random.Next(100) == 0 ? random.Next(hugeStringLength / 2, hugeStringLength) : random.Next(4096, 65536);
+        var text = new string((char)('a' + random.Next(26)), length);
         return random.Next(4) switch
         {
             0 => $$$"""{"type":"execution_error","data":{"prompt_id":{{{Quote(promptIds[random.Next(promptIds.Count)])}}},"node_id":"3","node_type":"KSampler","exception_message":"{{{text}}}","exception_type":"RuntimeError"}}""",
