@@ -26,5 +26,5 @@ public static class HealthReportWriter
 
     // The health service copies a thrown exception's message into the description; it is not for the public.
     private static string? Describe(HealthReportEntry entry) =>
-        entry.Exception is null ? entry.Description : "The check failed; the server's log says why.";
+        entry.Exception is null ? entry.Description : "The check failed; the server log says why.";
 }
