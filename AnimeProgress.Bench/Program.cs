@@ -7,6 +7,7 @@ IBenchCommand[] commands =
     new AnimeProgress.Bench.WebSocketLoad.WebSocketLoadCommand(),
     new AnimeProgress.Bench.ListenLatency.ListenLatencyCommand(),
     new AnimeProgress.Bench.JobMemory.JobMemoryCommand(),
+    new AnimeProgress.Bench.Fuzz.FuzzCommand(),
 ];
 
 using var cancel = new CancellationTokenSource();

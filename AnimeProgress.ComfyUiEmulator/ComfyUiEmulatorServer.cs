@@ -49,6 +49,13 @@ public sealed class ComfyUiEmulatorServer : IAsyncDisposable
     /// <summary>When this server (this start) first answered GET /queue, or null.</summary>
     public DateTimeOffset? FirstQueueAnsweredAt => _engine.FirstQueueAnsweredAt;
 
+    /// <summary>
+    /// Sends <paramref name="payload"/> unchanged to every connected client, as a custom node can: for tests of hostile
+    /// frames (a duplicate key, broken JSON, an unknown binary type).
+    /// </summary>
+    public void BroadcastRawFrame(byte[] payload, bool binary = false) =>
+        _engine.Connections.BroadcastRaw(payload, binary ? System.Net.WebSockets.WebSocketMessageType.Binary : System.Net.WebSockets.WebSocketMessageType.Text);
+
     public static Task<ComfyUiEmulatorServer> StartAsync(EmulatorOptions options, CancellationToken cancellationToken = default) =>
         StartAsync(options, configureLogging: null, cancellationToken);
 

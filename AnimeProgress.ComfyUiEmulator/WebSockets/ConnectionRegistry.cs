@@ -68,6 +68,9 @@ internal sealed class ConnectionRegistry
         Send(new OutgoingFrame(bytes, WebSocketMessageType.Text), clientId);
     }
 
+    /// <summary>Bytes as they are, to every routed socket: what a misbehaving custom node can make ComfyUI send.</summary>
+    public void BroadcastRaw(byte[] payload, WebSocketMessageType type) => Send(new OutgoingFrame(payload, type), null);
+
     public void SendBinary(byte[] payload, string? clientId) => Send(new OutgoingFrame(payload, WebSocketMessageType.Binary), clientId);
 
     /// <summary>The preview format is chosen from the flags of whichever socket holds the id now.</summary>

@@ -1,4 +1,7 @@
+using System.Net.WebSockets;
+using AnimeProgress.Core.Boundary;
 using AnimeProgress.Core.ComfyUi.Loops;
+using AnimeProgress.Core.ComfyUi.Messages;
 using AnimeProgress.Core.Resilience;
 using Microsoft.Extensions.Logging;
 
@@ -16,10 +19,18 @@ public sealed partial class ComfyUiConnection : IDisposable
     private readonly QueueReconciler _reconciler;
     private readonly InstanceSupervisor _supervisor;
     private volatile bool _online;
+    private readonly InputLimits _limits;
+    private long _rejectedFrames;
 
     public ComfyUiConnection(
-        ComfyUiHttpClient http, IInstanceObserver observer, ComfyUiOptions options, TimeProvider time, ILogger<ComfyUiConnection> logger)
+        ComfyUiHttpClient http,
+        IInstanceObserver observer,
+        ComfyUiOptions options,
+        TimeProvider time,
+        ILogger<ComfyUiConnection> logger,
+        InputLimits? limits = null)
     {
+        _limits = limits ?? new InputLimits();
         Http = http;
         Observer = observer;
         Options = options;
@@ -33,7 +44,9 @@ public sealed partial class ComfyUiConnection : IDisposable
             [new SocketReader(this, logger), new QueuePoller(this, _reconciler), new VramSampler(this)],
             new ReconnectBackoff(options.ReconnectInitialDelay, options.ReconnectMaxDelay),
             time,
-            logger);
+            logger,
+            (reason, ct) => observer.ObserveAsync(new InstanceHealthChanged(http.Instance.Name, http.Instance.DisplayUrl, reason), ct),
+            options.LoopHealthyAfter);
     }
 
     public ComfyUiInstance Instance => Http.Instance;
@@ -58,6 +71,9 @@ public sealed partial class ComfyUiConnection : IDisposable
         }
     }
 
+    /// <summary>Frames from this instance that could not be read (counted, logged at most once a minute per kind, skipped).</summary>
+    public long RejectedFrames => Interlocked.Read(ref _rejectedFrames);
+
     internal IInstanceObserver Observer { get; }
 
     internal ComfyUiOptions Options { get; }
@@ -74,9 +90,49 @@ public sealed partial class ComfyUiConnection : IDisposable
     /// <summary>Reads the queue and the history of every job believed active here, and hands the truth to the observer.</summary>
     public Task ReconcileAsync(CancellationToken cancellationToken) => _reconciler.ReconcileAsync(cancellationToken);
 
-    /// <summary>Logs bad input from this instance, at most once a minute per kind.</summary>
+    /// <summary>
+    /// The one frame boundary: every WebSocket message the socket reader receives comes through here (and fuzzers
+    /// drive it directly). A frame that cannot be read is counted, logged and skipped; nothing in it can throw.
+    /// </summary>
+    public async ValueTask AcceptFrameAsync(WebSocketMessageType type, ReadOnlyMemory<byte> payload, bool oversized, CancellationToken cancellationToken)
+    {
+        if (oversized)
+        {
+            ReportMalformed("oversized", $"frame over {Options.MaxFrameBytes} bytes discarded");
+            return;
+        }
+
+        var parsed = type == WebSocketMessageType.Text
+            ? ComfyUiMessageParser.ParseText(payload.Span, _limits)
+            // Previews keep their bytes beyond this call; the reader reuses its buffer.
+            : ComfyUiMessageParser.ParseBinary(payload.ToArray(), _limits);
+        switch (parsed.Event)
+        {
+            case null:
+                ReportMalformed(type == WebSocketMessageType.Text ? "text" : "binary", parsed.Error ?? "unreadable frame");
+                break;
+            case IgnoredEvent:
+                break;
+            case StatusEvent status:
+                QueueSignal.Remaining = status.QueueRemaining;
+                QueueSignal.Signal();
+                await Observer.ObserveAsync(new InstanceEvent(Instance.Name, status), cancellationToken);
+                break;
+            default:
+                if (QueueChangeSignal.Announces(parsed.Event))
+                {
+                    QueueSignal.Signal();
+                }
+
+                await Observer.ObserveAsync(new InstanceEvent(Instance.Name, parsed.Event), cancellationToken);
+                break;
+        }
+    }
+
+    /// <summary>Counts bad input from this instance and logs it, at most once a minute per kind.</summary>
     internal void ReportMalformed(string kind, string error)
     {
+        Interlocked.Increment(ref _rejectedFrames);
         if (_malformed.ShouldLog(kind, out var suppressed))
         {
             LogMalformed(Instance.Name, kind, error, suppressed);

@@ -1,3 +1,4 @@
+using AnimeProgress.Core.Boundary;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -13,7 +14,8 @@ public sealed class ComfyUiFleet(
     IInstanceObserver observer,
     IOptions<ComfyUiOptions> options,
     TimeProvider time,
-    ILoggerFactory loggers) : IDisposable
+    ILoggerFactory loggers,
+    IOptions<InputLimits> limits) : IDisposable
 {
     public const string HttpClientName = "comfyui";
 
@@ -35,8 +37,8 @@ public sealed class ComfyUiFleet(
 
     public ComfyUiConnection Add(ComfyUiInstance instance)
     {
-        var http = new ComfyUiHttpClient(httpClients.CreateClient(HttpClientName), instance);
-        var connection = new ComfyUiConnection(http, observer, options.Value, time, loggers.CreateLogger<ComfyUiConnection>());
+        var http = new ComfyUiHttpClient(httpClients.CreateClient(HttpClientName), instance, options.Value, limits.Value);
+        var connection = new ComfyUiConnection(http, observer, options.Value, time, loggers.CreateLogger<ComfyUiConnection>(), limits.Value);
         lock (_gate)
         {
             if (_connections.Any(c => c.Instance.Name == instance.Name))

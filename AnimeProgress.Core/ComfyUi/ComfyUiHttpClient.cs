@@ -3,15 +3,23 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using AnimeProgress.Core.Boundary;
 
 namespace AnimeProgress.Core.ComfyUi;
 
 /// <summary>
 /// ComfyUI's HTTP API (reference §5), for one instance. The <see cref="HttpClient"/> comes from
-/// the factory with the resilience pipeline (retries for safe methods, timeouts) attached.
+/// the factory with the resilience pipeline (retries for safe methods, timeouts) attached. Bodies are read with a
+/// size cap (<see cref="ComfyUiOptions.MaxResponseBytes"/>, <see cref="ComfyUiOptions.MaxSystemStatsBytes"/>): a bigger
+/// answer is refused with a clear error instead of being buffered, and the strings kept from it are capped.
 /// </summary>
-public sealed class ComfyUiHttpClient(HttpClient http, ComfyUiInstance instance)
+public sealed class ComfyUiHttpClient(HttpClient http, ComfyUiInstance instance, ComfyUiOptions? options = null, InputLimits? limits = null)
 {
+    private static readonly JsonDocumentOptions Strict = new() { MaxDepth = 256, AllowDuplicateProperties = false };
+
+    private readonly ComfyUiOptions _options = options ?? new ComfyUiOptions();
+    private readonly InputLimits _limits = limits ?? new InputLimits();
+
     public ComfyUiInstance Instance { get; } = instance;
 
     public async Task<string> SubmitAsync(
@@ -43,29 +51,29 @@ public sealed class ComfyUiHttpClient(HttpClient http, ComfyUiInstance instance)
 
     public async Task<QueueState> GetQueueAsync(CancellationToken cancellationToken)
     {
-        var root = await GetObjectAsync("queue", cancellationToken);
+        var root = await GetObjectAsync("queue", _options.MaxResponseBytes, cancellationToken);
         return new QueueState(
-            ReadItems(root["queue_running"]),
-            [.. ReadItems(root["queue_pending"]).OrderBy(i => i.Number)]);
+            ReadItems(root["queue_running"], _limits),
+            [.. ReadItems(root["queue_pending"], _limits).OrderBy(i => i.Number)]);
     }
 
     /// <summary>The history entry of one prompt, or null while it is queued, running, deleted or unknown.</summary>
     public async Task<HistoryEntry?> GetHistoryAsync(string promptId, CancellationToken cancellationToken)
     {
-        var root = await GetObjectAsync("history/" + Uri.EscapeDataString(promptId), cancellationToken);
-        return root[promptId] is JsonObject entry ? ReadHistory(promptId, entry) : null;
+        var root = await GetObjectAsync("history/" + Uri.EscapeDataString(promptId), _options.MaxResponseBytes, cancellationToken);
+        return root[promptId] is JsonObject entry ? ReadHistory(promptId, entry, _limits) : null;
     }
 
     /// <summary>The newest <paramref name="maxItems"/> history entries, oldest first (ComfyUI keeps them in completion order).</summary>
     public async Task<IReadOnlyList<HistoryEntry>> GetRecentHistoryAsync(int maxItems, CancellationToken cancellationToken)
     {
-        var root = await GetObjectAsync("history?max_items=" + maxItems.ToString(CultureInfo.InvariantCulture), cancellationToken);
+        var root = await GetObjectAsync("history?max_items=" + maxItems.ToString(CultureInfo.InvariantCulture), _options.MaxResponseBytes, cancellationToken);
         var entries = new List<HistoryEntry>(root.Count);
         foreach (var (promptId, value) in root)
         {
             if (value is JsonObject entry)
             {
-                entries.Add(ReadHistory(promptId, entry));
+                entries.Add(ReadHistory(BoundedText.Cap(promptId, _limits.MaxPromptIdLength)!, entry, _limits));
             }
         }
 
@@ -74,21 +82,21 @@ public sealed class ComfyUiHttpClient(HttpClient http, ComfyUiInstance instance)
 
     public async Task<SystemStats> GetSystemStatsAsync(CancellationToken cancellationToken)
     {
-        var root = await GetObjectAsync("system_stats", cancellationToken);
+        var root = await GetObjectAsync("system_stats", _options.MaxSystemStatsBytes, cancellationToken);
         var devices = new List<DeviceStats>();
         if (root["devices"] is JsonArray array)
         {
             foreach (var item in array.OfType<JsonObject>())
             {
                 devices.Add(new DeviceStats(
-                    AsString(item["name"]) ?? "device",
-                    AsString(item["type"]) ?? "unknown",
+                    BoundedText.Cap(AsString(item["name"]), _limits.MaxNameLength) ?? "device",
+                    BoundedText.Cap(AsString(item["type"]), _limits.MaxNameLength) ?? "unknown",
                     AsLong(item["vram_total"]),
                     AsLong(item["vram_free"])));
             }
         }
 
-        return new SystemStats(AsString(root["system"]?["comfyui_version"]), devices);
+        return new SystemStats(BoundedText.Cap(AsString(root["system"]?["comfyui_version"]), _limits.MaxNameLength), devices);
     }
 
     public async Task InterruptAsync(string? promptId, CancellationToken cancellationToken)
@@ -105,8 +113,9 @@ public sealed class ComfyUiHttpClient(HttpClient http, ComfyUiInstance instance)
         response.EnsureSuccessStatusCode();
     }
 
-    internal static HistoryEntry ReadHistory(string promptId, JsonObject entry)
+    internal static HistoryEntry ReadHistory(string promptId, JsonObject entry, InputLimits? limits = null)
     {
+        limits ??= new InputLimits();
         var status = entry["status"] as JsonObject;
         var statusStr = AsString(status?["status_str"]);
         var messages = status?["messages"] as JsonArray ?? [];
@@ -133,8 +142,8 @@ public sealed class ComfyUiHttpClient(HttpClient http, ComfyUiInstance instance)
                 finished = at;
                 if (name == "execution_error")
                 {
-                    error = AsString(data?["exception_message"])?.Trim();
-                    errorNode = AsString(data?["node_type"]);
+                    error = BoundedText.Cap(AsString(data?["exception_message"])?.Trim(), limits.MaxErrorLength);
+                    errorNode = BoundedText.Cap(AsString(data?["node_type"]), limits.MaxNameLength);
                 }
             }
         }
@@ -143,11 +152,11 @@ public sealed class ComfyUiHttpClient(HttpClient http, ComfyUiInstance instance)
         var outcome = statusStr == "success" ? HistoryOutcome.Success
             : lastEvent == "execution_interrupted" ? HistoryOutcome.Interrupted
             : HistoryOutcome.Error;
-        var prompt = entry["prompt"] is JsonArray item ? ReadItem(item) : null;
+        var prompt = entry["prompt"] is JsonArray item ? ReadItem(item, limits) : null;
         return new HistoryEntry(promptId, outcome, error, errorNode, started, finished, prompt);
     }
 
-    private static List<QueueItem> ReadItems(JsonNode? node)
+    private static List<QueueItem> ReadItems(JsonNode? node, InputLimits limits)
     {
         var items = new List<QueueItem>();
         if (node is not JsonArray array)
@@ -157,7 +166,7 @@ public sealed class ComfyUiHttpClient(HttpClient http, ComfyUiInstance instance)
 
         foreach (var raw in array.OfType<JsonArray>())
         {
-            if (ReadItem(raw) is { } item)
+            if (ReadItem(raw, limits) is { } item)
             {
                 items.Add(item);
             }
@@ -166,7 +175,7 @@ public sealed class ComfyUiHttpClient(HttpClient http, ComfyUiInstance instance)
         return items;
     }
 
-    private static QueueItem? ReadItem(JsonArray raw)
+    private static QueueItem? ReadItem(JsonArray raw, InputLimits limits)
     {
         if (raw.Count < 2 || AsString(raw[1]) is not { } promptId)
         {
@@ -177,16 +186,53 @@ public sealed class ComfyUiHttpClient(HttpClient http, ComfyUiInstance instance)
         var outputs = raw.Count > 4 && raw[4] is JsonArray outs
             ? outs.Select(AsString).OfType<string>().ToList()
             : [];
-        return new QueueItem(number, promptId, raw.Count > 2 ? raw[2] as JsonObject : null, raw.Count > 3 ? raw[3] as JsonObject : null, outputs);
+        return new QueueItem(number, BoundedText.Cap(promptId, limits.MaxPromptIdLength)!, raw.Count > 2 ? raw[2] as JsonObject : null, raw.Count > 3 ? raw[3] as JsonObject : null, outputs);
     }
 
-    private async Task<JsonObject> GetObjectAsync(string path, CancellationToken cancellationToken)
+    private async Task<JsonObject> GetObjectAsync(string path, int maxBytes, CancellationToken cancellationToken)
     {
-        using var response = await http.GetAsync(Url(path), cancellationToken);
+        // Headers first: the body is read here, under the cap, never buffered whole by HttpClient.
+        using var response = await http.GetAsync(Url(path), HttpCompletionOption.ResponseHeadersRead, cancellationToken);
         response.EnsureSuccessStatusCode();
-        var text = await response.Content.ReadAsStringAsync(cancellationToken);
-        return ParseObject(text, "GET /" + path);
+        var body = await ReadCappedAsync(response.Content, maxBytes, "GET /" + path, cancellationToken);
+        try
+        {
+            return JsonNode.Parse(body.Span, documentOptions: Strict) as JsonObject
+                ?? throw new InvalidDataException($"GET /{path} did not return a JSON object");
+        }
+        catch (JsonException ex)
+        {
+            throw new InvalidDataException($"GET /{path} returned invalid JSON: {ex.Message}", ex);
+        }
     }
+
+    /// <summary>The body, or a clear error once it passes <paramref name="maxBytes"/> (announced or streamed).</summary>
+    internal static async Task<ReadOnlyMemory<byte>> ReadCappedAsync(HttpContent content, int maxBytes, string what, CancellationToken cancellationToken)
+    {
+        if (content.Headers.ContentLength is { } announced && announced > maxBytes)
+        {
+            throw TooLarge(what, maxBytes);
+        }
+
+        await using var stream = await content.ReadAsStreamAsync(cancellationToken);
+        using var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        int read;
+        while ((read = await stream.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + read > maxBytes)
+            {
+                throw TooLarge(what, maxBytes);
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
+    }
+
+    private static InvalidDataException TooLarge(string what, int maxBytes) =>
+        new($"{what} answered more than {maxBytes} bytes (AnimeProgress:ComfyUi's size cap); the answer was not read.");
 
     private static JsonObject ParseObject(string text, string what)
     {

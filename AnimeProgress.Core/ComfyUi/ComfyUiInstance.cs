@@ -8,11 +8,20 @@ public sealed record ComfyUiInstance
         Name = name;
         // Relative paths ("ws", "queue") resolve under the base only when it ends with a slash.
         BaseUrl = baseUrl.AbsoluteUri.EndsWith('/') ? baseUrl : new Uri(baseUrl.AbsoluteUri + "/");
+        DisplayUrl = WithoutUserInfo(BaseUrl);
     }
 
     public string Name { get; }
 
+    /// <summary>The address requests go to; may hold <c>user:pass@</c>, so it is never shown or logged.</summary>
     public Uri BaseUrl { get; }
+
+    /// <summary>The address as shown to people (API, logs, pages): <see cref="BaseUrl"/> without its user info.</summary>
+    public Uri DisplayUrl { get; }
+
+    /// <summary>A URL with any <c>user:pass@</c> removed.</summary>
+    public static Uri WithoutUserInfo(Uri url) =>
+        url.IsAbsoluteUri && url.UserInfo.Length > 0 ? new UriBuilder(url) { UserName = string.Empty, Password = string.Empty }.Uri : url;
 
     public Uri WebSocketUrl(string clientId)
     {

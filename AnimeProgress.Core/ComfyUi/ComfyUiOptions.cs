@@ -41,6 +41,18 @@ public sealed class ComfyUiOptions
     /// </summary>
     public string? ClientId { get; set; }
 
+    /// <summary>
+    /// A loop restarted after a failure that then runs this long without failing counts as recovered: the instance
+    /// is no longer shown degraded and the loop's backoff starts over.
+    /// </summary>
+    public TimeSpan LoopHealthyAfter { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Largest /queue or /history answer read (16 MiB default; 64 KiB to 1 GiB); a bigger one is refused with a logged error.</summary>
+    public int MaxResponseBytes { get; set; } = 16 * 1024 * 1024;
+
+    /// <summary>Largest /system_stats answer read (1 MiB default; 4 KiB to 64 MiB).</summary>
+    public int MaxSystemStatsBytes { get; set; } = 1024 * 1024;
+
     /// <summary>Frames larger than this are discarded unread (previews are a few hundred KiB at most); 1 KiB to 256 MiB.</summary>
     public int MaxFrameBytes { get; set; } = 16 * 1024 * 1024;
 }

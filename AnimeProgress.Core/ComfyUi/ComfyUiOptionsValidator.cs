@@ -23,12 +23,12 @@ public sealed class ComfyUiOptionsValidator : IValidateOptions<ComfyUiOptions>
             var key = $"Instances:{i}";
             if (!Uri.TryCreate(instance.BaseUrl, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
             {
-                errors.Add($"{key}:BaseUrl", $"must be an absolute http(s) URL such as http://127.0.0.1:8188 (got '{instance.BaseUrl}').");
+                errors.Add($"{key}:BaseUrl", $"must be an absolute http(s) URL such as http://127.0.0.1:8188 (got '{Shown(instance.BaseUrl)}').");
             }
             else if (!urls.Add(url.GetLeftPart(UriPartial.Path).TrimEnd('/')))
             {
                 // Two connections to one machine would follow every job twice.
-                errors.Add($"{key}:BaseUrl", $"'{instance.BaseUrl}' is the URL of another instance.");
+                errors.Add($"{key}:BaseUrl", $"'{Shown(url)}' is the URL of another instance.");
             }
 
             if (string.IsNullOrWhiteSpace(instance.Name))
@@ -56,7 +56,16 @@ public sealed class ComfyUiOptionsValidator : IValidateOptions<ComfyUiOptions>
         errors.Positive(nameof(options.OfflineProbeInterval), options.OfflineProbeInterval, "00:00:01");
         errors.Between(nameof(options.HistoryReadWindow), options.HistoryReadWindow, 1, HistoryReadLimit);
         errors.Between(nameof(options.HistoryReadMax), options.HistoryReadMax, Math.Max(1, options.HistoryReadWindow), HistoryReadLimit);
+        errors.Positive(nameof(options.LoopHealthyAfter), options.LoopHealthyAfter, "00:00:30");
+        errors.Between(nameof(options.MaxResponseBytes), options.MaxResponseBytes, 64 * 1024, 1024 * 1024 * 1024);
+        errors.Between(nameof(options.MaxSystemStatsBytes), options.MaxSystemStatsBytes, 4 * 1024, 64 * 1024 * 1024);
         errors.Between(nameof(options.MaxFrameBytes), options.MaxFrameBytes, 1024, MaxFrameBytesLimit);
         return errors.Result;
     }
+
+    // Start-up errors reach the log: a URL's user:pass@ must not.
+    private static string? Shown(string? url) =>
+        Uri.TryCreate(url, UriKind.Absolute, out var parsed) ? Shown(parsed) : url?.Contains('@', StringComparison.Ordinal) == true ? "(a URL with user info)" : url;
+
+    private static string Shown(Uri url) => ComfyUiInstance.WithoutUserInfo(url).ToString();
 }

@@ -12,6 +12,12 @@ public sealed record InstanceDisconnected(string Instance, Uri BaseUrl, string? 
 
 public sealed record InstanceEvent(string Instance, ComfyUiEvent Event) : InstanceObservation(Instance);
 
+/// <summary>
+/// A loop of the instance failed and is being restarted (<paramref name="Reason"/> says so in plain words, never
+/// exception text), or, with a null reason, every loop of the instance runs again.
+/// </summary>
+public sealed record InstanceHealthChanged(string Instance, Uri BaseUrl, string? Reason) : InstanceObservation(Instance);
+
 public sealed record InstanceStatsReceived(string Instance, SystemStats Stats) : InstanceObservation(Instance);
 
 /// <summary>

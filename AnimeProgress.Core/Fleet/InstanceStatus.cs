@@ -10,6 +10,9 @@ public sealed record InstanceStatus
     public bool Online { get; init; }
     public DateTimeOffset Since { get; init; }
     public string? LastError { get; init; }
+
+    /// <summary>Why the instance is degraded (a loop failed and is being restarted), in plain words; null while all its loops run.</summary>
+    public string? Degraded { get; init; }
     public int QueueRemaining { get; init; }
     public int ReconnectAttempt { get; init; }
     public DateTimeOffset? NextRetryAt { get; init; }

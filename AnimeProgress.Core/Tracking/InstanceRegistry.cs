@@ -22,6 +22,9 @@ internal sealed class InstanceRegistry(ProgressHub hub, TimeProvider time)
             NextRetryAt = d.NextRetryAt,
         });
 
+    public void HealthChanged(InstanceHealthChanged h) =>
+        Update(h.Instance, h.BaseUrl, i => i with { Degraded = h.Reason });
+
     public void StatsReceived(InstanceStatsReceived s) =>
         Update(s.Instance, null, i => i with
         {

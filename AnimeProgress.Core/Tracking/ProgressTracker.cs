@@ -138,6 +138,7 @@ public sealed partial class ProgressTracker : BackgroundService
                 _instances.Disconnected(d);
                 break;
             case InstanceStatsReceived s: _instances.StatsReceived(s); break;
+            case InstanceHealthChanged h: _instances.HealthChanged(h); break;
             case InstanceReconciled r: _reconciliation.Apply(r); break;
             default: throw new ArgumentOutOfRangeException(nameof(observation), observation.GetType().Name, "unknown observation");
         }

@@ -1,6 +1,7 @@
 using AnimeProgress.Core.Hub;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace AnimeProgress.IntegrationTests.Support;
@@ -28,7 +29,8 @@ internal sealed class AppHost : IAsyncDisposable
 
     public HttpClient CreateClient() => new() { BaseAddress = BaseAddress };
 
-    public static AppHost Start(IDictionary<string, string?> settings)
+    /// <param name="services">Replaces registrations after the app's own (e.g. a fault-injecting decorator).</param>
+    public static AppHost Start(IDictionary<string, string?> settings, Action<IServiceCollection>? services = null)
     {
         var data = Directory.CreateTempSubdirectory("animeprogress-test-").FullName;
         var factory = new WebApplicationFactory<AnimeProgress.Web.Components.App>().WithWebHostBuilder(builder =>
@@ -40,6 +42,11 @@ internal sealed class AppHost : IAsyncDisposable
             foreach (var (key, value) in settings)
             {
                 builder.UseSetting(key, value);
+            }
+
+            if (services is not null)
+            {
+                builder.ConfigureTestServices(services);
             }
         });
         factory.UseKestrel(0);

@@ -4,7 +4,10 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace AnimeProgress.Web.Health;
 
-/// <summary>Healthy when every instance is online, degraded when some are, unhealthy when none is.</summary>
+/// <summary>
+/// Healthy when every instance is online and all its loops run; degraded when some instance is offline or has a
+/// failing loop (its entry says why, in plain words); unhealthy when none is online.
+/// </summary>
 public sealed class ComfyUiHealthCheck(ComfyUiFleet fleet, ProgressHub hub) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
@@ -15,12 +18,22 @@ public sealed class ComfyUiHealthCheck(ComfyUiFleet fleet, ProgressHub hub) : IH
             return Task.FromResult(HealthCheckResult.Unhealthy("No ComfyUI instance is configured."));
         }
 
-        var online = hub.Instances.Where(i => i.Online).Select(i => i.Name).ToHashSet(StringComparer.Ordinal);
-        var data = names.ToDictionary(n => n, n => (object)(online.Contains(n) ? "online" : "offline"));
-        var up = names.Count(online.Contains);
-        var result = up == names.Count ? HealthCheckResult.Healthy($"{up} of {names.Count} ComfyUI instances online.", data)
-            : up > 0 ? HealthCheckResult.Degraded($"{up} of {names.Count} ComfyUI instances online.", data: data)
-            : HealthCheckResult.Unhealthy("No ComfyUI instance is online.", data: data);
+        var statuses = hub.Instances.ToDictionary(i => i.Name, StringComparer.Ordinal);
+        var data = names.ToDictionary(
+            n => n,
+            n => (object)(statuses.GetValueOrDefault(n) switch
+            {
+                { Online: true, Degraded: { } reason } => "degraded: " + reason,
+                { Online: true } => "online",
+                { Degraded: { } reason } => "offline; " + reason,
+                _ => "offline",
+            }));
+        var up = names.Count(n => statuses.GetValueOrDefault(n) is { Online: true });
+        var degraded = names.Count(n => statuses.GetValueOrDefault(n) is { Degraded: not null });
+        var summary = $"{up} of {names.Count} ComfyUI instances online" + (degraded > 0 ? $", {degraded} degraded (a loop is being restarted)." : ".");
+        var result = up == 0 ? HealthCheckResult.Unhealthy("No ComfyUI instance is online" + (degraded > 0 ? $"; {degraded} degraded." : "."), data: data)
+            : up == names.Count && degraded == 0 ? HealthCheckResult.Healthy(summary, data)
+            : HealthCheckResult.Degraded(summary, data: data);
         return Task.FromResult(result);
     }
 }

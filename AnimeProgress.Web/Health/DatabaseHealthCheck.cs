@@ -20,11 +20,12 @@ public sealed class DatabaseHealthCheck(IDbContextFactory<AnimeProgressDbContext
         }
         catch (Exception ex) when (DatabaseErrors.IsTransient(ex))
         {
-            return HealthCheckResult.Unhealthy("The database does not answer: " + ex.Message, data: data);
+            // Not the exception's text: /readyz is public and driver messages name hosts and users.
+            return HealthCheckResult.Unhealthy("The database does not answer.", data: data);
         }
 
-        return store.LastError is { } error
-            ? HealthCheckResult.Degraded("Writes are held in memory: " + error, data: data)
+        return store.LastError is not null
+            ? HealthCheckResult.Degraded("Writes are held in memory until the database accepts them again.", data: data)
             : HealthCheckResult.Healthy("Database reachable.", data);
     }
 }

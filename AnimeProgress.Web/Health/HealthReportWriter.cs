@@ -3,7 +3,10 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace AnimeProgress.Web.Health;
 
-/// <summary>/readyz as JSON: the overall status plus each check's status, description and data, so an outage names itself.</summary>
+/// <summary>
+/// /readyz as JSON: the overall status plus each check's status, description and data, so an outage names itself.
+/// Never exception text: a check that threw reports a fixed sentence (the exception goes to the log only).
+/// </summary>
 public static class HealthReportWriter
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
@@ -16,8 +19,12 @@ public static class HealthReportWriter
             status = report.Status.ToString(),
             checks = report.Entries.ToDictionary(
                 e => e.Key,
-                e => new { status = e.Value.Status.ToString(), description = e.Value.Description, data = e.Value.Data }),
+                e => new { status = e.Value.Status.ToString(), description = Describe(e.Value), data = e.Value.Data }),
         };
         return context.Response.WriteAsync(JsonSerializer.Serialize(body, Json), context.RequestAborted);
     }
+
+    // The health service copies a thrown exception's message into the description; it is not for the public.
+    private static string? Describe(HealthReportEntry entry) =>
+        entry.Exception is null ? entry.Description : "The check failed; the server log says why.";
 }

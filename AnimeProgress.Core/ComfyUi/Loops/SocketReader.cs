@@ -1,6 +1,5 @@
 using System.Net.WebSockets;
 using System.Text;
-using AnimeProgress.Core.ComfyUi.Messages;
 using AnimeProgress.Core.Resilience;
 using Microsoft.Extensions.Logging;
 
@@ -42,8 +41,8 @@ internal sealed partial class SocketReader(ComfyUiConnection connection, ILogger
                     await socket.SendAsync(FeatureFlags, WebSocketMessageType.Text, true, cancellationToken);
                     attempt = 0;
                     connection.IsOnline = true;
-                    await connection.Observer.ObserveAsync(new InstanceConnected(Instance.Name, Instance.BaseUrl), cancellationToken);
-                    LogConnected(Instance.Name, Instance.BaseUrl);
+                    await connection.Observer.ObserveAsync(new InstanceConnected(Instance.Name, Instance.DisplayUrl), cancellationToken);
+                    LogConnected(Instance.Name, Instance.DisplayUrl);
                     connection.QueueSignal.Signal();
                     await ReceiveAsync(socket, cancellationToken);
                     error = "ComfyUI closed the connection";
@@ -66,7 +65,7 @@ internal sealed partial class SocketReader(ComfyUiConnection connection, ILogger
             var delay = _backoff.DelayFor(attempt++);
             LogDisconnected(Instance.Name, error, attempt, delay.TotalSeconds);
             await connection.Observer.ObserveAsync(
-                new InstanceDisconnected(Instance.Name, Instance.BaseUrl, error, attempt, connection.Time.GetUtcNow() + delay), cancellationToken);
+                new InstanceDisconnected(Instance.Name, Instance.DisplayUrl, error, attempt, connection.Time.GetUtcNow() + delay), cancellationToken);
             try
             {
                 await Task.Delay(delay, connection.Time, cancellationToken);
@@ -89,36 +88,7 @@ internal sealed partial class SocketReader(ComfyUiConnection connection, ILogger
                 return;
             }
 
-            if (frame.Oversized)
-            {
-                connection.ReportMalformed("oversized", $"frame over {connection.Options.MaxFrameBytes} bytes discarded");
-                continue;
-            }
-
-            var parsed = frame.Type == WebSocketMessageType.Text
-                ? ComfyUiMessageParser.ParseText(frames.Payload.Span)
-                : ComfyUiMessageParser.ParseBinary(frames.Payload.ToArray());
-            if (parsed.Event is StatusEvent status)
-            {
-                connection.QueueSignal.Remaining = status.QueueRemaining;
-                connection.QueueSignal.Signal();
-            }
-            else if (QueueChangeSignal.Announces(parsed.Event))
-            {
-                connection.QueueSignal.Signal();
-            }
-
-            if (parsed.Event is { } e)
-            {
-                if (e is not IgnoredEvent)
-                {
-                    await connection.Observer.ObserveAsync(new InstanceEvent(Instance.Name, e), cancellationToken);
-                }
-            }
-            else
-            {
-                connection.ReportMalformed(frame.Type == WebSocketMessageType.Text ? "text" : "binary", parsed.Error ?? "unreadable frame");
-            }
+            await connection.AcceptFrameAsync(frame.Type, frames.Payload, frame.Oversized, cancellationToken);
         }
     }
 

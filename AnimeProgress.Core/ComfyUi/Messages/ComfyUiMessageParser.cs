@@ -1,8 +1,10 @@
 using System.Buffers.Binary;
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using AnimeProgress.Core.Boundary;
 
 namespace AnimeProgress.Core.ComfyUi.Messages;
 
@@ -16,16 +18,52 @@ public readonly record struct ParseResult(ComfyUiEvent? Event, string? Error)
 
 /// <summary>
 /// Turns ComfyUI WebSocket frames into typed events. Never throws for bad input: a frame
-/// that cannot be read yields an error that the connection logs and skips.
+/// that cannot be read yields an error that the connection counts, logs and skips. Duplicate keys,
+/// nesting deeper than <see cref="MaxDepth"/> and invalid UTF-8 are rejected by the JSON reader itself;
+/// anything else a frame can make the reading code throw is caught once, at this boundary. Every string
+/// kept from a frame is capped (<see cref="InputLimits"/>), visibly, so nothing oversize travels on.
 /// </summary>
 public static class ComfyUiMessageParser
 {
-    public static ParseResult ParseText(ReadOnlySpan<byte> utf8)
+    /// <summary>ComfyUI's own messages nest 5 deep; a node's output a few more.</summary>
+    public const int MaxDepth = 64;
+
+    private static readonly InputLimits DefaultLimits = new();
+
+    private static readonly JsonDocumentOptions Strict = new() { MaxDepth = MaxDepth, AllowDuplicateProperties = false };
+
+    public static ParseResult ParseText(ReadOnlySpan<byte> utf8, InputLimits? limits = null)
+    {
+        try
+        {
+            return ReadText(utf8, limits ?? DefaultLimits);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // The one boundary: whatever a hostile frame makes the reader throw becomes a rejection, never a crash.
+            return ParseResult.Fail($"unreadable text frame ({ex.GetType().Name})");
+        }
+    }
+
+    /// <summary>Binary frames: big-endian u32 event type, then the payload (reference §2.2).</summary>
+    public static ParseResult ParseBinary(ReadOnlyMemory<byte> frame, InputLimits? limits = null)
+    {
+        try
+        {
+            return ReadBinary(frame, limits ?? DefaultLimits);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            return ParseResult.Fail($"unreadable binary frame ({ex.GetType().Name})");
+        }
+    }
+
+    private static ParseResult ReadText(ReadOnlySpan<byte> utf8, InputLimits limits)
     {
         JsonNode? root;
         try
         {
-            root = JsonNode.Parse(utf8, documentOptions: new JsonDocumentOptions { MaxDepth = 64 });
+            root = JsonNode.Parse(utf8, documentOptions: Strict);
         }
         catch (JsonException ex)
         {
@@ -37,35 +75,38 @@ public static class ComfyUiMessageParser
             return ParseResult.Fail("message is not a JSON object");
         }
 
-        if (!TryGetString(envelope, "type", out var type) || type is null)
+        if (!TryGetString(envelope, "type", out var rawType) || rawType is null)
         {
             return ParseResult.Fail("message has no string 'type'");
         }
 
+        var type = BoundedText.Cap(rawType, limits.MaxNameLength)!;
         var data = envelope["data"] as JsonObject;
+        var c = new Caps(limits);
         try
         {
             return type switch
             {
-                "status" => ParseStatus(data),
-                "execution_start" => Require(data, type, d => new ExecutionStartEvent(RequiredString(d, "prompt_id"), Timestamp(d))),
-                "execution_cached" => Require(data, type, d => new ExecutionCachedEvent(RequiredString(d, "prompt_id"), StringList(d["nodes"]))),
-                "executing" => Require(data, type, d => new ExecutingEvent(OptionalString(d, "prompt_id"), OptionalString(d, "node"))),
+                "status" => ParseStatus(data, c),
+                "execution_start" => Require(data, type, d => new ExecutionStartEvent(c.Prompt(RequiredString(d, "prompt_id")), Timestamp(d))),
+                "execution_cached" => Require(data, type, d => new ExecutionCachedEvent(
+                    c.Prompt(RequiredString(d, "prompt_id")), [.. StringList(d["nodes"]).Select(n => c.Name(n))])),
+                "executing" => Require(data, type, d => new ExecutingEvent(c.Prompt(OptionalString(d, "prompt_id")), c.Name(OptionalString(d, "node")))),
                 "progress" => Require(data, type, d => new ProgressEvent(
-                    OptionalString(d, "prompt_id"), OptionalString(d, "node"), RequiredNumber(d, "value"), RequiredNumber(d, "max"))),
-                "progress_state" => Require(data, type, ParseProgressState),
+                    c.Prompt(OptionalString(d, "prompt_id")), c.Name(OptionalString(d, "node")), RequiredNumber(d, "value"), RequiredNumber(d, "max"))),
+                "progress_state" => Require(data, type, d => ParseProgressState(d, c)),
                 "executed" => Require(data, type, d => new ExecutedEvent(
-                    OptionalString(d, "prompt_id"), RequiredString(d, "node"), d["output"] as JsonObject)),
-                "execution_success" => Require(data, type, d => new ExecutionSuccessEvent(RequiredString(d, "prompt_id"), Timestamp(d))),
+                    c.Prompt(OptionalString(d, "prompt_id")), c.Name(RequiredString(d, "node")), d["output"] as JsonObject)),
+                "execution_success" => Require(data, type, d => new ExecutionSuccessEvent(c.Prompt(RequiredString(d, "prompt_id")), Timestamp(d))),
                 "execution_error" => Require(data, type, d => new ExecutionErrorEvent(
-                    RequiredString(d, "prompt_id"),
-                    OptionalString(d, "node_id"),
-                    OptionalString(d, "node_type"),
-                    OptionalString(d, "exception_type"),
-                    OptionalString(d, "exception_message"),
+                    c.Prompt(RequiredString(d, "prompt_id")),
+                    c.Name(OptionalString(d, "node_id")),
+                    c.Name(OptionalString(d, "node_type")),
+                    c.Name(OptionalString(d, "exception_type")),
+                    c.Error(OptionalString(d, "exception_message")),
                     Timestamp(d))),
                 "execution_interrupted" => Require(data, type, d => new ExecutionInterruptedEvent(
-                    RequiredString(d, "prompt_id"), OptionalString(d, "node_id"), OptionalString(d, "node_type"), Timestamp(d))),
+                    c.Prompt(RequiredString(d, "prompt_id")), c.Name(OptionalString(d, "node_id")), c.Name(OptionalString(d, "node_type")), Timestamp(d))),
                 _ => ParseResult.Ok(new IgnoredEvent(type)),
             };
         }
@@ -73,14 +114,9 @@ public static class ComfyUiMessageParser
         {
             return ParseResult.Fail($"'{type}': {ex.Message}");
         }
-        catch (InvalidOperationException ex)
-        {
-            return ParseResult.Fail($"'{type}': {ex.Message}");
-        }
     }
 
-    /// <summary>Binary frames: big-endian u32 event type, then the payload (reference §2.2).</summary>
-    public static ParseResult ParseBinary(ReadOnlyMemory<byte> frame)
+    private static ParseResult ReadBinary(ReadOnlyMemory<byte> frame, InputLimits limits)
     {
         var span = frame.Span;
         if (span.Length < 4)
@@ -103,13 +139,13 @@ public static class ComfyUiMessageParser
             case 3:
                 return ParseResult.Ok(new IgnoredEvent("binary_text"));
             case 4:
-                return ParseMetadataPreview(frame);
+                return ParseMetadataPreview(frame, new Caps(limits));
             default:
                 return ParseResult.Fail($"binary frame with unknown event type {eventType}");
         }
     }
 
-    private static ParseResult ParseMetadataPreview(ReadOnlyMemory<byte> frame)
+    private static ParseResult ParseMetadataPreview(ReadOnlyMemory<byte> frame, Caps c)
     {
         var span = frame.Span;
         if (span.Length < 8)
@@ -125,19 +161,23 @@ public static class ComfyUiMessageParser
 
         try
         {
-            var meta = JsonNode.Parse(span.Slice(8, (int)length)) as JsonObject;
-            var promptId = meta is null ? null : OptionalString(meta, "prompt_id");
-            var nodeId = meta is null ? null : OptionalString(meta, "node_id");
-            var media = (meta is null ? null : OptionalString(meta, "image_type")) ?? "image/jpeg";
+            var meta = JsonNode.Parse(span.Slice(8, (int)length), documentOptions: Strict) as JsonObject;
+            var promptId = meta is null ? null : c.Prompt(OptionalString(meta, "prompt_id"));
+            var nodeId = meta is null ? null : c.Name(OptionalString(meta, "node_id"));
+            var media = (meta is null ? null : c.Name(OptionalString(meta, "image_type"))) ?? "image/jpeg";
             return ParseResult.Ok(new PreviewEvent(promptId, nodeId, media, frame[(8 + (int)length)..]));
         }
         catch (JsonException ex)
         {
             return ParseResult.Fail("preview metadata is not JSON: " + ex.Message);
         }
+        catch (FormatException ex)
+        {
+            return ParseResult.Fail("preview metadata: " + ex.Message);
+        }
     }
 
-    private static ParseResult ParseStatus(JsonObject? data)
+    private static ParseResult ParseStatus(JsonObject? data, Caps c)
     {
         var remaining = data?["status"]?["exec_info"]?["queue_remaining"];
         if (remaining is null)
@@ -145,13 +185,14 @@ public static class ComfyUiMessageParser
             return ParseResult.Fail("'status' without status.exec_info.queue_remaining");
         }
 
-        var sid = data is null ? null : OptionalString(data, "sid");
-        return ParseResult.Ok(new StatusEvent((int)Number(remaining, "queue_remaining"), sid));
+        var sid = data is null ? null : c.Name(OptionalString(data, "sid"));
+        // A count: clamp what a hostile peer may send (negative, 1e300) into what an int can say.
+        return ParseResult.Ok(new StatusEvent((int)Math.Clamp(Number(remaining, "queue_remaining"), 0, int.MaxValue), sid));
     }
 
-    private static ProgressStateEvent ParseProgressState(JsonObject data)
+    private static ProgressStateEvent ParseProgressState(JsonObject data, Caps c)
     {
-        var promptId = RequiredString(data, "prompt_id");
+        var promptId = c.Prompt(RequiredString(data, "prompt_id"));
         if (data["nodes"] is not JsonObject nodes)
         {
             throw new FormatException("'nodes' is not an object");
@@ -167,7 +208,7 @@ public static class ComfyUiMessageParser
 
             var state = OptionalString(node, "state");
             list.Add(new NodeProgress(
-                id,
+                c.Name(id),
                 node["value"] is { } v ? Number(v, "value") : 0,
                 node["max"] is { } m ? Number(m, "max") : 1,
                 string.Equals(state, "finished", StringComparison.Ordinal)));
@@ -259,6 +300,19 @@ public static class ComfyUiMessageParser
         }
 
         return list;
+    }
+
+    /// <summary>The caps of one parse: each kind of string is cut to its limit where it enters.</summary>
+    private readonly struct Caps(InputLimits limits)
+    {
+        [return: NotNullIfNotNull(nameof(id))]
+        public string? Prompt(string? id) => BoundedText.Cap(id, limits.MaxPromptIdLength);
+
+        [return: NotNullIfNotNull(nameof(name))]
+        public string? Name(string? name) => BoundedText.Cap(name, limits.MaxNameLength);
+
+        [return: NotNullIfNotNull(nameof(message))]
+        public string? Error(string? message) => BoundedText.Cap(message, limits.MaxErrorLength);
     }
 
     internal static string Describe(ReadOnlySpan<byte> utf8) =>

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Threading.Channels;
 using AnimeProgress.Core.Boundary;
 using AnimeProgress.Core.Cluster;
@@ -142,16 +141,13 @@ public sealed partial class PostgresJobListener : BackgroundService
     private void OnNotification(string payload, string schema)
     {
         Interlocked.Increment(ref _received);
-        try
-        {
-            if (ListenerNotificationParser.Parse(payload, schema) is { } notice)
-            {
-                _notices.Writer.TryWrite(notice);
-            }
-        }
-        catch (JsonException)
+        if (!ListenerNotificationParser.TryParse(payload, schema, out var notice))
         {
             LogBadPayload(payload.Length);
+        }
+        else if (notice is { } readable)
+        {
+            _notices.Writer.TryWrite(readable);
         }
     }
 

@@ -1,3 +1,4 @@
+using AnimeProgress.Core.ComfyUi;
 using AnimeProgress.Core.Hub;
 using AnimeProgress.Core.Jobs;
 using AnimeProgress.Core.Tracking;
@@ -27,7 +28,9 @@ internal static class InstanceEndpoints
         Instances = [.. hub.Instances.OrderBy(i => i.Name, StringComparer.Ordinal).Select(i => new WireInstance
         {
             Name = i.Name,
-            BaseUrl = i.BaseUrl.ToString(),
+            // Statuses may come from rows written before user info was dropped: strip it here too.
+            BaseUrl = ComfyUiInstance.WithoutUserInfo(i.BaseUrl).ToString(),
+            Degraded = i.Degraded,
             Online = i.Online,
             Since = WireTime.Format(i.Since),
             LastError = i.LastError,

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using AnimeProgress.Core.Boundary;
 using AnimeProgress.Web.Api.Wire;
 
 namespace AnimeProgress.Web.Api.WebSockets;
@@ -7,23 +8,31 @@ namespace AnimeProgress.Web.Api.WebSockets;
 /// <summary>
 /// Reads one client text frame: <c>{"type":"ping"}</c>, <c>{"type":"subscribe_job","job_id":123}</c>,
 /// <c>{"type":"unsubscribe_job","job_id":123}</c>. Anything else becomes a <see cref="ClientError"/>
-/// with the text the client gets back. Unknown extra fields are ignored (clients may add their own).
+/// with the text the client gets back. Unknown extra fields are ignored (clients may add their own). Nothing a
+/// client sends makes this throw: duplicate keys, deep nesting and invalid UTF-8 are "invalid JSON".
 /// </summary>
 public static class ClientMessageReader
 {
     private const int MaxEchoedTypeLength = 64;
 
+    private static readonly JsonDocumentOptions Strict = new() { MaxDepth = 16, AllowDuplicateProperties = false };
+
     public static (ClientRequest? Request, ClientError? Error) Read(ReadOnlyMemory<byte> utf8)
     {
-        JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(utf8);
+            return ReadDocument(utf8);
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is not OutOfMemoryException)
         {
+            // JsonException, or a string the reader cannot transcode: the message cannot be read, whatever the cause.
             return (null, ClientError.InvalidJson);
         }
+    }
+
+    private static (ClientRequest? Request, ClientError? Error) ReadDocument(ReadOnlyMemory<byte> utf8)
+    {
+        var document = JsonDocument.Parse(utf8, Strict);
 
         using (document)
         {
@@ -44,7 +53,7 @@ public static class ClientMessageReader
                 "ping" => (new ClientRequest(ClientRequestKind.Ping), null),
                 "subscribe_job" => WithJobId(root, ClientRequestKind.Subscribe),
                 "unsubscribe_job" => WithJobId(root, ClientRequestKind.Unsubscribe),
-                _ => (null, ClientError.UnknownType(type.Length > MaxEchoedTypeLength ? type[..MaxEchoedTypeLength] + "…" : type)),
+                _ => (null, ClientError.UnknownType(BoundedText.Cap(type, MaxEchoedTypeLength)!)),
             };
         }
     }

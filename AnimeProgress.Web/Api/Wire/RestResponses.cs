@@ -106,6 +106,10 @@ public sealed class WireInstance
     [JsonPropertyName("last_error")]
     public string? LastError { get; init; }
 
+    /// <summary>Why the instance is degraded (one of its loops failed and is being restarted); null when it is not.</summary>
+    [JsonPropertyName("degraded")]
+    public string? Degraded { get; init; }
+
     [JsonPropertyName("queue_remaining")]
     public int QueueRemaining { get; init; }
 

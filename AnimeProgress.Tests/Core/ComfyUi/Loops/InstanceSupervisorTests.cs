@@ -61,6 +61,81 @@ public sealed class InstanceSupervisorTests
         Assert.Empty(_logger.Errors);
     }
 
+    [Fact]
+    public async Task A_failing_loop_makes_the_instance_degraded_in_plain_words_until_it_has_run_healthy_again()
+    {
+        var reports = new ConcurrentQueue<string?>();
+        var flaky = new Loop("queue", failures: 2, _time);
+        var supervisor = new InstanceSupervisor(
+            "gpu-1",
+            [flaky, new Loop("socket", failures: 0, _time)],
+            new ReconnectBackoff(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(10)),
+            _time,
+            _logger,
+            (reason, _) =>
+            {
+                reports.Enqueue(reason);
+                return ValueTask.CompletedTask;
+            },
+            healthyAfter: TimeSpan.FromSeconds(30));
+        using var stop = new CancellationTokenSource();
+
+        var running = supervisor.RunAsync(stop.Token);
+        await Eventually.True(() => reports.Count == 1, what: "the first failure reported");
+        Assert.Equal("Its queue loop failed once and is being restarted.", reports.Single());
+        await Eventually.True(
+            () =>
+            {
+                _time.Advance(TimeSpan.FromMilliseconds(100));
+                return flaky.Runs == 3;
+            },
+            what: "two restarts");
+        var degraded = reports.ToArray();
+        Assert.Equal(2, degraded.Length);
+        Assert.Equal("Its queue loop failed 2 times in a row and is being restarted.", degraded[1]);
+        Assert.DoesNotContain(degraded, r => r!.Contains("boom", StringComparison.Ordinal));
+
+        // The third run keeps going: after the healthy period the instance is reported recovered.
+        await Eventually.True(
+            () =>
+            {
+                _time.Advance(TimeSpan.FromSeconds(1));
+                return reports.Count == 3;
+            },
+            what: "recovery reported");
+        Assert.Null(reports.Last());
+
+        await stop.CancelAsync();
+        await running;
+    }
+
+    [Fact]
+    public async Task A_loop_that_throws_before_its_first_await_is_supervised_too()
+    {
+        var reports = new ConcurrentQueue<string?>();
+        var supervisor = new InstanceSupervisor(
+            "gpu-1", [new ThrowingAtOnce()], new ReconnectBackoff(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(10)), _time, _logger,
+            (reason, _) =>
+            {
+                reports.Enqueue(reason);
+                return ValueTask.CompletedTask;
+            });
+        using var stop = new CancellationTokenSource();
+
+        var running = supervisor.RunAsync(stop.Token);
+        await Eventually.True(() => !reports.IsEmpty, what: "the failure reported, not thrown");
+        Assert.False(running.IsFaulted);
+        await stop.CancelAsync();
+        await running;
+    }
+
+    private sealed class ThrowingAtOnce : IInstanceLoop
+    {
+        public string Name => "vram";
+
+        public Task RunAsync(CancellationToken cancellationToken) => throw new ArgumentException("synchronous");
+    }
+
     private sealed class Loop(string name, int failures, TimeProvider time) : IInstanceLoop
     {
         private readonly ConcurrentQueue<DateTimeOffset> _started = new();
