@@ -17,16 +17,21 @@ internal sealed class VramSampler(ComfyUiConnection connection) : IInstanceLoop
                     continue;
                 }
 
+                SystemStats stats;
                 try
                 {
-                    var stats = await connection.Http.GetSystemStatsAsync(cancellationToken);
-                    await connection.Observer.ObserveAsync(new InstanceStatsReceived(connection.Instance.Name, stats), cancellationToken);
+                    stats = await connection.Http.GetSystemStatsAsync(cancellationToken);
                 }
                 catch (Exception ex) when (ex is HttpRequestException or InvalidDataException or System.Text.Json.JsonException
                     or InvalidOperationException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
                 {
+                    // A bad answer from ComfyUI is its fault, counted and skipped; a failure past this point is ours
+                    // and goes to the supervisor, which restarts the loop and reports the instance degraded.
                     connection.ReportMalformed("system_stats", ex.Message);
+                    continue;
                 }
+
+                await connection.Observer.ObserveAsync(new InstanceStatsReceived(connection.Instance.Name, stats), cancellationToken);
             }
             while (await timer.WaitForNextTickAsync(cancellationToken));
         }

@@ -1,5 +1,4 @@
 using System.Net.Http.Json;
-using System.Text;
 using System.Text.Json.Nodes;
 using AnimeProgress.ComfyUiEmulator;
 using AnimeProgress.Core.ComfyUi;
@@ -19,7 +18,7 @@ namespace AnimeProgress.IntegrationTests.Core.ComfyUi;
 /// </summary>
 public sealed class KillerFrameAndFailingLoopTests
 {
-    [Fact(Skip = "Unfinished at the deadline: times out waiting for /readyz to say degraded; the fault injection or the probe needs checking")]
+    [Fact]
     public async Task The_app_survives_the_killer_frame_and_a_throwing_loop_and_readiness_says_so_then_recovers()
     {
         var ct = TestContext.Current.CancellationToken;
@@ -53,17 +52,18 @@ public sealed class KillerFrameAndFailingLoopTests
 
         // A loop that throws: the VRAM sampler's report fails until the switch is turned off.
         faults.FailStats = true;
-        await Eventually.True(() => ReadyEntry(http).Contains("degraded: Its vram loop failed", StringComparison.Ordinal), what: "/readyz says degraded");
+        await Eventually.True(() => app.Hub.Instances.Single().Degraded is not null, what: "the instance degraded");
+        Assert.Contains("Its system_stats loop failed", await http.GetStringAsync("/readyz", ct), StringComparison.Ordinal);
         var ready = await http.GetFromJsonAsync<JsonObject>("/readyz", ct);
         Assert.Equal("Degraded", ready!["checks"]!["comfyui"]!["status"]!.GetValue<string>());
         var instances = await http.GetStringAsync("/api/instances", ct);
-        Assert.Contains("\"degraded\": \"Its vram loop failed", instances.Replace("\":\"", "\": \"", StringComparison.Ordinal), StringComparison.Ordinal);
+        Assert.Contains("\"degraded\": \"Its system_stats loop failed", instances.Replace("\":\"", "\": \"", StringComparison.Ordinal), StringComparison.Ordinal);
         Assert.DoesNotContain(FaultyObserver.Secret, instances, StringComparison.Ordinal);
-        Assert.DoesNotContain(FaultyObserver.Secret, ReadyEntry(http), StringComparison.Ordinal);
+        Assert.DoesNotContain(FaultyObserver.Secret, await http.GetStringAsync("/readyz", ct), StringComparison.Ordinal);
 
         faults.FailStats = false;
-        await Eventually.True(() => ReadyEntry(http).Contains("\"gpu\": \"online\"", StringComparison.Ordinal), TimeSpan.FromSeconds(30), "/readyz says online again");
-        Assert.Null(app.Hub.Instances.Single().Degraded);
+        await Eventually.True(() => app.Hub.Instances.Single().Degraded is null, TimeSpan.FromSeconds(30), "the instance recovered");
+        Assert.Equal("Healthy", (await http.GetFromJsonAsync<JsonObject>("/readyz", ct))!["checks"]!["comfyui"]!["status"]!.GetValue<string>());
 
         // Still tracking: a job submitted now runs to completion.
         using var response = await http.PostAsJsonAsync("/api/jobs", new { title = "After the storm", kind = "image", workflow = DemoWorkflows.Image("x", 4, seed: 7).Workflow }, ct);
@@ -88,9 +88,6 @@ public sealed class KillerFrameAndFailingLoopTests
         Assert.Contains("http://127.0.0.1:9/", body, StringComparison.Ordinal);
         Assert.Equal("http://127.0.0.1:9/", app.Hub.Instances.Single().BaseUrl.ToString());
     }
-
-    private static string ReadyEntry(HttpClient http) =>
-        Encoding.UTF8.GetString(http.GetByteArrayAsync("/readyz").GetAwaiter().GetResult());
 
     internal sealed class FaultSwitch
     {
