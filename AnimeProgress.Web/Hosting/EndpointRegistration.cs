@@ -1,6 +1,8 @@
 using AnimeProgress.Web.Api;
 using AnimeProgress.Web.Components;
 using AnimeProgress.Web.Diagnostics;
+using AnimeProgress.Web.Hosting.Edge;
+using AnimeProgress.Web.Previews;
 using AnimeProgress.Web.Submission;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Serilog;
@@ -11,6 +13,7 @@ public static class EndpointRegistration
 {
     public static WebApplication UseAnimeProgress(this WebApplication app)
     {
+        app.UseNetworkEdge(); // first: trusted-proxy addresses and security headers for everything after (Hosting/Edge)
         if (!app.Environment.IsDevelopment())
         {
             app.UseExceptionHandler("/Error", createScopeForErrors: true);
@@ -18,6 +21,7 @@ public static class EndpointRegistration
 
         app.UseSerilogRequestLogging();
         app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        app.UseAuthorization(); // explicit, so it runs after the edge; pages and previews share PageAccess
         app.UseAntiforgery();
 
         // Liveness: the process answers. Readiness: the database and ComfyUI are reachable.
@@ -31,8 +35,10 @@ public static class EndpointRegistration
 
         app.MapProgressApi(); // issue 6: /ws, /api, /openapi/v1.json (AnimeProgress.Web/Api)
         app.MapJobSubmission();
+        app.MapJobPreviews();
         app.MapStaticAssets();
-        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode().RequireAuthorization(PageAccess.Policy);
+        Demo.NoInstanceNotice.LogIfIdle(app);
         return app;
     }
 }
