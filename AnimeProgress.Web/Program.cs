@@ -21,6 +21,9 @@ Log.Logger = new LoggerConfiguration().WriteTo.Console().CreateBootstrapLogger()
 try
 {
     var builder = WebApplication.CreateBuilder(args);
+    // `dotnet run` serves MudBlazor's files from the build output in any environment (the framework does this only in
+    // Development), so the one-command demo runs as Production: no developer error pages. A published app has no manifest: no-op.
+    builder.WebHost.UseStaticWebAssets();
     builder.AddAnimeProgress();
     var app = builder.Build();
     app.UseAnimeProgress();

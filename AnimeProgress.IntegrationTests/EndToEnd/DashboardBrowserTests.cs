@@ -145,6 +145,8 @@ public sealed class PagesBrowserTests(BrowserFixture fixture)
         await running.ClickAsync();
 
         await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/jobs/\\d+$"));
+        // The detail page's own header, not a badge the dashboard also has: the screenshot shows the detail page.
+        await Assertions.Expect(page.Locator("[data-testid=job-detail]")).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator(".stage-badge").First).ToBeVisibleAsync();
         var scrollWidth = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth");
         Assert.True(scrollWidth <= 1366);

@@ -7,7 +7,7 @@ public sealed class ApiOptions
 
     /// <summary>
     /// Access tokens. Empty: the API is open (bind to loopback or put it behind a proxy). Otherwise
-    /// every /ws and /api request needs one, as <c>Authorization: Bearer …</c> or <c>?access_token=…</c>.
+    /// every /ws and /api request needs one, as <c>Authorization: Bearer …</c> (on /ws also <c>?access_token=…</c>).
     /// </summary>
     public List<string> Tokens { get; set; } = [];
 

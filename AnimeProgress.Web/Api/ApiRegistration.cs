@@ -26,7 +26,7 @@ public static class ApiRegistration
                 document.Info.Description =
                     "Read-only access to jobs and ComfyUI instances. Live updates come over the WebSocket at /ws "
                     + "(the seed's protocol; see docs/api.md). When AnimeProgress:Api:Tokens is set, send a token as "
-                    + "'Authorization: Bearer <token>' or '?access_token=<token>'. Errors are RFC 9457 problem details.";
+                    + "'Authorization: Bearer <token>' (/ws also takes '?access_token=<token>'). Errors are RFC 9457 problem details.";
                 return Task.CompletedTask;
             });
         });

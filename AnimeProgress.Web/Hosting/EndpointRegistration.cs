@@ -1,7 +1,9 @@
 using AnimeProgress.Web.Api;
 using AnimeProgress.Web.Components;
 using AnimeProgress.Web.Diagnostics;
+using AnimeProgress.Web.Hosting.Edge;
 using AnimeProgress.Web.Limits;
+using AnimeProgress.Web.Previews;
 using AnimeProgress.Web.Submission;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Serilog;
@@ -12,6 +14,7 @@ public static class EndpointRegistration
 {
     public static WebApplication UseAnimeProgress(this WebApplication app)
     {
+        app.UseNetworkEdge(); // first: trusted-proxy addresses and security headers for everything after (Hosting/Edge)
         if (!app.Environment.IsDevelopment())
         {
             app.UseExceptionHandler("/Error", createScopeForErrors: true);
@@ -20,6 +23,7 @@ public static class EndpointRegistration
         app.UseSerilogRequestLogging();
         app.UseRequestLimits(); // after forwarded headers (the real client address), before the API's token check (Web/Limits)
         app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        app.UseAuthorization(); // explicit, so it runs after the edge; pages and previews share PageAccess
         app.UseAntiforgery();
 
         // Liveness: the process answers. Readiness: the database and ComfyUI are reachable.
@@ -33,8 +37,10 @@ public static class EndpointRegistration
 
         app.MapProgressApi(); // issue 6: /ws, /api, /openapi/v1.json (AnimeProgress.Web/Api)
         app.MapJobSubmission();
+        app.MapJobPreviews();
         app.MapStaticAssets();
-        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode().RequireAuthorization(PageAccess.Policy);
+        Demo.NoInstanceNotice.LogIfIdle(app);
         return app;
     }
 }

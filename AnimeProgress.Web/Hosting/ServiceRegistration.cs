@@ -1,4 +1,5 @@
 using AnimeProgress.Web.Api;
+using AnimeProgress.Web.Hosting.Edge;
 using AnimeProgress.Web.Hosting.Registration;
 using AnimeProgress.Web.Limits;
 using Serilog;
@@ -24,6 +25,7 @@ public static class ServiceRegistration
         services.AddSingleton(TimeProvider.System);
         services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(15));
 
+        services.AddNetworkEdge(configuration); // proxies, hosts, origins, security headers (Hosting/Edge)
         services.AddInputLimits(configuration);
         services.AddRequestLimits(configuration); // per-client body, rate, /ws and circuit limits (Web/Limits)
         services.AddComfyUi(configuration);

@@ -2,7 +2,6 @@ using System.Globalization;
 using AnimeProgress.Core.Boundary;
 using AnimeProgress.Core.ComfyUi;
 using AnimeProgress.Core.Jobs;
-using AnimeProgress.Core.Previews;
 using AnimeProgress.Core.Submission;
 using AnimeProgress.Web.Limits;
 using Microsoft.Extensions.Options;
@@ -10,8 +9,7 @@ using Microsoft.Extensions.Options;
 namespace AnimeProgress.Web.Submission;
 
 /// <summary>
-/// <c>POST /api/jobs</c> (submit through AnimeProgress, so ComfyUI reports every step) and
-/// <c>GET /api/jobs/{id}/preview</c> (the latest preview image, served here rather than through a circuit).
+/// <c>POST /api/jobs</c> (submit through AnimeProgress, so ComfyUI reports every step). Previews: Web/Previews.
 /// </summary>
 public static class JobSubmissionEndpoints
 {
@@ -24,8 +22,6 @@ public static class JobSubmissionEndpoints
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .WithSummary("Submit an API-format ComfyUI workflow as a tracked job.");
-        app.MapGet("/api/jobs/{id:long}/preview", Preview).WithName("JobPreview").WithTags("Jobs")
-            .WithSummary("The latest preview image of a running job.");
     }
 
     private static async Task<IResult> SubmitAsync(
@@ -92,17 +88,5 @@ public static class JobSubmissionEndpoints
         {
             return Results.Problem(title: "ComfyUI is not reachable", detail: ex.Message, statusCode: StatusCodes.Status503ServiceUnavailable);
         }
-    }
-
-    private static IResult Preview(long id, PreviewStore previews, HttpContext context)
-    {
-        if (previews.Get(id) is not { } image)
-        {
-            return Results.Problem(title: "No preview", detail: $"Job {id} has no preview image right now.", statusCode: StatusCodes.Status404NotFound);
-        }
-
-        // The URL carries a version, so a browser may keep each image; a newer one gets a new URL.
-        context.Response.Headers.CacheControl = "private, max-age=60";
-        return Results.Bytes(image.Bytes.ToArray(), image.MediaType);
     }
 }

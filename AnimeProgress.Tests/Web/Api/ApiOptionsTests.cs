@@ -41,35 +41,47 @@ public sealed class ApiOptionsTests
 
     [Theory]
     [InlineData(null, true)]
-    [InlineData("http://dash.local:5149", true)]
-    [InlineData("https://dash.local", true)]
-    [InlineData("http://dash.local:9999", false)]
-    [InlineData("http://other.local:5149", false)]
+    [InlineData("https://progress.studio.example", true)]
+    [InlineData("http://localhost:5149", true)]
+    [InlineData("http://127.0.0.1:8080", true)]
+    [InlineData("http://[::1]:5149", true)]
     [InlineData("https://studio.example", true)]
     [InlineData("https://studio.example.evil", false)]
-    public void Same_origin_and_listed_origins_are_allowed(string? origin, bool allowed)
+    [InlineData("http://progress.studio.example", false)]
+    [InlineData("http://rebound.attacker.example:5149", false)]
+    public void Public_loopback_and_listed_origins_are_allowed(string? origin, bool allowed)
     {
-        var policy = new OriginPolicy(Options.Create(new ApiOptions { AllowedOrigins = ["https://studio.example"] }));
+        var policy = NewPolicy(["https://studio.example"], ["https://progress.studio.example"]);
         var context = new DefaultHttpContext();
-        context.Request.Host = new HostString("dash.local", 5149);
+        context.Request.Host = new HostString("progress.studio.example");
         if (origin is not null)
         {
             context.Request.Headers.Origin = origin;
-        }
-
-        // https://dash.local (port 443) is the app behind a TLS proxy that forwards a Host without port.
-        if (origin == "https://dash.local")
-        {
-            context.Request.Host = new HostString("dash.local");
         }
 
         Assert.Equal(allowed, policy.IsAllowed(context.Request));
     }
 
     [Fact]
+    public void A_rebinding_page_whose_host_matches_its_origin_is_refused()
+    {
+        // DNS rebinding: the attacker's name now points at the app, so Host and Origin agree; neither is a public origin.
+        var policy = NewPolicy([], ["https://progress.studio.example"]);
+        var context = new DefaultHttpContext();
+        context.Request.Host = new HostString("rebound.attacker.example", 5149);
+        context.Request.Headers.Origin = "http://rebound.attacker.example:5149";
+
+        Assert.False(policy.IsAllowed(context.Request));
+    }
+
+    private static OriginPolicy NewPolicy(List<string> allowedOrigins, List<string> publicOrigins) =>
+        new(Options.Create(new ApiOptions { AllowedOrigins = allowedOrigins }),
+            new AnimeProgress.Web.Hosting.Edge.PublicOrigins(Options.Create(new AnimeProgress.Web.Hosting.Edge.NetworkOptions { PublicOrigins = publicOrigins })));
+
+    [Fact]
     public void A_star_allows_any_origin()
     {
-        var policy = new OriginPolicy(Options.Create(new ApiOptions { AllowedOrigins = ["*"] }));
+        var policy = NewPolicy(["*"], []);
         var context = new DefaultHttpContext();
         context.Request.Host = new HostString("dash.local");
         context.Request.Headers.Origin = "https://anywhere.example";

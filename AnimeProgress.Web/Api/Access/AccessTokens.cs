@@ -6,8 +6,9 @@ namespace AnimeProgress.Web.Api.Access;
 
 /// <summary>
 /// The optional access tokens of <c>AnimeProgress:Api:Tokens</c>. A browser's WebSocket cannot set
-/// headers, so the <c>access_token</c> query parameter is taken too (request logs record the path
-/// only, never the query). Tokens are compared by their SHA-256, in constant time.
+/// headers, so on /ws alone the <c>access_token</c> query parameter is taken too (request logs record the path
+/// only, never the query). REST takes only the header: a token in a URL ends up in proxy logs and browser
+/// history. Tokens are compared by their SHA-256, in constant time.
 /// </summary>
 public sealed class AccessTokens(IOptions<ApiOptions> options)
 {
@@ -47,6 +48,12 @@ public sealed class AccessTokens(IOptions<ApiOptions> options)
             return header["Bearer ".Length..].Trim();
         }
 
-        return request.Query["access_token"].ToString();
+        return AcceptsQueryToken(request) ? request.Query["access_token"].ToString() : null;
     }
+
+    /// <summary>Only the WebSocket endpoint takes <c>?access_token=</c>.</summary>
+    public static bool AcceptsQueryToken(HttpRequest request) => request.Path.StartsWithSegments("/ws", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>A REST request carrying <c>?access_token=</c>, which is refused even when the token is right.</summary>
+    public static bool HasRefusedQueryToken(HttpRequest request) => !AcceptsQueryToken(request) && request.Query.ContainsKey("access_token");
 }

@@ -16,13 +16,24 @@ internal sealed partial class ApiGuardMiddleware(RequestDelegate next, AccessTok
             statusCodePages.Enabled = false;
         }
 
+        if (tokens.Required && AccessTokens.HasRefusedQueryToken(context.Request))
+        {
+            LogUnauthorized(context.Request.Path, context.Connection.RemoteIpAddress?.ToString(), "access_token in the query string of a REST request");
+            context.Response.Headers.WWWAuthenticate = "Bearer";
+            await TypedResults.Problem(
+                "The access_token query parameter is accepted only on /ws (a browser's WebSocket cannot send headers). Send the token to /api as 'Authorization: Bearer <token>'.",
+                statusCode: StatusCodes.Status401Unauthorized,
+                title: "Access token in the URL").ExecuteAsync(context);
+            return;
+        }
+
         if (!tokens.IsAuthorized(context.Request))
         {
             var presented = context.Request.Headers.Authorization.Count > 0 || context.Request.Query.ContainsKey("access_token");
             LogUnauthorized(context.Request.Path, context.Connection.RemoteIpAddress?.ToString(), presented ? "invalid token" : "no token");
             context.Response.Headers.WWWAuthenticate = "Bearer";
             await TypedResults.Problem(
-                "Send a token of AnimeProgress:Api:Tokens as 'Authorization: Bearer <token>' or '?access_token=<token>'.",
+                "Send a token of AnimeProgress:Api:Tokens as 'Authorization: Bearer <token>' (on /ws also '?access_token=<token>').",
                 statusCode: StatusCodes.Status401Unauthorized,
                 title: presented ? "Invalid access token" : "Access token required").ExecuteAsync(context);
             return;

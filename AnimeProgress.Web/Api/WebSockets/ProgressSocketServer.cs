@@ -68,7 +68,7 @@ public sealed partial class ProgressSocketServer
             var origin = context.Request.Headers.Origin.ToString();
             LogOriginRefused(origin, remote);
             await TypedResults.Problem(
-                $"Origin '{origin}' may not open this WebSocket; allow it in {ApiOptions.Section}:AllowedOrigins.",
+                $"{AnimeProgress.Web.Hosting.Edge.OriginRefusal.Sentence(origin)} (A page of another site: {ApiOptions.Section}:AllowedOrigins.)",
                 statusCode: StatusCodes.Status403Forbidden,
                 title: "Origin not allowed").ExecuteAsync(context);
             return;

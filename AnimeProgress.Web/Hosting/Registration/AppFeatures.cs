@@ -21,10 +21,16 @@ public sealed record AppFeatures(bool Demo, bool DemoGeneratesJobs, bool Postgre
             IsClusterEnabled(configuration));
     }
 
-    /// <summary>The demo runs when asked to, or by default when no ComfyUI instance is configured.</summary>
+    /// <summary>
+    /// The demo runs when asked to, or by default when no ComfyUI instance is configured and the database is SQLite.
+    /// Never by itself on PostgreSQL: that database is the studio's, and demo jobs would land in its tables.
+    /// </summary>
     public static bool IsDemoEnabled(IConfiguration configuration) =>
         SwitchSetting.Read(configuration, $"{DemoOptions.Section}:Enabled")
-        ?? !configuration.GetSection($"{ComfyUiOptions.Section}:Instances").GetChildren().Any();
+        ?? (!HasInstances(configuration) && !UsesPostgres(configuration));
+
+    public static bool HasInstances(IConfiguration configuration) =>
+        configuration.GetSection($"{ComfyUiOptions.Section}:Instances").GetChildren().Any();
 
     /// <summary>Leader election runs with PostgreSQL unless switched off; SQLite serves a single node.</summary>
     public static bool IsClusterEnabled(IConfiguration configuration)
