@@ -78,7 +78,8 @@ public sealed class AnimeProgressDbContext(DbContextOptions<AnimeProgressDbConte
         job.Property(j => j.Stalled).HasColumnName("stalled");
         job.Property(j => j.QueuePosition).HasColumnName("queue_position");
         job.Property(j => j.CurrentNode).HasColumnName("current_node").HasMaxLength(ProductionJobRow.CurrentNodeMaxLength);
-        job.Property(j => j.Version).HasColumnName("version");
+        // DEFAULT 0 in the table (rows other programs insert read as version 1), but the app always sends its own value.
+        job.Property(j => j.Version).HasColumnName("version").HasDefaultValue(0L).ValueGeneratedNever();
 
         var instance = modelBuilder.Entity<ComfyUiInstanceRow>();
         instance.ToTable(ComfyUiInstanceRow.Table);

@@ -205,7 +205,9 @@ namespace AnimeProgress.Core.Persistence.Migrations
                         .HasColumnName("workflow");
 
                     b.Property<long>("Version")
+                        .ValueGeneratedNever()
                         .HasColumnType("bigint")
+                        .HasDefaultValue(0L)
                         .HasColumnName("version");
 
                     b.Property<string>("WorkflowKey")

@@ -18,7 +18,8 @@ public sealed class PostgresMigrationTests(PostgresFixture postgres)
 {
     private const string Initial = "20261129052841_InitialPostgres";
     private const string NotifyOnDelete = "20261129065212_NotifyOnDelete";
-    private static readonly string[] All = [Initial, NotifyOnDelete];
+    private const string JobVersion = "20261206140000_JobVersion";
+    private static readonly string[] All = [Initial, NotifyOnDelete, JobVersion];
 
     private static readonly string[] Tables = ["comfyui_instances", "production_jobs", "progress_history"];
 
@@ -34,7 +35,7 @@ public sealed class PostgresMigrationTests(PostgresFixture postgres)
         "id", "title", "kind", "workflow", "workflow_key", "status", "current_stage", "progress", "frames_complete",
         "estimated_total_frames", "frames_estimated", "eta_seconds", "progress_rate", "comfyui_job_id", "comfyui_instance",
         "error", "created_at", "started_at", "updated_at", "completed_at", "source", "eta_low_seconds", "eta_high_seconds",
-        "rate_trend", "stalled", "queue_position", "current_node",
+        "rate_trend", "stalled", "queue_position", "current_node", "version",
     ];
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
