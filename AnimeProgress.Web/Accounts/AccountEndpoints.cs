@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 
@@ -41,8 +42,14 @@ public static class AccountEndpoints
         return Results.LocalRedirect($"{LoginPage}?failed=true&ReturnUrl={Uri.EscapeDataString(target)}");
     }
 
-    private static async Task<IResult> SignOutAsync(SignInManager<IdentityUser> signIn)
+    private static async Task<IResult> SignOutAsync(HttpContext context, IAntiforgery antiforgery, SignInManager<IdentityUser> signIn)
     {
+        // The form has no fields the framework binds, so it would not check the token by itself: checked here.
+        if (!await antiforgery.IsRequestValidAsync(context))
+        {
+            return Results.Problem(title: "Sign-out refused", detail: "Sign out with the button on the dashboard or on /logout.", statusCode: StatusCodes.Status400BadRequest);
+        }
+
         await signIn.SignOutAsync();
         return Results.LocalRedirect($"{LogoutPage}?done=true");
     }
