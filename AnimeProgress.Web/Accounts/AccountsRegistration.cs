@@ -17,20 +17,18 @@ public static class AccountsRegistration
     public const string CookieName = "AnimeProgress.Session";
 
     /// <summary>Identity's user and role managers over <see cref="AnimeProgressDbContext"/>, with the configured password and lockout rules.</summary>
-    public static IServiceCollection AddAccountStore(this IServiceCollection services, IConfiguration configuration)
+    public static IdentityBuilder AddAccountStore(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddValidatedOptions<AccountOptions, AccountOptionsValidator>(configuration, AccountOptions.Section);
-        services.AddIdentityCore<IdentityUser>()
+        services.AddOptions<IdentityOptions>().Configure<IOptions<AccountOptions>>((identity, accounts) => Configure(identity, accounts.Value));
+        return services.AddIdentityCore<IdentityUser>()
             .AddRoles<IdentityRole>()
             .AddEntityFrameworkStores<AnimeProgressDbContext>();
-        services.AddOptions<IdentityOptions>().Configure<IOptions<AccountOptions>>((identity, accounts) => Configure(identity, accounts.Value));
-        return services;
     }
 
     public static IServiceCollection AddAccounts(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddAccountStore(configuration);
-        services.AddIdentityCore<IdentityUser>().AddSignInManager();
+        services.AddAccountStore(configuration).AddSignInManager();
         services.AddSingleton<LocalRequests>();
         services.AddSingleton<AccountPresence>();
         services.AddScoped<PasswordSignIn>();
