@@ -17,8 +17,8 @@ namespace AnimeProgress.IntegrationTests.Web.Edge;
 
 /// <summary>
 /// Issue 13 item 2: a preview has the access rule of the page that shows it (<see cref="PageAccess"/>), not the API's
-/// token rule: a plain img carries no token. Today the pages are open, so previews are too, with API tokens set; when the
-/// page rule is tightened (as identity will), a preview without credentials is refused exactly like the page.
+/// token rule: a plain img carries no token. Once an account or a token exists, pages ask for a sign-in and so do previews;
+/// whatever the page rule is (a stand-in sign-in scheme below), a preview without it is refused exactly like the page.
 /// </summary>
 public sealed class PreviewAccessTests
 {
@@ -28,23 +28,41 @@ public sealed class PreviewAccessTests
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
-    public async Task With_api_tokens_set_a_preview_needs_no_token_as_its_page_needs_none()
+    public async Task With_api_tokens_set_a_preview_needs_a_sign_in_as_its_page_does_and_the_api_token_does_not_open_it()
     {
+        // A configured token ends the first start (issue 14): pages ask for a sign-in even on loopback, and so do previews.
         await using var app = ApiApps.Start(new Dictionary<string, string?>
         {
             ["AnimeProgress:Demo:Enabled"] = "false",
             ["AnimeProgress:Api:Tokens:0"] = ApiToken,
         });
-        var png = PutPreview(app);
-        using var http = app.CreateClient();
+        PutPreview(app);
+        using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = app.BaseAddress };
 
-        using var api = await http.GetAsync("/api/jobs", Ct);
-        Assert.Equal(HttpStatusCode.Unauthorized, api.StatusCode);
-        using var page = await http.GetAsync($"/jobs/{JobId}", Ct);
-        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
-        using var preview = await http.GetAsync($"/api/jobs/{JobId}/preview", Ct);
-        Assert.Equal(HttpStatusCode.OK, preview.StatusCode);
-        Assert.Equal(png, await preview.Content.ReadAsByteArrayAsync(Ct));
+        using (var api = await http.GetAsync("/api/jobs", Ct))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, api.StatusCode);
+        }
+
+        using (var page = await http.GetAsync($"/jobs/{JobId}", Ct))
+        {
+            Assert.Equal(HttpStatusCode.Redirect, page.StatusCode);
+            Assert.StartsWith("/login", page.Headers.Location?.PathAndQuery, StringComparison.Ordinal);
+        }
+
+        using (var preview = await http.GetAsync($"/api/jobs/{JobId}/preview", Ct))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, preview.StatusCode);
+            Assert.NotEqual("image/png", preview.Content.Headers.ContentType?.MediaType);
+        }
+
+        // The API token opens the API, not what the pages show.
+        using var withToken = new HttpRequestMessage(HttpMethod.Get, $"/api/jobs/{JobId}/preview");
+        withToken.Headers.Authorization = new AuthenticationHeaderValue("Bearer", ApiToken);
+        using (var preview = await http.SendAsync(withToken, Ct))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, preview.StatusCode);
+        }
     }
 
     [Fact]
