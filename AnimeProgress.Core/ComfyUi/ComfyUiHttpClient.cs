@@ -12,6 +12,7 @@ namespace AnimeProgress.Core.ComfyUi;
 /// the factory with the resilience pipeline (retries for safe methods, timeouts) attached. Bodies are read with a
 /// size cap (<see cref="ComfyUiOptions.MaxResponseBytes"/>, <see cref="ComfyUiOptions.MaxSystemStatsBytes"/>): a bigger
 /// answer is refused with a clear error instead of being buffered, and the strings kept from it are capped.
+/// <c>/queue</c> is the exception: it is streamed, so its length is unlimited and the cap applies to each prompt in it.
 /// </summary>
 public sealed class ComfyUiHttpClient(HttpClient http, ComfyUiInstance instance, ComfyUiOptions? options = null, InputLimits? limits = null)
 {
@@ -51,10 +52,11 @@ public sealed class ComfyUiHttpClient(HttpClient http, ComfyUiInstance instance,
 
     public async Task<QueueState> GetQueueAsync(CancellationToken cancellationToken)
     {
-        var root = await GetObjectAsync("queue", _options.MaxResponseBytes, cancellationToken);
-        return new QueueState(
-            ReadItems(root["queue_running"], _limits),
-            [.. ReadItems(root["queue_pending"], _limits).OrderBy(i => i.Number)]);
+        // Streamed prompt by prompt: a long queue is never held whole, as text or as a tree (QueueAnswerReader).
+        using var response = await http.GetAsync(Url("queue"), HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        response.EnsureSuccessStatusCode();
+        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
+        return await QueueAnswerReader.ReadAsync(stream, _options.MaxResponseBytes, _limits, cancellationToken);
     }
 
     /// <summary>The history entry of one prompt, or null while it is queued, running, deleted or unknown.</summary>
@@ -154,25 +156,6 @@ public sealed class ComfyUiHttpClient(HttpClient http, ComfyUiInstance instance,
             : HistoryOutcome.Error;
         var prompt = entry["prompt"] is JsonArray item ? ReadItem(item, limits) : null;
         return new HistoryEntry(promptId, outcome, error, errorNode, started, finished, prompt);
-    }
-
-    private static List<QueueItem> ReadItems(JsonNode? node, InputLimits limits)
-    {
-        var items = new List<QueueItem>();
-        if (node is not JsonArray array)
-        {
-            return items;
-        }
-
-        foreach (var raw in array.OfType<JsonArray>())
-        {
-            if (ReadItem(raw, limits) is { } item)
-            {
-                items.Add(item);
-            }
-        }
-
-        return items;
     }
 
     private static QueueItem? ReadItem(JsonArray raw, InputLimits limits)

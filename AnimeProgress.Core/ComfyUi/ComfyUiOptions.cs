@@ -47,7 +47,10 @@ public sealed class ComfyUiOptions
     /// </summary>
     public TimeSpan LoopHealthyAfter { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Largest /queue or /history answer read (16 MiB default; 64 KiB to 1 GiB); a bigger one is refused with a logged error.</summary>
+    /// <summary>
+    /// Largest /history answer, and largest single prompt in a /queue answer, read (16 MiB default; 64 KiB to 1 GiB);
+    /// a bigger one is refused with a logged error. /queue itself is streamed, so a queue of any length is read whole.
+    /// </summary>
     public int MaxResponseBytes { get; set; } = 16 * 1024 * 1024;
 
     /// <summary>Largest /system_stats answer read (1 MiB default; 4 KiB to 64 MiB).</summary>

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using AnimeProgress.Core.ComfyUi;
 using AnimeProgress.Core.Estimation;
 using AnimeProgress.Core.Jobs;
@@ -16,19 +15,9 @@ internal static class ForeignJobs
     /// <summary>The first output prefix or node title the graph names, else the prompt id.</summary>
     public static string TitleOf(QueueItem item)
     {
-        if (item.Graph is { } graph)
+        if (item.OutputPrefix is { } prefix)
         {
-            foreach (var (_, value) in graph)
-            {
-                if (value is JsonObject node
-                    && node["inputs"]?["filename_prefix"] is JsonValue prefix
-                    && prefix.TryGetValue(out string? text)
-                    && !string.IsNullOrWhiteSpace(text)
-                    && text != "ComfyUI")
-                {
-                    return $"{text} ({Short(item.PromptId)})";
-                }
-            }
+            return $"{prefix} ({Short(item.PromptId)})";
         }
 
         return $"ComfyUI prompt {Short(item.PromptId)}";

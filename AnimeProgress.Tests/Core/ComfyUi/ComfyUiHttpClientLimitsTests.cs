@@ -13,15 +13,51 @@ public sealed class ComfyUiHttpClientLimitsTests
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
-    public async Task A_queue_answer_over_the_cap_is_refused_with_a_clear_error(bool announced)
+    public async Task A_queue_answer_far_over_the_cap_is_read_whole_prompt_by_prompt(bool announced)
     {
-        var body = "{\"queue_running\":[],\"queue_pending\":[],\"pad\":\"" + new string('x', 200_000) + "\"}";
+        // 3,000 prompts, several times the 64 KiB cap: none may be left unseen (issue 13, item 4).
+        var prompts = Enumerable.Range(0, 3000).Select(i =>
+            "[" + i + ",\"p" + i + "\",{\"9\":{\"class_type\":\"SaveImage\",\"inputs\":{\"filename_prefix\":\"shot-" + i + "\"}}},{\"client_id\":\"batch\"},[\"9\"]]");
+        var body = "{\"queue_running\":[],\"queue_pending\":[" + string.Join(',', prompts) + "]}";
+        Assert.True(body.Length > 4 * 64 * 1024);
+        using var http = new HttpClient(new Answer(body, announced));
+        var client = new ComfyUiHttpClient(http, Gpu, new ComfyUiOptions { MaxResponseBytes = 64 * 1024 });
+
+        var queue = await client.GetQueueAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal(3000, queue.Pending.Count);
+        Assert.Equal("p2999", queue.Pending[^1].PromptId);
+        Assert.Equal("shot-2999", queue.Pending[^1].OutputPrefix);
+        Assert.Equal("batch", queue.Pending[^1].ClientId);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task One_queued_prompt_over_the_cap_is_refused_with_a_clear_error(bool announced)
+    {
+        var body = "{\"queue_running\":[],\"queue_pending\":[[1,\"p1\",{\"pad\":\"" + new string('x', 200_000) + "\"},{},[]]]}";
         using var http = new HttpClient(new Answer(body, announced));
         var client = new ComfyUiHttpClient(http, Gpu, new ComfyUiOptions { MaxResponseBytes = 64 * 1024 });
 
         var error = await Assert.ThrowsAsync<InvalidDataException>(() => client.GetQueueAsync(TestContext.Current.CancellationToken));
 
-        Assert.Contains("GET /queue answered more than 65536 bytes", error.Message, StringComparison.Ordinal);
+        Assert.Contains("GET /queue holds a single prompt (or other value) of more than 65536 bytes", error.Message, StringComparison.Ordinal);
+        Assert.Contains("AnimeProgress:ComfyUi:MaxResponseBytes", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_history_answer_over_the_cap_is_refused_with_a_clear_error(bool announced)
+    {
+        var body = "{\"p1\":{\"status\":{},\"pad\":\"" + new string('x', 200_000) + "\"}}";
+        using var http = new HttpClient(new Answer(body, announced));
+        var client = new ComfyUiHttpClient(http, Gpu, new ComfyUiOptions { MaxResponseBytes = 64 * 1024 });
+
+        var error = await Assert.ThrowsAsync<InvalidDataException>(() => client.GetHistoryAsync("p1", TestContext.Current.CancellationToken));
+
+        Assert.Contains("answered more than 65536 bytes", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
