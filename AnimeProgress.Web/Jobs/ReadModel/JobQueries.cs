@@ -75,22 +75,70 @@ public sealed class JobQueries(
     {
         var liveJobs = hub?.Jobs.ToList() ?? [];
         var live = liveJobs.Where(filter.Matches).OrderByDescending(j => j.Id).ToList();
-        var liveIds = liveJobs.Select(j => j.Id).ToList();
-
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var stored = StoredJobs.Filtered(db, filter).Where(j => !liveIds.Contains(j.Id));
-        var storedTotal = await stored.CountAsync(cancellationToken);
         var page = live.Skip(offset).Take(limit).ToList();
         var remaining = limit - page.Count;
-        if (remaining > 0 && storedTotal > 0)
+        var skip = Math.Max(0, offset - live.Count);
+
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var filtered = StoredJobs.Filtered(db, filter);
+        if (liveJobs.Count == 0)
         {
-            var skip = Math.Max(0, offset - live.Count);
-            var rows = await StoredJobs.Sorted(stored, JobSort.Id, descending: true).Skip(skip).Take(remaining).ToListAsync(cancellationToken);
+            var total = await filtered.CountAsync(cancellationToken);
+            if (remaining > 0 && total > 0)
+            {
+                page.AddRange((await TakeNewestAsync(filtered, skip, remaining, cancellationToken)).Select(JobRowMapper.ToSnapshot));
+            }
+
+            return new JobListPage(page, live.Count + total);
+        }
+
+        // Every live job's row is left out, matching the filter or not. The hub can hold tens of thousands of jobs,
+        // and a NOT IN over all their ids made each list request cost seconds, so the ids never go into the SQL:
+        // rows outside [minLive, maxLive] cannot be live, and the ids inside that range are read (ids only) and
+        // checked here. The stored part, newest first, is then: above the range, the range's non-live ids, below it.
+        var liveIds = liveJobs.Select(j => j.Id).ToHashSet();
+        var minLive = liveIds.Min();
+        var maxLive = liveIds.Max();
+        var rangeIds = await filtered.Where(j => j.Id >= minLive && j.Id <= maxLive).Select(j => j.Id).ToListAsync(cancellationToken);
+        var between = rangeIds.Where(id => !liveIds.Contains(id)).OrderDescending().ToList();
+        var storedTotal = await filtered.CountAsync(cancellationToken) - (rangeIds.Count - between.Count);
+        if (remaining <= 0 || storedTotal <= 0)
+        {
+            return new JobListPage(page, live.Count + storedTotal);
+        }
+
+        var above = filtered.Where(j => j.Id > maxLive);
+        var rows = await TakeNewestAsync(above, skip, remaining, cancellationToken);
+        page.AddRange(rows.Select(JobRowMapper.ToSnapshot));
+        remaining -= rows.Count;
+        // Where the next segment starts: inside it when this one gave rows, else past this one's count (only then counted).
+        skip = rows.Count > 0 || skip == 0 ? 0 : Math.Max(0, skip - await above.CountAsync(cancellationToken));
+
+        if (remaining > 0)
+        {
+            // At most `limit` ids: a small IN list.
+            var ids = between.Skip(skip).Take(remaining).ToList();
+            if (ids.Count > 0)
+            {
+                rows = await TakeNewestAsync(filtered.Where(j => ids.Contains(j.Id)), 0, ids.Count, cancellationToken);
+                page.AddRange(rows.Select(JobRowMapper.ToSnapshot));
+                remaining -= ids.Count;
+            }
+
+            skip = Math.Max(0, skip - between.Count);
+        }
+
+        if (remaining > 0)
+        {
+            rows = await TakeNewestAsync(filtered.Where(j => j.Id < minLive), skip, remaining, cancellationToken);
             page.AddRange(rows.Select(JobRowMapper.ToSnapshot));
         }
 
         return new JobListPage(page, live.Count + storedTotal);
     }
+
+    private static Task<List<ProductionJobRow>> TakeNewestAsync(IQueryable<ProductionJobRow> query, int skip, int take, CancellationToken cancellationToken) =>
+        StoredJobs.Sorted(query, JobSort.Id, descending: true).Skip(skip).Take(take).ToListAsync(cancellationToken);
 
     /// <summary>One page of stored jobs matching the filter, in the order asked for (the hub is not consulted).</summary>
     public async Task<JobListPage> SearchStoredAsync(JobFilter filter, JobSort sort, bool descending, int skip, int take, CancellationToken cancellationToken)
