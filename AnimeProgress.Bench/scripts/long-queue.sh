@@ -22,8 +22,9 @@
 #
 # Env: BIG_SHAPES="text nodes" PROMPTS=20000 REPEATS=5 SETTLE=20 (seconds after the app follows the queue) BIG_BYTES=21600000
 #      OBSERVE=15 TIME_SCALE=1000 WAIT_MAX=1800 (seconds to wait for the app to follow the queue)
-#      MAX_RESPONSE_BYTES=67108864: passed as AnimeProgress:ComfyUi:MaxResponseBytes. The default cap (16 MiB) is
-#      below a /queue of 20,000 such prompts (~17.8 MB), which the app would refuse to read; builds without the
+#      MAX_RESPONSE_BYTES=67108864: passed as AnimeProgress:ComfyUi:MaxResponseBytes. Builds before 0e3d835 capped
+#      the whole /queue answer with it, and 16 MiB (their default) is below a /queue of 20,000 such prompts
+#      (~17.8 MB); later builds stream /queue and cap each prompt, so the default reads it. Builds without the
 #      option ignore it. Set it empty to run with the build's default.
 #      APP_ARGS="": more app options, e.g. "--AnimeProgress:ComfyUi:QueuePollBusy=00:30:00
 #      --AnimeProgress:ComfyUi:QueuePollIdle=00:30:00" so no queue read is in flight when the heap is measured.
