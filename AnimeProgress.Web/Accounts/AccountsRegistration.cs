@@ -1,4 +1,5 @@
 using AnimeProgress.Core.Persistence;
+using AnimeProgress.Web.Accounts.SingleSignOn;
 using AnimeProgress.Web.Hosting.Registration;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -33,10 +34,12 @@ public static class AccountsRegistration
         services.AddSingleton<AccountPresence>();
         services.AddScoped<PasswordSignIn>();
 
-        services.AddAuthentication(o => o.DefaultScheme = AppAuthenticationHandler.SchemeName)
-            .AddScheme<AuthenticationSchemeOptions, AppAuthenticationHandler>(AppAuthenticationHandler.SchemeName, AppAuthenticationHandler.Configure)
-            // The application cookie plus the external and two-factor ones, which SignInManager signs out of too.
-            .AddIdentityCookies();
+        var authentication = services.AddAuthentication(o => o.DefaultScheme = AppAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, AppAuthenticationHandler>(AppAuthenticationHandler.SchemeName, AppAuthenticationHandler.Configure);
+        // The application cookie plus the external one (single sign-on lands there first) and the two-factor one,
+        // which SignInManager signs out of too.
+        authentication.AddIdentityCookies();
+        authentication.AddSingleSignOn(configuration); // only when AnimeProgress:Accounts:Oidc names a provider
         services.AddOptions<CookieAuthenticationOptions>(IdentityConstants.ApplicationScheme)
             .Configure<IOptions<AccountOptions>>((cookie, accounts) => Configure(cookie, accounts.Value));
         services.AddAuthorization(o => o.AddAccessPolicies());
