@@ -1,5 +1,6 @@
 using AnimeProgress.Core.Persistence;
 using AnimeProgress.Web.Accounts.SingleSignOn;
+using AnimeProgress.Web.Accounts.WallScreens;
 using AnimeProgress.Web.Hosting.Registration;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -33,6 +34,8 @@ public static class AccountsRegistration
         services.AddSingleton<LocalRequests>();
         services.AddSingleton<AccountPresence>();
         services.AddScoped<PasswordSignIn>();
+        services.AddValidatedOptions<AccessOptions, AccessOptionsValidator>(configuration, AccessOptions.Section);
+        services.AddSingleton<WallScreenRule>();
 
         var authentication = services.AddAuthentication(o => o.DefaultScheme = AppAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, AppAuthenticationHandler>(AppAuthenticationHandler.SchemeName, AppAuthenticationHandler.Configure);
