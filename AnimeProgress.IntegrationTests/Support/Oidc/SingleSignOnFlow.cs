@@ -5,19 +5,21 @@ namespace AnimeProgress.IntegrationTests.Support.Oidc;
 
 /// <summary>
 /// The authorization-code flow as a browser goes through it, one redirect at a time so the tests can look at (and
-/// tamper with) each step: the app's "Sign in with …" form post, the provider's authorization endpoint, the app's
+/// tamper with) each step: the app's "Sign in with …" link, the provider's authorization endpoint, the app's
 /// callback, the app's completion.
 /// </summary>
 internal static class SingleSignOnFlow
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    /// <summary>Posts the sign-in page's single sign-on form; the answer is the redirect to the provider.</summary>
+    /// <summary>Follows the sign-in page's single sign-on link; the answer is the redirect to the provider.</summary>
     public static async Task<Uri> StartAsync(Browser browser, string returnUrl = "/")
     {
-        var token = await browser.FormTokenAsync("/login");
-        using var start = await browser.PostFormAsync("/account/sso", [new("returnUrl", returnUrl), new("__RequestVerificationToken", token)]);
-        Assert.True(start.StatusCode == HttpStatusCode.Found, $"POST /account/sso: {(int)start.StatusCode}");
+        var page = await browser.TextAsync("/login?ReturnUrl=" + Uri.EscapeDataString(returnUrl));
+        var link = System.Text.RegularExpressions.Regex.Match(page, "href=\"(/account/sso\\?[^\"]+)\"");
+        Assert.True(link.Success, "the sign-in page has no single sign-on link");
+        using var start = await browser.GetAsync(WebUtility.HtmlDecode(link.Groups[1].Value));
+        Assert.True(start.StatusCode == HttpStatusCode.Found, $"GET /account/sso: {(int)start.StatusCode}");
         return start.Headers.Location!;
     }
 

@@ -76,20 +76,27 @@ public sealed class SingleSignOnTests(SingleSignOnTests.SsoApp sso) : IClassFixt
     }
 
     [Fact]
-    public async Task The_sign_in_page_offers_the_provider_as_a_form_post_with_an_antiforgery_token()
+    public async Task The_sign_in_page_offers_the_provider_as_a_plain_link_beside_the_password_form()
     {
         using var browser = new Browser(App);
 
-        var page = await browser.TextAsync("/login");
+        var page = await browser.TextAsync("/login?ReturnUrl=%2Ffleet");
 
         Assert.Contains("Sign in with Studio SSO", page, StringComparison.Ordinal);
-        Assert.Matches("<form method=\"post\" action=\"/account/sso\"[^>]*>\\s*<input type=\"hidden\" name=\"__RequestVerificationToken\"", page);
-        // The password form stays for local accounts.
+        Assert.Contains("href=\"/account/sso?returnUrl=%2Ffleet\"", page, StringComparison.Ordinal);
         Assert.Contains("name=\"password\"", page, StringComparison.Ordinal);
+    }
 
-        // Another site's form (no token) cannot start a sign-in in this browser.
-        using var forged = await browser.PostFormAsync("/account/sso", [new("returnUrl", "/")]);
-        Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
+    [Fact]
+    public async Task The_start_link_never_sends_the_browser_anywhere_but_this_app_after_the_sign_in()
+    {
+        using var browser = new Browser(App);
+
+        using var start = await browser.GetAsync("/account/sso?returnUrl=" + Uri.EscapeDataString("https://evil.example/"));
+
+        var state = System.Web.HttpUtility.ParseQueryString(start.Headers.Location!.Query)["state"];
+        Assert.NotNull(state);
+        Assert.Equal("/", await SingleSignOnFlow.FinishAsync(browser, await SingleSignOnFlow.AuthorizeAsync(browser, start.Headers.Location!, "alma")));
     }
 
     [Fact]

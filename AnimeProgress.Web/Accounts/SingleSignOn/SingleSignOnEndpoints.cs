@@ -1,14 +1,15 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 
 namespace AnimeProgress.Web.Accounts.SingleSignOn;
 
 /// <summary>
-/// The sign-in page's "Sign in with …" button posts here (with the page's antiforgery token, so another site cannot
-/// start a sign-in); the provider's answer comes back through the handler's callback to <see cref="CompletePath"/>,
-/// which signs in with the app cookie.
+/// The sign-in page's "Sign in with …" button is a plain link here, which sends the browser to the provider; the
+/// provider's answer comes back through the handler's callback to <see cref="CompletePath"/>, which signs in with the
+/// app cookie. A link, not a form post: the pages' Content-Security-Policy (<c>form-action 'self'</c>) would stop a
+/// form whose answer redirects to the provider. Another site that links here only starts the visitor's own sign-in;
+/// what it cannot do is finish one, which needs this browser's correlation cookie.
 /// </summary>
 public static class SingleSignOnEndpoints
 {
@@ -26,11 +27,14 @@ public static class SingleSignOnEndpoints
             return;
         }
 
-        app.MapPost(StartPath, Start).AllowAnonymous().ExcludeFromDescription();
+        app.MapGet(StartPath, Start).AllowAnonymous().ExcludeFromDescription();
         app.MapGet(CompletePath, CompleteAsync).AllowAnonymous().ExcludeFromDescription();
     }
 
-    private static IResult Start([FromForm(Name = "returnUrl")] string? returnUrl)
+    /// <summary>The link to the provider for a sign-in that returns to <paramref name="returnUrl"/>.</summary>
+    public static string StartLink(string? returnUrl) => $"{StartPath}?returnUrl={Uri.EscapeDataString(ReturnUrls.Safe(returnUrl))}";
+
+    private static IResult Start(string? returnUrl)
     {
         var properties = new AuthenticationProperties
         {
