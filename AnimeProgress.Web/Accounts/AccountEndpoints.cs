@@ -1,3 +1,4 @@
+using AnimeProgress.Web.Accounts.SingleSignOn;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
@@ -24,6 +25,7 @@ public static class AccountEndpoints
         ArgumentNullException.ThrowIfNull(app);
         app.MapPost(SignInPath, SignInAsync).AllowAnonymous().ExcludeFromDescription();
         app.MapPost(SignOutPath, SignOutAsync).AllowAnonymous().ExcludeFromDescription();
+        app.MapSingleSignOn();
     }
 
     private static async Task<IResult> SignInAsync(

@@ -1,4 +1,6 @@
 using AnimeProgress.Core.Persistence;
+using AnimeProgress.Web.Accounts.SingleSignOn;
+using AnimeProgress.Web.Accounts.WallScreens;
 using AnimeProgress.Web.Hosting.Registration;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -32,11 +34,15 @@ public static class AccountsRegistration
         services.AddSingleton<LocalRequests>();
         services.AddSingleton<AccountPresence>();
         services.AddScoped<PasswordSignIn>();
+        services.AddValidatedOptions<AccessOptions, AccessOptionsValidator>(configuration, AccessOptions.Section);
+        services.AddSingleton<WallScreenRule>();
 
-        services.AddAuthentication(o => o.DefaultScheme = AppAuthenticationHandler.SchemeName)
-            .AddScheme<AuthenticationSchemeOptions, AppAuthenticationHandler>(AppAuthenticationHandler.SchemeName, AppAuthenticationHandler.Configure)
-            // The application cookie plus the external and two-factor ones, which SignInManager signs out of too.
-            .AddIdentityCookies();
+        var authentication = services.AddAuthentication(o => o.DefaultScheme = AppAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, AppAuthenticationHandler>(AppAuthenticationHandler.SchemeName, AppAuthenticationHandler.Configure);
+        // The application cookie plus the external one (single sign-on lands there first) and the two-factor one,
+        // which SignInManager signs out of too.
+        authentication.AddIdentityCookies();
+        authentication.AddSingleSignOn(configuration); // only when AnimeProgress:Accounts:Oidc names a provider
         services.AddOptions<CookieAuthenticationOptions>(IdentityConstants.ApplicationScheme)
             .Configure<IOptions<AccountOptions>>((cookie, accounts) => Configure(cookie, accounts.Value));
         services.AddAuthorization(o => o.AddAccessPolicies());

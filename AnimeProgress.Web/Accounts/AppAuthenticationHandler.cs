@@ -1,4 +1,5 @@
 using System.Text.Encodings.Web;
+using AnimeProgress.Web.Accounts.WallScreens;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
@@ -7,15 +8,16 @@ namespace AnimeProgress.Web.Accounts;
 
 /// <summary>
 /// The app's default authentication scheme: on the first start a request from this machine is
-/// <see cref="FirstStartAccess"/>'s Admin; otherwise the request is whoever its Identity sign-in cookie says.
-/// Challenges, sign-in and sign-out go to the cookie scheme (the sign-in page).
+/// <see cref="FirstStartAccess"/>'s Admin; otherwise the request is whoever its Identity sign-in cookie says; without
+/// one, a browser on a wall-screen network is <see cref="WallScreenAccess"/>'s Viewer. Challenges, sign-in and sign-out go to the cookie scheme (the sign-in page).
 /// </summary>
 internal sealed class AppAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory loggers,
     UrlEncoder encoder,
     AccountPresence presence,
-    LocalRequests local)
+    LocalRequests local,
+    WallScreenRule wallScreens)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, loggers, encoder)
 {
     public const string SchemeName = "AnimeProgress";
@@ -36,6 +38,12 @@ internal sealed class AppAuthenticationHandler(
             return AuthenticateResult.Success(new AuthenticationTicket(FirstStartAccess.Principal(), Scheme.Name));
         }
 
-        return await Context.AuthenticateAsync(IdentityConstants.ApplicationScheme);
+        var signedIn = await Context.AuthenticateAsync(IdentityConstants.ApplicationScheme);
+        if (!signedIn.Succeeded && wallScreens.Allows(Context))
+        {
+            return AuthenticateResult.Success(new AuthenticationTicket(WallScreenAccess.Principal(), Scheme.Name));
+        }
+
+        return signedIn;
     }
 }

@@ -34,7 +34,8 @@ public static class HealthReportWriter
     }
 
     public static bool MaySeeDetail(HttpContext context) =>
-        context.User.Identity?.IsAuthenticated == true
+        // An account or the first start's local Admin; a wall screen is let in without signing in, so it is not.
+        (context.User.Identity?.IsAuthenticated == true && !Accounts.WallScreens.WallScreenAccess.IsWallScreen(context.User))
         || context.RequestServices?.GetService<AccessTokens>() is { Required: true } tokens && tokens.IsAuthorized(context.Request);
 
     // The health service copies a thrown exception's message into the description; it is not for the public.

@@ -109,6 +109,18 @@ public sealed class LoginTests(LoginTests.AccountsApp accounts) : IClassFixture<
     }
 
     [Fact]
+    public async Task Without_single_sign_on_configured_the_page_offers_only_the_password_form()
+    {
+        using var browser = new Browser(App);
+
+        var page = await browser.TextAsync("/login");
+
+        Assert.Contains("name=\"password\"", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("/account/sso", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("Sign in with", page, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_wrong_password_an_unknown_name_and_a_locked_account_all_get_the_same_answer()
     {
         using var browser = new Browser(App);

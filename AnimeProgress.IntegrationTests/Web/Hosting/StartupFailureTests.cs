@@ -32,6 +32,11 @@ public sealed class StartupFailureTests
     [InlineData("AnimeProgress__Demo__MaxActiveJobs", "0", "AnimeProgress:Demo:MaxActiveJobs")]
     [InlineData("AnimeProgress__Dashboard__RecentFinished", "-1", "AnimeProgress:Dashboard:RecentFinished")]
     [InlineData("AnimeProgress__Diagnostics__LoadStats", "maybe", "AnimeProgress:Diagnostics:LoadStats")]
+    [InlineData("AnimeProgress__Accounts__Oidc__ClientId", "animeprogress", "AnimeProgress:Accounts:Oidc:Authority")]
+    [InlineData("AnimeProgress__Accounts__Oidc__Authority", "http://sso.studio.example/realms/studio", "AnimeProgress:Accounts:Oidc:Authority must use https")]
+    [InlineData("AnimeProgress__Access__AnonymousRole", "Admin", "AnimeProgress:Access:AnonymousRole may only be Viewer")]
+    [InlineData("AnimeProgress__Access__AnonymousRole", "operator", "AnimeProgress:Access:AnonymousRole may only be Viewer")]
+    [InlineData("AnimeProgress__Access__AnonymousNetworks__0", "studio-lan", "AnimeProgress:Access:AnonymousNetworks:0")]
     public async Task A_bad_setting_stops_start_up_with_a_message_naming_the_key(string variable, string value, string named)
     {
         var (exitCode, output) = await AppProcess.RunUntilExitAsync(

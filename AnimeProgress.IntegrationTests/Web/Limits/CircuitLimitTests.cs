@@ -29,7 +29,7 @@ public sealed class CircuitLimitTests
         {
             for (var i = 0; i < 3; i++)
             {
-                open.Add(await ConnectCircuitAsync(app, ClientAddresses.First));
+                open.Add(await ClientAddresses.ConnectCircuitAsync(app, ClientAddresses.First));
             }
 
             using (var http = ClientAddresses.Http(app.BaseAddress, ClientAddresses.First))
@@ -47,7 +47,7 @@ public sealed class CircuitLimitTests
             Assert.Null(refused);
             Assert.Equal(HttpStatusCode.TooManyRequests, status);
 
-            open.Add(await ConnectCircuitAsync(app, ClientAddresses.Second));
+            open.Add(await ClientAddresses.ConnectCircuitAsync(app, ClientAddresses.Second));
         }
         finally
         {
@@ -64,31 +64,12 @@ public sealed class CircuitLimitTests
         {
             for (var i = 0; i < 4; i++)
             {
-                open.Add(await ConnectCircuitAsync(app, ClientAddresses.First));
+                open.Add(await ClientAddresses.ConnectCircuitAsync(app, ClientAddresses.First));
             }
         }
         finally
         {
             await ClientAddresses.CloseAllAsync(open);
         }
-    }
-
-    private static async Task<ClientWebSocket> ConnectCircuitAsync(AppHost app, IPAddress from)
-    {
-        using var http = ClientAddresses.Http(app.BaseAddress, from);
-        using var negotiate = await http.PostAsync("/_blazor/negotiate?negotiateVersion=1", null, Ct);
-        Assert.True(negotiate.IsSuccessStatusCode, $"negotiate: {(int)negotiate.StatusCode} {await negotiate.Content.ReadAsStringAsync(Ct)}");
-        var token = (await negotiate.Content.ReadFromJsonAsync<JsonObject>(Ct))!["connectionToken"]!.GetValue<string>();
-
-        var (socket, status) = await ClientAddresses.OpenAsync(ClientAddresses.WebSocketUri(app.BaseAddress, "/_blazor", "id=" + Uri.EscapeDataString(token)), from);
-        Assert.True(socket is not null, $"connect refused with {status}");
-        await ClientAddresses.SendTextAsync(socket, "{\"protocol\":\"blazorpack\",\"version\":1}\u001e");
-        var buffer = new byte[256];
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        timeout.CancelAfter(TimeSpan.FromSeconds(30));
-        var answer = await socket.ReceiveAsync(buffer, timeout.Token);
-        // The SignalR handshake answer: an empty JSON object, no error.
-        Assert.Equal("{}\u001e", Encoding.UTF8.GetString(buffer, 0, answer.Count));
-        return socket;
     }
 }

@@ -1,4 +1,6 @@
 using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
 using System.Net.Sockets;
 using System.Net.WebSockets;
 using System.Text;
@@ -77,4 +79,27 @@ internal static class ClientAddresses
 
     public static Task SendTextAsync(ClientWebSocket socket, string text) =>
         socket.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, true, TestContext.Current.CancellationToken);
+
+    /// <summary>
+    /// Opens a dashboard circuit's connection from <paramref name="from"/> as Blazor's script does (negotiate, then the
+    /// WebSocket to /_blazor with the SignalR handshake), failing the test if any step is refused.
+    /// </summary>
+    public static async Task<ClientWebSocket> ConnectCircuitAsync(AnimeProgress.IntegrationTests.Support.AppHost app, IPAddress from)
+    {
+        using var http = Http(app.BaseAddress, from);
+        using var negotiate = await http.PostAsync("/_blazor/negotiate?negotiateVersion=1", null, TestContext.Current.CancellationToken);
+        Assert.True(negotiate.IsSuccessStatusCode, $"negotiate: {(int)negotiate.StatusCode} {await negotiate.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)}");
+        var token = (await negotiate.Content.ReadFromJsonAsync<JsonObject>(TestContext.Current.CancellationToken))!["connectionToken"]!.GetValue<string>();
+
+        var (socket, status) = await OpenAsync(WebSocketUri(app.BaseAddress, "/_blazor", "id=" + Uri.EscapeDataString(token)), from);
+        Assert.True(socket is not null, $"connect refused with {status}");
+        await SendTextAsync(socket, "{\"protocol\":\"blazorpack\",\"version\":1}\u001e");
+        var buffer = new byte[256];
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(30));
+        var answer = await socket.ReceiveAsync(buffer, timeout.Token);
+        // The SignalR handshake answer: an empty JSON object, no error.
+        Assert.Equal("{}\u001e", Encoding.UTF8.GetString(buffer, 0, answer.Count));
+        return socket;
+    }
 }

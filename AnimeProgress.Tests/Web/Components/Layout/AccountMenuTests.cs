@@ -1,4 +1,5 @@
 using AnimeProgress.Web.Accounts;
+using AnimeProgress.Web.Accounts.WallScreens;
 using AnimeProgress.Web.Components.Layout;
 using Bunit;
 using Microsoft.AspNetCore.Components.Forms;
@@ -37,6 +38,20 @@ public sealed class AccountMenuTests : ComponentTestContext
 
         Assert.Empty(cut.FindAll("form"));
         Assert.Contains("No account yet", cut.Markup, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_wall_screen_has_nothing_to_sign_out_of_and_gets_a_link_to_sign_in()
+    {
+        Authorization.SetAuthorized(WallScreenAccess.Name);
+        Authorization.SetRoles(AppRoles.Viewer);
+        Authorization.SetAuthenticationType(WallScreenAccess.AuthenticationType);
+
+        var cut = Render<AccountMenu>();
+
+        Assert.Empty(cut.FindAll("form"));
+        Assert.Empty(cut.FindAll(".account-name"));
+        Assert.Equal(AccountEndpoints.LoginPage, cut.Find("a[aria-label^='Sign in']").GetAttribute("href"));
     }
 
     [Fact]
