@@ -22,6 +22,9 @@ public sealed class AnimeProgressDbContext(DbContextOptions<AnimeProgressDbConte
     /// <summary>The state of each ComfyUI machine, shared between web nodes (issue 4).</summary>
     public DbSet<ComfyUiInstanceRow> ComfyUiInstances => Set<ComfyUiInstanceRow>();
 
+    /// <summary>API keys of accounts and service accounts (issue 14): hashes only, never a secret.</summary>
+    public DbSet<Keys.ApiKeyRow> ApiKeys => Set<Keys.ApiKeyRow>();
+
     // PostgreSQL schema (issue 4): begin
     /// <summary>
     /// The PostgreSQL schema of every table, or null on SQLite (no schemas). It travels in the options as
@@ -125,5 +128,7 @@ public sealed class AnimeProgressDbContext(DbContextOptions<AnimeProgressDbConte
         // progress_history (issue 6): begin. Columns job_id, recorded_at, progress, stage, rate; index (job_id, recorded_at).
         History.ProgressHistoryMapping.Configure(builder, Database.IsSqlite());
         // progress_history: end
+
+        Keys.ApiKeyMapping.Configure(builder, Database.IsSqlite());
     }
 }

@@ -2,6 +2,7 @@ using AnimeProgress.Web.Accounts;
 using AnimeProgress.Web.Api;
 using AnimeProgress.Web.Hosting.Edge;
 using AnimeProgress.Web.Hosting.Registration;
+using AnimeProgress.Web.Keys;
 using AnimeProgress.Web.Limits;
 using Serilog;
 
@@ -43,6 +44,8 @@ public static class ServiceRegistration
         services.AddAccounts(configuration); // Identity accounts, the sign-in cookie, first start, access policies (Web/Accounts)
 
         services.AddHostedServicesInStartOrder(features);
+        // After the start order: turning configured tokens into keys needs the schema the store prepares (Web/Keys).
+        services.AddApiKeys(configuration);
         return builder;
     }
 
