@@ -42,10 +42,10 @@ public static class ServiceRegistration
         services.AddDashboard(configuration);
         services.AddProgressApi(configuration); // /ws, /api and the OpenAPI document (AnimeProgress.Web/Api)
         services.AddAccounts(configuration); // Identity accounts, the sign-in cookie, first start, access policies (Web/Accounts)
+        services.AddSharedDataProtection(); // the cookie's keys in the database: shared by nodes, kept across restarts
 
+        services.AddApiKeys(configuration); // API keys: scheme, verifier, store, keys page (Web/Keys)
         services.AddHostedServicesInStartOrder(features);
-        // After the start order: turning configured tokens into keys needs the schema the store prepares (Web/Keys).
-        services.AddApiKeys(configuration);
         return builder;
     }
 

@@ -6,8 +6,8 @@ namespace AnimeProgress.Web.Keys;
 
 /// <summary>
 /// API keys (issue 14): the key scheme beside the sign-in, the verifier and its cache, the store, the keys page's
-/// service, the per-key client limits, and two background jobs (configured tokens become keys; last-used times are
-/// written once a minute). Call after the hosted services in start order: the import needs the schema the store prepares.
+/// service and the per-key client limits. Its two background jobs (configured tokens become keys; last-used times are
+/// written once a minute) are in the app's one start order (Hosting/Registration/HostedServiceStartOrder).
 /// </summary>
 public static class KeysRegistration
 {
@@ -25,9 +25,6 @@ public static class KeysRegistration
             .AddPolicyScheme(ApiKeySchemeSelector.SchemeName, "An API key where keys are taken, else the sign-in", ApiKeySchemeSelector.Configure);
         // Only who a request is: challenges (the sign-in page) and sign-in stay with the app's default scheme.
         services.Configure<AuthenticationOptions>(o => o.DefaultAuthenticateScheme = ApiKeySchemeSelector.SchemeName);
-
-        services.AddHostedService<ConfiguredTokenImport>();
-        services.AddHostedService<ApiKeyUsageWriter>();
         return services;
     }
 }

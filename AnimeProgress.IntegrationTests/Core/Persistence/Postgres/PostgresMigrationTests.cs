@@ -21,13 +21,14 @@ public sealed class PostgresMigrationTests(PostgresFixture postgres)
     private const string JobVersion = "20261206140000_JobVersion";
     private const string AccountTables = "20261206195539_AccountTables";
     private const string ApiKeys = "20261206225836_ApiKeys";
-    private static readonly string[] All = [Initial, NotifyOnDelete, JobVersion, AccountTables, ApiKeys];
+    private const string DataProtectionKeys = "20261206232516_DataProtectionKeys";
+    private static readonly string[] All = [Initial, NotifyOnDelete, JobVersion, AccountTables, ApiKeys, DataProtectionKeys];
 
     /// <summary>The app's tables and ASP.NET Core Identity's, in byte order (COLLATE "C").</summary>
     private static readonly string[] Tables =
     [
         "AspNetRoleClaims", "AspNetRoles", "AspNetUserClaims", "AspNetUserLogins", "AspNetUserRoles", "AspNetUserTokens", "AspNetUsers",
-        "api_keys", "comfyui_instances", "production_jobs", "progress_history",
+        "DataProtectionKeys", "api_keys", "comfyui_instances", "production_jobs", "progress_history",
     ];
 
     private static readonly string[] Indexes =
