@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
@@ -8,10 +9,10 @@ namespace AnimeProgress.Core.Persistence;
 /// <summary>
 /// The studio's job table (column names follow the seed's <c>production_jobs</c>) and the app's accounts: ASP.NET Core
 /// Identity's own tables (<c>AspNetUsers</c>, <c>AspNetRoles</c>, …) in the same database, so one connection string,
-/// one backup and one migration path cover both (issue 14).
+/// one backup and one migration path cover both (issue 14), and the Data Protection keys that sign-ins are encrypted with.
 /// </summary>
 public sealed class AnimeProgressDbContext(DbContextOptions<AnimeProgressDbContext> options)
-    : IdentityDbContext<IdentityUser, IdentityRole, string>(options)
+    : IdentityDbContext<IdentityUser, IdentityRole, string>(options), IDataProtectionKeyContext
 {
     public DbSet<ProductionJobRow> ProductionJobs => Set<ProductionJobRow>();
 
@@ -21,6 +22,15 @@ public sealed class AnimeProgressDbContext(DbContextOptions<AnimeProgressDbConte
 
     /// <summary>The state of each ComfyUI machine, shared between web nodes (issue 4).</summary>
     public DbSet<ComfyUiInstanceRow> ComfyUiInstances => Set<ComfyUiInstanceRow>();
+
+    /// <summary>API keys of accounts and service accounts (issue 14): hashes only, never a secret.</summary>
+    public DbSet<Keys.ApiKeyRow> ApiKeys => Set<Keys.ApiKeyRow>();
+
+    /// <summary>
+    /// ASP.NET Core Data Protection's key ring (issue 14): what encrypts sign-in cookies and antiforgery tokens, shared
+    /// by every node on this database and kept across restarts. EF's default mapping (table <c>DataProtectionKeys</c>).
+    /// </summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     // PostgreSQL schema (issue 4): begin
     /// <summary>
@@ -125,5 +135,7 @@ public sealed class AnimeProgressDbContext(DbContextOptions<AnimeProgressDbConte
         // progress_history (issue 6): begin. Columns job_id, recorded_at, progress, stage, rate; index (job_id, recorded_at).
         History.ProgressHistoryMapping.Configure(builder, Database.IsSqlite());
         // progress_history: end
+
+        Keys.ApiKeyMapping.Configure(builder, Database.IsSqlite());
     }
 }

@@ -14,6 +14,7 @@ public static class UsersCommand
 
     private static readonly string[] NoFlags = [];
     private static readonly string[] NoOptions = [];
+    private static readonly string[] AddFlags = ["service"];
     private static readonly string[] AddOptions = ["role"];
 
     public static readonly string UsageText = $$"""
@@ -24,6 +25,9 @@ public static class UsersCommand
                                  (Viewer sees; Operator also controls jobs and queues; Admin also users and settings).
                                  The password is asked for twice without echo, or read as the first line of standard
                                  input when it is redirected, e.g.  printf '%s\n' "$PASSWORD" | ... users add mika --role Admin
+          add NAME --service [--role ROLE]
+                                 create a service account for a program (a pipeline, a relay client, Prometheus): it
+                                 owns API keys (keys add NAME ...) and cannot sign in; no password. ROLE: Viewer if omitted.
           list                   list the accounts, their roles and any lockout
 
         The database is the dashboard's: appsettings.json, environment variables and --Key=value arguments, e.g.
@@ -49,7 +53,7 @@ public static class UsersCommand
             return args switch
             {
                 ["add", var name, .. var rest] when !name.StartsWith("--", StringComparison.Ordinal) =>
-                    await AddAsync(name, JobsArguments.Parse(rest, NoFlags, AddOptions), passwords, output, error, cancellationToken),
+                    await AddAsync(name, JobsArguments.Parse(rest, AddFlags, AddOptions), passwords, output, error, cancellationToken),
                 ["add", ..] => throw new JobsUsageException("add needs the account's name: users add NAME --role ROLE"),
                 ["list", .. var rest] => await UsersList.RunAsync(JobsArguments.Parse(rest, NoFlags, NoOptions).Configuration, output, cancellationToken),
                 [] => throw new JobsUsageException("a command is needed"),
@@ -81,7 +85,9 @@ public static class UsersCommand
     }
 
     private static Task<int> AddAsync(string name, JobsArguments args, PasswordPrompt passwords, TextWriter output, TextWriter error, CancellationToken cancellationToken) =>
-        UsersAdd.RunAsync(name, Role(args), args.Configuration, passwords, output, error, cancellationToken);
+        args.Has("service")
+            ? UsersAddService.RunAsync(name, args.Text("role") is null ? AppRoles.Viewer : Role(args), args.Configuration, output, error, cancellationToken)
+            : UsersAdd.RunAsync(name, Role(args), args.Configuration, passwords, output, error, cancellationToken);
 
     private static string Role(JobsArguments args) =>
         args.Text("role") is not { } given

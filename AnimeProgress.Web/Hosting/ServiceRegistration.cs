@@ -2,6 +2,7 @@ using AnimeProgress.Web.Accounts;
 using AnimeProgress.Web.Api;
 using AnimeProgress.Web.Hosting.Edge;
 using AnimeProgress.Web.Hosting.Registration;
+using AnimeProgress.Web.Keys;
 using AnimeProgress.Web.Limits;
 using Serilog;
 
@@ -41,7 +42,9 @@ public static class ServiceRegistration
         services.AddDashboard(configuration);
         services.AddProgressApi(configuration); // /ws, /api and the OpenAPI document (AnimeProgress.Web/Api)
         services.AddAccounts(configuration); // Identity accounts, the sign-in cookie, first start, access policies (Web/Accounts)
+        services.AddSharedDataProtection(); // the cookie's keys in the database: shared by nodes, kept across restarts
 
+        services.AddApiKeys(configuration); // API keys: scheme, verifier, store, keys page (Web/Keys)
         services.AddHostedServicesInStartOrder(features);
         return builder;
     }

@@ -3,6 +3,7 @@ using AnimeProgress.Core.Boundary;
 using AnimeProgress.Core.ComfyUi;
 using AnimeProgress.Core.Jobs;
 using AnimeProgress.Core.Submission;
+using AnimeProgress.Web.Keys;
 using AnimeProgress.Web.Limits;
 using Microsoft.Extensions.Options;
 
@@ -16,6 +17,7 @@ public static class JobSubmissionEndpoints
     public static void MapJobSubmission(this WebApplication app)
     {
         app.MapPost("/api/jobs", SubmitAsync).WithName("SubmitJob").WithTags("Jobs")
+            .RequireApiScope(ApiScope.Submit)
             .Accepts<SubmitJobRequest>("application/json")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)

@@ -210,7 +210,7 @@ public sealed class JobTableUpgradeTests : IDisposable
         // Every column the model maps that the old table lacked, and the tables it did not have.
         Assert.Equal(
             ["AspNetRoleClaims", "AspNetRoles", "AspNetUserClaims", "AspNetUserLogins", "AspNetUserRoles", "AspNetUserTokens", "AspNetUsers",
-             "comfyui_instances", "production_jobs.current_node", "production_jobs.eta_high_seconds", "production_jobs.eta_low_seconds",
+             "DataProtectionKeys", "api_keys", "comfyui_instances", "production_jobs.current_node", "production_jobs.eta_high_seconds", "production_jobs.eta_low_seconds",
              "production_jobs.queue_position", "production_jobs.rate_trend", "production_jobs.source", "production_jobs.stalled",
              "production_jobs.version", "production_jobs.workflow_key", "progress_history"],
             added.Order(StringComparer.Ordinal));
@@ -240,6 +240,7 @@ public sealed class JobTableUpgradeTests : IDisposable
             await old.Database.EnsureCreatedAsync(ct);
             await old.Database.ExecuteSqlRawAsync(
                 """
+                DROP TABLE "api_keys";
                 DROP TABLE "AspNetUserRoles"; DROP TABLE "AspNetRoleClaims"; DROP TABLE "AspNetRoles"; DROP TABLE "AspNetUserClaims";
                 DROP TABLE "AspNetUserLogins"; DROP TABLE "AspNetUserTokens"; DROP TABLE "AspNetUsers";
                 """,
@@ -263,6 +264,38 @@ public sealed class JobTableUpgradeTests : IDisposable
         db.Users.Add(new Microsoft.AspNetCore.Identity.IdentityUser("mika") { NormalizedUserName = "MIKA" });
         await db.SaveChangesAsync(ct);
         db.Users.Add(new Microsoft.AspNetCore.Identity.IdentityUser("Mika") { NormalizedUserName = "MIKA" });
+        await Assert.ThrowsAsync<DbUpdateException>(() => db.SaveChangesAsync(ct));
+    }
+
+    [Fact]
+    public async Task A_file_from_the_version_before_api_keys_gets_the_keys_table_with_its_unique_indexes()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var options = new DbContextOptionsBuilder<AnimeProgressDbContext>().UseSqlite($"Data Source={_file}").Options;
+        await using (var old = new AnimeProgressDbContext(options))
+        {
+            await old.Database.EnsureCreatedAsync(ct);
+            await old.Database.ExecuteSqlRawAsync("DROP TABLE \"api_keys\";", ct);
+            old.Users.Add(new Microsoft.AspNetCore.Identity.IdentityUser("pipeline") { Id = "u1", NormalizedUserName = "PIPELINE" });
+            await old.SaveChangesAsync(ct);
+        }
+
+        await using var db = new AnimeProgressDbContext(options);
+        await DatabaseInitializer.InitializeAsync(db, migrate: true, ct);
+
+        var indexes = await db.Database.SqlQuery<string>($"SELECT name AS \"Value\" FROM pragma_index_list('api_keys') WHERE \"unique\" = 1").ToListAsync(ct);
+        Assert.Contains("ix_api_keys_prefix", indexes);
+        Assert.Contains("ix_api_keys_secret_hash", indexes);
+        var at = new DateTimeOffset(2026, 12, 6, 12, 0, 0, TimeSpan.Zero);
+        db.ApiKeys.Add(new AnimeProgress.Core.Persistence.Keys.ApiKeyRow { OwnerId = "u1", Name = "ci", Scopes = "read", Prefix = "0123456789ab", SecretHash = [1, 2, 3], CreatedAt = at, ExpiresAt = at.AddDays(30) });
+        await db.SaveChangesAsync(ct);
+        var row = await db.ApiKeys.AsNoTracking().SingleAsync(ct);
+        Assert.Equal(("u1", at.AddDays(30)), (row.OwnerId, row.ExpiresAt));
+        // Times are stored as sortable integers, so "expired before now" works in SQL as on PostgreSQL.
+        Assert.Equal(1, await db.ApiKeys.CountAsync(k => k.ExpiresAt > at, ct));
+
+        // A second key with the same prefix is refused by the database itself.
+        db.ApiKeys.Add(new AnimeProgress.Core.Persistence.Keys.ApiKeyRow { OwnerId = "u1", Name = "dup", Scopes = "read", Prefix = "0123456789ab", SecretHash = [4], CreatedAt = at });
         await Assert.ThrowsAsync<DbUpdateException>(() => db.SaveChangesAsync(ct));
     }
 

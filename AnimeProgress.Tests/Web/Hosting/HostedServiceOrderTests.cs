@@ -18,13 +18,16 @@ namespace AnimeProgress.Tests.Web.Hosting;
 /// </summary>
 public sealed class HostedServiceOrderTests
 {
+    /// <summary>Last in every shape: the key jobs need the schema, nothing else needs them.</summary>
+    private static readonly Type[] Keys = [typeof(AnimeProgress.Web.Keys.ConfiguredTokenImport), typeof(AnimeProgress.Web.Keys.ApiKeyUsageWriter)];
+
     [Fact]
     public async Task The_demo_starts_store_tracker_emulators_fleet_generator_history()
     {
         var order = await StartOrderAsync(new Dictionary<string, string?> { ["AnimeProgress:Demo:Enabled"] = "true" });
 
         Assert.Equal(
-            [typeof(JobStore), typeof(ProgressTracker), typeof(DemoEmulators), typeof(LeaderIngestion), typeof(DemoJobGenerator), typeof(ProgressHistoryRecorder)],
+            [typeof(JobStore), typeof(ProgressTracker), typeof(DemoEmulators), typeof(LeaderIngestion), typeof(DemoJobGenerator), typeof(ProgressHistoryRecorder), .. Keys],
             order);
     }
 
@@ -36,7 +39,7 @@ public sealed class HostedServiceOrderTests
             ["AnimeProgress:ComfyUi:Instances:0:BaseUrl"] = "http://127.0.0.1:9",
         });
 
-        Assert.Equal([typeof(JobStore), typeof(ProgressTracker), typeof(LeaderIngestion), typeof(ProgressHistoryRecorder)], order);
+        Assert.Equal([typeof(JobStore), typeof(ProgressTracker), typeof(LeaderIngestion), typeof(ProgressHistoryRecorder), .. Keys], order);
     }
 
     [Fact]
@@ -52,7 +55,7 @@ public sealed class HostedServiceOrderTests
         Assert.Equal(
             [
                 typeof(JobStore), typeof(ProgressTracker), typeof(PostgresJobListener), typeof(LeaderElection),
-                typeof(InstanceStatusStore), typeof(LeaderIngestion), typeof(ProgressHistoryRecorder),
+                typeof(InstanceStatusStore), typeof(LeaderIngestion), typeof(ProgressHistoryRecorder), .. Keys,
             ],
             order);
     }
@@ -68,7 +71,7 @@ public sealed class HostedServiceOrderTests
             ["ConnectionStrings:AnimeProduction"] = "Host=127.0.0.1;Port=9;Username=none;Password=none",
         });
 
-        Assert.Equal([typeof(JobStore), typeof(ProgressTracker), typeof(PostgresJobListener), typeof(LeaderIngestion), typeof(ProgressHistoryRecorder)], order);
+        Assert.Equal([typeof(JobStore), typeof(ProgressTracker), typeof(PostgresJobListener), typeof(LeaderIngestion), typeof(ProgressHistoryRecorder), .. Keys], order);
     }
 
     /// <summary>The app's own hosted services in the order the host will start them (nothing is started).</summary>

@@ -24,11 +24,13 @@ public sealed class AccessTokens(IOptions<ApiOptions> options)
         }
 
         var presented = Presented(request);
-        if (string.IsNullOrEmpty(presented))
-        {
-            return false;
-        }
+        return !string.IsNullOrEmpty(presented) && Matches(presented);
+    }
 
+    /// <summary>Whether <paramref name="presented"/> is one of the configured tokens.</summary>
+    public bool Matches(string presented)
+    {
+        ArgumentNullException.ThrowIfNull(presented);
         var hash = SHA256.HashData(Encoding.UTF8.GetBytes(presented));
         var match = false;
         foreach (var known in _hashes)

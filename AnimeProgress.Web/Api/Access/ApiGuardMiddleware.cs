@@ -1,13 +1,18 @@
+using AnimeProgress.Web.Accounts;
+using AnimeProgress.Web.Keys;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Diagnostics;
 
 namespace AnimeProgress.Web.Api.Access;
 
 /// <summary>
-/// In front of /api and /ws: refuses a missing or wrong access token (401, before any upgrade), and
+/// In front of /api and /ws: refuses a missing or refused API key (401) or one without the scope or role the request
+/// needs (403), before any upgrade; and
 /// makes every error a ProblemDetails. The app's status-code pages would otherwise turn an empty
 /// 4xx into the HTML "not found" page, which a program cannot read.
 /// </summary>
-internal sealed partial class ApiGuardMiddleware(RequestDelegate next, AccessTokens tokens, ILogger<ApiGuardMiddleware> logger)
+internal sealed partial class ApiGuardMiddleware(
+    RequestDelegate next, AccountPresence presence, IAuthorizationService authorization, ILogger<ApiGuardMiddleware> logger)
 {
     public async Task InvokeAsync(HttpContext context)
     {
@@ -16,26 +21,19 @@ internal sealed partial class ApiGuardMiddleware(RequestDelegate next, AccessTok
             statusCodePages.Enabled = false;
         }
 
-        if (tokens.Required && AccessTokens.HasRefusedQueryToken(context.Request))
+        if (AccessTokens.HasRefusedQueryToken(context.Request))
         {
             LogUnauthorized(context.Request.Path, context.Connection.RemoteIpAddress?.ToString(), "access_token in the query string of a REST request");
             context.Response.Headers.WWWAuthenticate = "Bearer";
             await TypedResults.Problem(
-                "The access_token query parameter is accepted only on /ws (a browser's WebSocket cannot send headers). Send the token to /api as 'Authorization: Bearer <token>'.",
+                "The access_token query parameter is accepted only on /ws (a browser's WebSocket cannot send headers). Send the key to /api as 'Authorization: Bearer <key>'.",
                 statusCode: StatusCodes.Status401Unauthorized,
                 title: "Access token in the URL").ExecuteAsync(context);
             return;
         }
 
-        if (!tokens.IsAuthorized(context.Request))
+        if (!await IsAllowedAsync(context))
         {
-            var presented = context.Request.Headers.Authorization.Count > 0 || context.Request.Query.ContainsKey("access_token");
-            LogUnauthorized(context.Request.Path, context.Connection.RemoteIpAddress?.ToString(), presented ? "invalid token" : "no token");
-            context.Response.Headers.WWWAuthenticate = "Bearer";
-            await TypedResults.Problem(
-                "Send a token of AnimeProgress:Api:Tokens as 'Authorization: Bearer <token>' (on /ws also '?access_token=<token>').",
-                statusCode: StatusCodes.Status401Unauthorized,
-                title: presented ? "Invalid access token" : "Access token required").ExecuteAsync(context);
             return;
         }
 
@@ -68,6 +66,67 @@ internal sealed partial class ApiGuardMiddleware(RequestDelegate next, AccessTok
         }
     }
 
+    /// <summary>
+    /// The API's access rule (Web/Keys). While no account and no key exists (the first start) the API is open, as it
+    /// always was without tokens. From then on a request needs a key (a sign-in cookie is not one): the key's scope must
+    /// cover the endpoint and its owner's role the matching policy, else 403. A key that was sent and refused is a 401
+    /// whose message does not say whether the key exists.
+    /// </summary>
+    private async Task<bool> IsAllowedAsync(HttpContext context)
+    {
+        var request = context.Request;
+        var from = context.Connection.RemoteIpAddress?.ToString();
+        var key = ApiKeyIdentity.Of(context.User);
+        if (key is null && ApiKeyRequests.SentAKey(request))
+        {
+            LogUnauthorized(request.Path, from, "the key was refused");
+            await RefuseAsync(context, StatusCodes.Status401Unauthorized, "API key not accepted", ApiKeyAuthenticationHandler.RefusedMessage);
+            return false;
+        }
+
+        if (key is null)
+        {
+            if (await presence.IsFirstStartAsync(context.RequestAborted))
+            {
+                return true;
+            }
+
+            LogUnauthorized(request.Path, from, "no key");
+            await RefuseAsync(context, StatusCodes.Status401Unauthorized, "API key required",
+                "Send an API key as 'Authorization: Bearer <key>' (on /ws also '?access_token=<key>'). Make one on the keys page (/keys) or with 'keys add USER --scope read'.");
+            return false;
+        }
+
+        var scope = ApiScopeEndpoints.Needed(context);
+        var name = ApiScopes.Name(scope);
+        if (!ApiKeyIdentity.HasScope(key, scope))
+        {
+            LogForbidden(request.Path, key.FindFirst(ApiKeyIdentity.KeyPrefixClaim)?.Value, $"the key lacks the {name} scope");
+            await RefuseAsync(context, StatusCodes.Status403Forbidden, "Scope missing", $"This key does not have the '{name}' scope this request needs; make a key with it.");
+            return false;
+        }
+
+        if (!(await authorization.AuthorizeAsync(context.User, ApiScopeEndpoints.PolicyFor(scope))).Succeeded)
+        {
+            LogForbidden(request.Path, key.FindFirst(ApiKeyIdentity.KeyPrefixClaim)?.Value, $"its account's role does not allow {name}");
+            await RefuseAsync(context, StatusCodes.Status403Forbidden, "Role does not allow this",
+                $"The key's account ({key.Name}) does not have a role that may {name}; a key never does more than its account.");
+            return false;
+        }
+
+        return true;
+    }
+
+    private static async Task RefuseAsync(HttpContext context, int status, string title, string detail)
+    {
+        if (status == StatusCodes.Status401Unauthorized)
+        {
+            context.Response.Headers.WWWAuthenticate = "Bearer";
+        }
+
+        await TypedResults.Problem(detail, statusCode: status, title: title).ExecuteAsync(context);
+    }
+
     private static string? Detail(int status, HttpRequest request) => status switch
     {
         StatusCodes.Status404NotFound => $"No API endpoint at {request.Path}; see /openapi/v1.json.",
@@ -78,6 +137,9 @@ internal sealed partial class ApiGuardMiddleware(RequestDelegate next, AccessTok
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "API request to {Path} from {RemoteAddress} refused: {Reason}")]
     private partial void LogUnauthorized(string path, string? remoteAddress, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "API request to {Path} with key {KeyPrefix} refused: {Reason}")]
+    private partial void LogForbidden(string path, string? keyPrefix, string reason);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "API request to {Path} failed")]
     private partial void LogFailed(Exception ex, string path);

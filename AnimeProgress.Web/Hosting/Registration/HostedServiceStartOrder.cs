@@ -56,6 +56,11 @@ public static class HostedServiceStartOrder
 
         // 9. Progress history samples what the hub publishes; its table exists since step 1.
         services.AddHostedService(sp => sp.GetRequiredService<ProgressHistoryRecorder>());
+
+        // 10. API keys (Web/Keys): configured tokens become keys in the schema of step 1 (until then they work from the
+        //     configuration); last-used times are written once a minute, and once more on stop.
+        services.AddHostedService<Keys.ConfiguredTokenImport>();
+        services.AddHostedService<Keys.ApiKeyUsageWriter>();
         return services;
     }
 }
