@@ -10,6 +10,7 @@ namespace AnimeProgress.Tests.Core.Tracking;
 /// with unknown headers) go through the parser and the tracker; nothing throws and nothing grows
 /// without bound.
 /// </summary>
+[Collection(MeasuresProcessMemory.Name)]
 public sealed class MalformedInputFuzzTests
 {
     private static readonly string[] Valid =
