@@ -5,9 +5,12 @@ namespace AnimeProgress.Core.Estimation;
 
 /// <summary>
 /// The measured ETA engine (see docs/benchmarks.md, "ETA accuracy"): stage-aware, velocity-aware
-/// and history-aware. A singleton; thread-safe. Jobs get a prior from finished runs of the same
+/// and history-aware, and never tied to one way of estimating: each job's candidates are weighed
+/// by how they did on its workflow's finished runs, and its p10–p90 range by how far off the
+/// blend was on them. A singleton; thread-safe. Jobs get a prior from finished runs of the same
 /// workflow (on the same instance first), else the same kind on the same instance, else the same
-/// kind; the job's own progress takes over as it advances.
+/// kind; the job's own progress takes over as it advances. <see cref="History"/> exports and
+/// imports what it remembers (<see cref="RunHistorySnapshot"/>) for a store to keep across restarts.
 /// </summary>
 public sealed class StageAwareEtaModel : IEtaModel
 {
