@@ -30,8 +30,8 @@ public static class EtaBlend
     // Runs a candidate's record must rest on before its error, not its prior, sizes the range.
     private const double SpreadRuns = 1;
 
-    // A floor for that error: runs that agree to the second do not promise the next one will.
-    private const double MinimumSpread = 0.03;
+    // A floor for that error (1.5 %): runs that agree to the second do not promise the next one will.
+    private const double MinimumSpread = 0.015;
 
     // Pseudo-runs of the normal p10-p90 in the range while runs are few.
     private const double ReachPriorRuns = 1;
@@ -39,7 +39,7 @@ public static class EtaBlend
     // The p10 and p90 of a few runs lie too close together (of n values, the outermost two hold only
     // (n - 1) / (n + 1) of the next one): they are widened by 1 + this / (runs + 1). Chosen with
     // the two above on the calibration seeds.
-    private const double SmallSample = 1;
+    private const double SmallSample = 1.5;
 
     // The prior error of each candidate (mean absolute log error) before any run has scored it.
     // Linear starts far behind: where percent is not time it is badly wrong, and the runs must show it works.
