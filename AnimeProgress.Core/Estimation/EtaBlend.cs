@@ -41,6 +41,11 @@ public static class EtaBlend
     // the two above on the calibration seeds.
     private const double SmallSample = 1.5;
 
+    // The range never reaches beyond a factor of four either side of the estimate (in seconds plus
+    // the cushion): past that it tells an operator nothing, and on the calibration seeds such
+    // ranges were rare early guesses of workflows with a handful of runs.
+    private static readonly double MaxReach = Math.Log(4);
+
     // The prior error of each candidate (mean absolute log error) before any run has scored it.
     // Linear starts far behind: where percent is not time it is badly wrong, and the runs must show it works.
     private static readonly double[] PriorError = [0.25, 0.6, 0.4];
@@ -96,8 +101,8 @@ public static class EtaBlend
         var high = (reach.Runs * reach.High * widen + ReachPriorRuns * DefaultReach) / (reach.Runs + ReachPriorRuns);
         return new BlendedEta(
             point,
-            Math.Max(0, Math.Exp(log + Math.Min(low, 0) * spread) - CandidateScorecard.Cushion),
-            Math.Max(0, Math.Exp(log + Math.Max(high, 0) * spread) - CandidateScorecard.Cushion),
+            Math.Max(0, Math.Exp(log + Math.Max(Math.Min(low, 0) * spread, -MaxReach)) - CandidateScorecard.Cushion),
+            Math.Max(0, Math.Exp(log + Math.Min(Math.Max(high, 0) * spread, MaxReach)) - CandidateScorecard.Cushion),
             spread);
     }
 }

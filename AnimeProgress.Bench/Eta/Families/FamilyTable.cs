@@ -38,7 +38,7 @@ internal static class FamilyTable
 
         output.WriteLine();
         output.WriteLine("Engine range (EtaLowSeconds–EtaHighSeconds, stated as p10–p90): share of predictions whose true remaining time fell");
-        output.WriteLine("inside it (no range counts as outside), and its mean width as a share of the true remaining time.");
+        output.WriteLine("inside it (no range counts as outside) · its mean / median width as a share of the true remaining time.");
         output.WriteLine();
         output.WriteLine($"| family | kind | {checkpoints} |");
         output.WriteLine($"|---|---|{rule}");
@@ -46,7 +46,7 @@ internal static class FamilyTable
         {
             foreach (var kind in family.Kinds)
             {
-                var cells = string.Join(" | ", kind.Cells.Select(c => $"{Pct(c.Coverage, 1)} · {Pct(c.MeanWidth, 0)}"));
+                var cells = string.Join(" | ", kind.Cells.Select(c => $"{Pct(c.Coverage, 1)} · {Pct(c.MeanWidth, 0)} / {Pct(c.MedianWidth, 0)}"));
                 output.WriteLine($"| {family.Name} | {Kind(kind)} | {cells} |");
             }
         }
@@ -73,7 +73,8 @@ internal static class FamilyTable
         var all = cells.Sum(c => c.Cell.Count);
         var covered = cells.Sum(c => c.Cell.Coverage * c.Cell.Count);
         var width = cells.Where(c => !double.IsNaN(c.Cell.MeanWidth)).Average(c => c.Cell.MeanWidth);
-        output.WriteLine($"overall coverage {Pct(covered / Math.Max(all, 1), 1)} over {all} predictions; mean width (mean of the cells) {Pct(width, 0)} of the remaining time");
+        var median = cells.Where(c => !double.IsNaN(c.Cell.MedianWidth)).Average(c => c.Cell.MedianWidth);
+        output.WriteLine($"overall coverage {Pct(covered / Math.Max(all, 1), 1)} over {all} predictions; width (mean of the cells) {Pct(width, 0)} of the remaining time, median width {Pct(median, 0)}");
     }
 
     private static string Name((FamilyScore Family, KindScore Kind, int Index, CellScore Cell) c) =>

@@ -14,7 +14,8 @@ internal static class RestartTable
 
         output.WriteLine($"Restart replay (seed {results[0].Seed}): the second half of each family's set, scored by the model that replayed the first half");
         output.WriteLine("(continuous) and by a fresh model loaded from that model's history snapshot after a JSON round trip (restarted).");
-        output.WriteLine("Engine median error at 10 / 25 / 50 / 75 % and coverage over the four checkpoints; predictions that differ by more than 0.5 s.");
+        output.WriteLine("Engine median error at 10 / 25 / 50 / 75 % and coverage over the four checkpoints; snapshot and predictions that differ by");
+        output.WriteLine("more than 0.5 s are per family (both kinds).");
         output.WriteLine();
         output.WriteLine("| family | kind | continuous | restarted | coverage continuous / restarted | runs in snapshot | snapshot JSON | differing predictions | largest difference |");
         output.WriteLine("|---|---|---|---|---|---:|---:|---:|---:|");

@@ -66,6 +66,20 @@ public sealed class EtaBlendTests
     }
 
     [Fact]
+    public void However_wild_the_past_misses_the_range_stays_within_four_times_the_estimate_either_side()
+    {
+        // The blend's runs missed by ten times either way, while the stage-aware estimate was off by a factor of e.
+        var random = new Random(3);
+        var card = CandidateScorecard.From(Enumerable.Range(0, 20).Select(_ => ScoredRuns.Run(100, t =>
+            new(ScoredRuns.Saying(t, random.NextDouble() < 0.5 ? -1 : 1), null, null), spread: 0.2)).ToList());
+
+        var blended = EtaBlend.Combine(Halfway, new CandidateEtas(50, null, null), card)!.Value;
+
+        Assert.True(blended.High + 1 <= 4 * (blended.Point + 1) + 1e-9, $"{blended.Point:F1} s, up to {blended.High:F1} s");
+        Assert.True(blended.Low + 1 >= (blended.Point + 1) / 4 - 1e-9, $"{blended.Point:F1} s, from {blended.Low:F1} s");
+    }
+
+    [Fact]
     public void The_range_holds_about_eight_in_ten_true_finishes_of_runs_like_the_ones_it_learned_from()
     {
         // The truth scatters log-normally (sigma 0.25) around what the stage-aware estimate says.
