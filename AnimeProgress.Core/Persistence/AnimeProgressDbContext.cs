@@ -1,10 +1,17 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace AnimeProgress.Core.Persistence;
 
-/// <summary>The studio's job table. Column names follow the seed's <c>production_jobs</c>.</summary>
-public sealed class AnimeProgressDbContext(DbContextOptions<AnimeProgressDbContext> options) : DbContext(options)
+/// <summary>
+/// The studio's job table (column names follow the seed's <c>production_jobs</c>) and the app's accounts: ASP.NET Core
+/// Identity's own tables (<c>AspNetUsers</c>, <c>AspNetRoles</c>, …) in the same database, so one connection string,
+/// one backup and one migration path cover both (issue 14).
+/// </summary>
+public sealed class AnimeProgressDbContext(DbContextOptions<AnimeProgressDbContext> options)
+    : IdentityDbContext<IdentityUser, IdentityRole, string>(options)
 {
     public DbSet<ProductionJobRow> ProductionJobs => Set<ProductionJobRow>();
 
@@ -38,16 +45,26 @@ public sealed class AnimeProgressDbContext(DbContextOptions<AnimeProgressDbConte
         return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
     }
 
-    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    /// <summary>
+    /// Pinned, not read from the app's <c>IdentityOptions</c> (the base class's default): the model must be the same in
+    /// the dashboard, the CLI and the migrations tool, which has no app services. Version 2 is the classic account
+    /// tables; passkeys (version 3) would add a table nothing uses yet.
+    /// </summary>
+    protected override Version SchemaVersion => IdentitySchemaVersions.Version2;
+
+    protected override void OnModelCreating(ModelBuilder builder)
     {
+        // Identity's tables (accounts, roles, their claims, logins and tokens), configured by the framework.
+        base.OnModelCreating(builder);
+
         // PostgreSQL schema (issue 4): begin
         if (!string.IsNullOrEmpty(Schema) && !Database.IsSqlite())
         {
-            modelBuilder.HasDefaultSchema(Schema);
+            builder.HasDefaultSchema(Schema);
         }
         // PostgreSQL schema: end
 
-        var job = modelBuilder.Entity<ProductionJobRow>();
+        var job = builder.Entity<ProductionJobRow>();
         job.ToTable("production_jobs");
         job.HasKey(j => j.Id);
         job.Property(j => j.Id).HasColumnName("id").ValueGeneratedNever();
@@ -81,7 +98,7 @@ public sealed class AnimeProgressDbContext(DbContextOptions<AnimeProgressDbConte
         // DEFAULT 0 in the table (rows other programs insert read as version 1), but the app always sends its own value.
         job.Property(j => j.Version).HasColumnName("version").HasDefaultValue(0L).ValueGeneratedNever();
 
-        var instance = modelBuilder.Entity<ComfyUiInstanceRow>();
+        var instance = builder.Entity<ComfyUiInstanceRow>();
         instance.ToTable(ComfyUiInstanceRow.Table);
         instance.HasKey(i => i.Name);
         instance.Property(i => i.Name).HasColumnName("name");
@@ -106,7 +123,7 @@ public sealed class AnimeProgressDbContext(DbContextOptions<AnimeProgressDbConte
         job.HasIndex(j => j.UpdatedAt).HasDatabaseName("ix_production_jobs_updated_at");
 
         // progress_history (issue 6): begin. Columns job_id, recorded_at, progress, stage, rate; index (job_id, recorded_at).
-        History.ProgressHistoryMapping.Configure(modelBuilder, Database.IsSqlite());
+        History.ProgressHistoryMapping.Configure(builder, Database.IsSqlite());
         // progress_history: end
     }
 }

@@ -34,13 +34,17 @@ public static class DatabaseErrors
 
     /// <summary>
     /// True when the database refused the values themselves: PostgreSQL data exceptions (class 22: too long, NUL,
-    /// out of range, bad encoding) and integrity violations (class 23: NOT NULL, CHECK, foreign and unique keys); SQLite
-    /// constraint, too-big and type-mismatch errors. Connection, lock, serialization and schema errors are not.
+    /// out of range, bad encoding), integrity violations (class 23: NOT NULL, CHECK, foreign and unique keys), a program
+    /// limit hit by a value (54000: too big for an index entry or a row) and errors raised by PL/pgSQL (class P0: a trigger
+    /// of the studio's refusing the row); a parameter the driver refuses to send (Npgsql's ArgumentException, e.g. a
+    /// timestamp with a non-UTC offset, inside EF's DbUpdateException); SQLite constraint, too-big and type-mismatch
+    /// errors. Connection, lock, serialization and schema errors are not: they are the server's state, not the row's.
     /// </summary>
     public static bool IsCausedByValues(Exception exception) => exception switch
     {
-        PostgresException postgres => postgres.SqlState.StartsWith("22", StringComparison.Ordinal) || postgres.SqlState.StartsWith("23", StringComparison.Ordinal),
+        PostgresException postgres => postgres.SqlState is "54000" || (postgres.SqlState.Length == 5 && postgres.SqlState[..2] is "22" or "23" or "P0"),
         SqliteException sqlite => sqlite.SqliteErrorCode is SqliteConstraint or SqliteTooBig or SqliteMismatch,
+        DbUpdateException { InnerException: ArgumentException or OverflowException } => true,
         DbUpdateException { InnerException: { } inner } => IsCausedByValues(inner),
         _ => false,
     };

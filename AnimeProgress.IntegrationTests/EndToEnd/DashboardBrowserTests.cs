@@ -137,6 +137,23 @@ public sealed class PagesBrowserTests(BrowserFixture fixture)
     }
 
     [Fact]
+    public async Task The_app_bars_jobs_button_leads_back_to_the_dashboard()
+    {
+        var page = await fixture.NewPageAsync();
+        await page.GotoAsync(new Uri(fixture.Url, "fleet").ToString(), new PageGotoOptions { WaitUntil = WaitUntilState.NetworkIdle });
+        await BrowserFixture.WaitForThemeAsync(page);
+        await page.Locator(".instance-card").First.WaitForAsync();
+
+        // A link, not a button that does nothing (an empty Href renders MudBlazor's button).
+        var jobs = page.Locator("a[aria-label=Jobs]");
+        await jobs.ClickAsync();
+
+        await page.WaitForURLAsync(fixture.Url.ToString());
+        await page.Locator(".job-card").First.WaitForAsync();
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
     public async Task A_job_title_leads_to_its_detail_page_which_follows_the_job_live()
     {
         var page = await fixture.OpenDashboardAsync();

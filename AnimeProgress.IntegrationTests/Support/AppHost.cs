@@ -23,6 +23,9 @@ internal sealed class AppHost : IAsyncDisposable
 
     public Uri BaseAddress => _factory.ClientOptions.BaseAddress;
 
+    /// <summary>The app's SQLite file, for commands run against the same database (e.g. <c>users add</c>).</summary>
+    public string DatabaseFile => Path.Combine(_dataDirectory, "animeprogress.db");
+
     public IServiceProvider Services => _factory.Services;
 
     public ProgressHub Hub => Services.GetRequiredService<ProgressHub>();

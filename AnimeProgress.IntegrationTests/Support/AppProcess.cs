@@ -11,13 +11,21 @@ internal static class AppProcess
         RunUntilExitAsync(environment, null, cancellationToken);
 
     /// <summary>The same with these command-line arguments (e.g. <c>migrate</c>); null: the dashboard on a free port.</summary>
+    /// <param name="standardInput">Written to the process's redirected standard input, which is then closed; null: none.</param>
     public static async Task<(int ExitCode, string Output)> RunUntilExitAsync(
-        IDictionary<string, string> environment, IReadOnlyList<string>? arguments, CancellationToken cancellationToken)
+        IDictionary<string, string> environment, IReadOnlyList<string>? arguments, CancellationToken cancellationToken, string? standardInput = null)
     {
         var data = Directory.CreateTempSubdirectory("animeprogress-process-").FullName;
         var start = StartInfo(arguments ?? ["--urls", "http://127.0.0.1:0"], environment, data);
+        start.RedirectStandardInput = standardInput is not null;
 
         using var process = Process.Start(start)!;
+        if (standardInput is not null)
+        {
+            await process.StandardInput.WriteAsync(standardInput.AsMemory(), cancellationToken);
+            process.StandardInput.Close();
+        }
+
         var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
         var errors = process.StandardError.ReadToEndAsync(cancellationToken);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

@@ -76,6 +76,9 @@ internal sealed class JobsArguments
 
     public bool Has(string flag) => _options.ContainsKey(flag);
 
+    /// <summary>An option's value as given, or null when it was not given.</summary>
+    public string? Text(string name) => _options.TryGetValue(name, out var text) ? text : null;
+
     public int Int(string name, int fallback, int min, int max)
     {
         if (!_options.TryGetValue(name, out var text) || text is null)

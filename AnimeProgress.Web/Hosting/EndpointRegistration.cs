@@ -1,3 +1,4 @@
+using AnimeProgress.Web.Accounts;
 using AnimeProgress.Web.Api;
 using AnimeProgress.Web.Components;
 using AnimeProgress.Web.Diagnostics;
@@ -21,12 +22,16 @@ public static class EndpointRegistration
         }
 
         app.UseSerilogRequestLogging();
+        // After the edge (the real client address decides the first-start rule), before the limits (a signed-in
+        // user is its own client key) (Web/Accounts).
+        app.UseAuthentication();
         app.UseRequestLimits(); // after forwarded headers (the real client address), before the API's token check (Web/Limits)
         app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
-        app.UseAuthorization(); // explicit, so it runs after the edge; pages and previews share PageAccess
+        app.UseAuthorization(); // explicit, so it runs after the edge; pages, the circuit and previews share PageAccess
         app.UseAntiforgery();
 
-        // Liveness: the process answers. Readiness: the database and ComfyUI are reachable.
+        // Liveness: the process answers (open to all). Readiness: the database and ComfyUI are reachable; the detail of
+        // each check only for a signed-in user or a valid key, anyone else gets the overall status (HealthReportWriter).
         app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready"), ResponseWriter = Health.HealthReportWriter.WriteAsync });
 
@@ -38,6 +43,7 @@ public static class EndpointRegistration
         app.MapProgressApi(); // issue 6: /ws, /api, /openapi/v1.json (AnimeProgress.Web/Api)
         app.MapJobSubmission();
         app.MapJobPreviews();
+        app.MapAccountEndpoints(); // sign-in and sign-out form posts (Web/Accounts)
         app.MapStaticAssets();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode().RequireAuthorization(PageAccess.Policy);
         Demo.NoInstanceNotice.LogIfIdle(app);

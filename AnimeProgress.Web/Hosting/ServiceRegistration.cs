@@ -1,3 +1,4 @@
+using AnimeProgress.Web.Accounts;
 using AnimeProgress.Web.Api;
 using AnimeProgress.Web.Hosting.Edge;
 using AnimeProgress.Web.Hosting.Registration;
@@ -39,6 +40,7 @@ public static class ServiceRegistration
         services.AddJobReadModel(); // one read model for the REST API, the job pages and the CLI (Web/Jobs/ReadModel)
         services.AddDashboard(configuration);
         services.AddProgressApi(configuration); // /ws, /api and the OpenAPI document (AnimeProgress.Web/Api)
+        services.AddAccounts(configuration); // Identity accounts, the sign-in cookie, first start, access policies (Web/Accounts)
 
         services.AddHostedServicesInStartOrder(features);
         return builder;

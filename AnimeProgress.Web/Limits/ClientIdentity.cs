@@ -4,7 +4,7 @@ using System.Net.Sockets;
 namespace AnimeProgress.Web.Limits;
 
 /// <summary>
-/// Who a request comes from, for the per-client limits: a known key (an access token today, a user later) where the
+/// Who a request comes from, for the per-client limits: a known key (an access token, a signed-in user) where the
 /// request proves one, else its address after the forwarded-headers middleware has put the real client's there.
 /// An IPv6 address counts by its /64, the block one machine can pick addresses from at will.
 /// </summary>

@@ -11,6 +11,7 @@ public static class RequestLimitsRegistration
     {
         services.AddValidatedOptions<RequestLimits, RequestLimitsValidator>(configuration, RequestLimits.Section);
         services.AddSingleton<IClientKeySource, AccessTokenClientKey>();
+        services.AddSingleton<IClientKeySource, SignedInUserClientKey>();
         services.AddSingleton<ClientIdentityResolver>();
         services.AddRateLimiter(_ => { });
         services.AddOptions<RateLimiterOptions>().Configure<IOptions<RequestLimits>>((options, limits) => ClientRateLimiting.Configure(options, limits.Value));

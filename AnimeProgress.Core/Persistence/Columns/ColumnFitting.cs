@@ -4,8 +4,10 @@ using Microsoft.EntityFrameworkCore.ChangeTracking;
 namespace AnimeProgress.Core.Persistence.Columns;
 
 /// <summary>
-/// The one place where text meets its column: before every save, each text value about to be written (added rows,
-/// changed properties) is fitted with <see cref="ColumnText"/> to the maximum length the model gives its column.
+/// The one place where values meet their column: before every save, each text value about to be written (added rows,
+/// changed properties) is fitted with <see cref="ColumnText"/> to the maximum length the model gives its column, and
+/// each timestamp is put in UTC (Npgsql refuses to write a <see cref="DateTimeOffset"/> with any other offset to
+/// <c>timestamp with time zone</c>, which used to hold up the whole batch; the instant is the same).
 /// Key values are left alone (changing a key is not allowed; they come from configuration or the app itself).
 /// </summary>
 internal static class ColumnFitting
@@ -16,8 +18,18 @@ internal static class ColumnFitting
         {
             foreach (var property in entry.Properties)
             {
-                if (property.CurrentValue is not string text || property.Metadata.IsKey()
-                    || (entry.State == EntityState.Modified && !property.IsModified))
+                if (property.Metadata.IsKey() || (entry.State == EntityState.Modified && !property.IsModified))
+                {
+                    continue;
+                }
+
+                if (property.CurrentValue is DateTimeOffset { Offset.Ticks: not 0 } local)
+                {
+                    property.CurrentValue = local.ToUniversalTime();
+                    continue;
+                }
+
+                if (property.CurrentValue is not string text)
                 {
                     continue;
                 }

@@ -48,8 +48,9 @@ internal sealed class ChangedRowPublisher(
         }
 
         // The row's version when it is ahead (another node's write), so every node shows the same, ever-growing numbers.
-        hub.Publish(snapshot with { Version = StoredVersions.Shown(row.Version, current?.Version) });
+        // Counted first, so whoever sees the job in the hub also sees it counted.
         Interlocked.Increment(ref _published);
+        hub.Publish(snapshot with { Version = StoredVersions.Shown(row.Version, current?.Version) });
     }
 
     /// <summary>A deleted row's job leaves the dashboards, unless this node's tracker follows it (then ComfyUI says what it is).</summary>

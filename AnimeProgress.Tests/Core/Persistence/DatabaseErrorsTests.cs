@@ -39,6 +39,11 @@ public sealed class DatabaseErrorsTests
         new DbUpdateException("save failed", new PostgresException("new row violates check constraint", "ERROR", "ERROR", "23514")),
         new DbUpdateException("save failed", new PostgresException("duplicate key value", "ERROR", "ERROR", "23505")),
         new DbUpdateException("save failed", new SqliteException("NOT NULL constraint failed", 19)),
+        // A trigger of the studio's that refuses the row (RAISE EXCEPTION), and a value too big for an index entry.
+        new DbUpdateException("save failed", new PostgresException("studio rule: no such cut", "ERROR", "ERROR", "P0001")),
+        new DbUpdateException("save failed", new PostgresException("index row size 3000 exceeds btree version 4 maximum 2704", "ERROR", "ERROR", "54000")),
+        // Npgsql refuses the parameter before sending it (a timestamp with an offset other than UTC).
+        new DbUpdateException("save failed", new ArgumentException("Cannot write DateTimeOffset with Offset=09:00:00", "value")),
     ];
 
     [Fact]

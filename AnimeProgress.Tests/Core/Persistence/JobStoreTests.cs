@@ -209,7 +209,8 @@ public sealed class JobTableUpgradeTests : IDisposable
 
         // Every column the model maps that the old table lacked, and the tables it did not have.
         Assert.Equal(
-            ["comfyui_instances", "production_jobs.current_node", "production_jobs.eta_high_seconds", "production_jobs.eta_low_seconds",
+            ["AspNetRoleClaims", "AspNetRoles", "AspNetUserClaims", "AspNetUserLogins", "AspNetUserRoles", "AspNetUserTokens", "AspNetUsers",
+             "comfyui_instances", "production_jobs.current_node", "production_jobs.eta_high_seconds", "production_jobs.eta_low_seconds",
              "production_jobs.queue_position", "production_jobs.rate_trend", "production_jobs.source", "production_jobs.stalled",
              "production_jobs.version", "production_jobs.workflow_key", "progress_history"],
             added.Order(StringComparer.Ordinal));
@@ -227,6 +228,46 @@ public sealed class JobTableUpgradeTests : IDisposable
         await db.SaveChangesAsync(ct);
         Assert.Equal("gpu-1", (await db.ComfyUiInstances.SingleAsync(ct)).Name);
     }
+
+    [Fact]
+    public async Task A_file_from_the_version_before_accounts_gets_the_identity_tables_and_keeps_its_jobs()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var options = new DbContextOptionsBuilder<AnimeProgressDbContext>().UseSqlite($"Data Source={_file}").Options;
+        await using (var old = new AnimeProgressDbContext(options))
+        {
+            // The previous version's file: every table of today but the account tables, with a job in it.
+            await old.Database.EnsureCreatedAsync(ct);
+            await old.Database.ExecuteSqlRawAsync(
+                """
+                DROP TABLE "AspNetUserRoles"; DROP TABLE "AspNetRoleClaims"; DROP TABLE "AspNetRoles"; DROP TABLE "AspNetUserClaims";
+                DROP TABLE "AspNetUserLogins"; DROP TABLE "AspNetUserTokens"; DROP TABLE "AspNetUsers";
+                """,
+                ct);
+
+            old.ProductionJobs.Add(new ProductionJobRow { Id = 3, Title = "kept", Kind = "image", Status = "completed" });
+            await old.SaveChangesAsync(ct);
+        }
+
+        await using var db = new AnimeProgressDbContext(options);
+        // What start-up and the migrate command run on SQLite.
+        await DatabaseInitializer.InitializeAsync(db, migrate: true, ct);
+
+        var tables = await db.Database.SqlQuery<string>($"SELECT name AS \"Value\" FROM sqlite_master WHERE type = 'table'").ToListAsync(ct);
+        Assert.Empty(IdentityTables.Except(tables));
+        Assert.Equal("kept", (await db.ProductionJobs.SingleAsync(ct)).Title);
+        var userIndexes = await db.Database.SqlQuery<string>($"SELECT name AS \"Value\" FROM pragma_index_list('AspNetUsers') WHERE \"unique\" = 1").ToListAsync(ct);
+        Assert.Contains("UserNameIndex", userIndexes);
+
+        // The tables take accounts, and one name is one account.
+        db.Users.Add(new Microsoft.AspNetCore.Identity.IdentityUser("mika") { NormalizedUserName = "MIKA" });
+        await db.SaveChangesAsync(ct);
+        db.Users.Add(new Microsoft.AspNetCore.Identity.IdentityUser("Mika") { NormalizedUserName = "MIKA" });
+        await Assert.ThrowsAsync<DbUpdateException>(() => db.SaveChangesAsync(ct));
+    }
+
+    private static readonly string[] IdentityTables =
+        ["AspNetRoleClaims", "AspNetRoles", "AspNetUserClaims", "AspNetUserLogins", "AspNetUserRoles", "AspNetUserTokens", "AspNetUsers"];
 
     [Fact]
     public async Task A_new_file_is_created_complete_and_needs_no_upgrade()

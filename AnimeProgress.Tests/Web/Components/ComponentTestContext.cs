@@ -1,6 +1,7 @@
 using AnimeProgress.Core.Hub;
 using AnimeProgress.Web.Hosting;
 using Bunit;
+using Bunit.TestDoubles;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -21,7 +22,11 @@ public abstract class ComponentTestContext : BunitContext
         Services.AddSingleton<TimeProvider>(Time);
         Services.AddSingleton(Hub);
         Services.AddSingleton(Options.Create(new DashboardOptions { MaxRendersPerSecond = 50 }));
+        // The layout shows who is signed in; by default nobody (a test signs someone in through Authorization).
+        Authorization = AddAuthorization();
     }
+
+    internal BunitAuthorizationContext Authorization { get; }
 
     internal FakeTimeProvider Time { get; }
 

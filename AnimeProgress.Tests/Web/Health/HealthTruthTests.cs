@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using AnimeProgress.Core.Boundary;
 using AnimeProgress.Core.ComfyUi;
 using AnimeProgress.Core.Fleet;
@@ -43,15 +44,35 @@ public sealed class HealthTruthTests
             ["database"] = new(HealthStatus.Unhealthy, "Password authentication failed for user \"studio\"", TimeSpan.Zero,
                 new InvalidOperationException("Password authentication failed for user \"studio\""), null),
         };
-        var context = new DefaultHttpContext();
-        using var body = new MemoryStream();
-        context.Response.Body = body;
+        // A signed-in reader, who gets the detail.
+        var json = await WriteAsync(entries, new ClaimsPrincipal(new ClaimsIdentity("Identity.Application")));
 
-        await HealthReportWriter.WriteAsync(context, new HealthReport(entries, TimeSpan.Zero));
-
-        var json = System.Text.Encoding.UTF8.GetString(body.ToArray());
         Assert.DoesNotContain("studio", json, StringComparison.Ordinal);
         Assert.Contains("The check failed; the server log says why.", json, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_anonymous_reader_gets_the_overall_status_alone()
+    {
+        var entries = new Dictionary<string, HealthReportEntry>
+        {
+            ["comfyui"] = new(HealthStatus.Degraded, "gpu-2 at http://10.0.0.9:8188 is offline", TimeSpan.Zero, null, null),
+        };
+
+        var json = await WriteAsync(entries, new ClaimsPrincipal(new ClaimsIdentity()));
+
+        Assert.Equal("Degraded", System.Text.Json.JsonDocument.Parse(json).RootElement.GetProperty("status").GetString());
+        Assert.DoesNotContain("comfyui", json, StringComparison.Ordinal);
+        Assert.DoesNotContain("10.0.0.9", json, StringComparison.Ordinal);
+    }
+
+    private static async Task<string> WriteAsync(Dictionary<string, HealthReportEntry> entries, ClaimsPrincipal reader)
+    {
+        var context = new DefaultHttpContext { User = reader };
+        using var body = new MemoryStream();
+        context.Response.Body = body;
+        await HealthReportWriter.WriteAsync(context, new HealthReport(entries, TimeSpan.Zero));
+        return System.Text.Encoding.UTF8.GetString(body.ToArray());
     }
 
     private ComfyUiFleet Fleet(params string[] names)

@@ -80,6 +80,27 @@ public sealed class ClientIdentityTests
         Assert.Equal("address:10.0.0.9", resolver.Resolve(Request("10.0.0.9")).Key);
     }
 
+    [Fact]
+    public void A_signed_in_account_is_its_own_client_from_any_address_and_the_first_start_admin_is_its_address()
+    {
+        var resolver = new ClientIdentityResolver([new SignedInUserClientKey()]);
+        var signedIn = new System.Security.Claims.ClaimsPrincipal(new System.Security.Claims.ClaimsIdentity(
+            [new System.Security.Claims.Claim(System.Security.Claims.ClaimTypes.NameIdentifier, "3f2c"), new System.Security.Claims.Claim(System.Security.Claims.ClaimTypes.Name, "mika")],
+            Microsoft.AspNetCore.Identity.IdentityConstants.ApplicationScheme));
+
+        var atDesk = Request("10.0.0.1");
+        atDesk.User = signedIn;
+        var onPhone = Request("10.0.8.40");
+        onPhone.User = signedIn;
+        var firstStart = Request("127.0.0.1");
+        firstStart.User = AnimeProgress.Web.Accounts.FirstStartAccess.Principal();
+
+        Assert.Equal(new ClientIdentity("key:user-3f2c", false), resolver.Resolve(atDesk));
+        Assert.Equal("key:user-3f2c", resolver.Resolve(onPhone).Key);
+        Assert.Equal(new ClientIdentity("address:127.0.0.1", true), resolver.Resolve(firstStart));
+        Assert.Equal("address:10.0.0.9", resolver.Resolve(Request("10.0.0.9")).Key);
+    }
+
     private static ClientIdentityResolver Resolver(List<string> tokens) =>
         new([new AccessTokenClientKey(new AccessTokens(Options.Create(new ApiOptions { Tokens = tokens })))]);
 

@@ -16,7 +16,6 @@ public static class EdgeRegistration
     {
         services.AddValidatedOptions<NetworkOptions, NetworkOptionsValidator>(configuration, NetworkOptions.Section);
         services.AddSingleton<PublicOrigins>();
-        services.AddAuthorization(o => o.AddPageAccess());
         services.AddSingleton<IConfigureOptions<ForwardedHeadersOptions>, ForwardedHeadersSetup>();
         services.AddSingleton<IPostConfigureOptions<HostFilteringOptions>, HostFilteringSetup>();
         services.AddSecurityHeaderPolicies((builder, provider) => builder.SetDefaultPolicy(SecurityHeaderPolicy.Build(

@@ -1,19 +1,13 @@
-using Microsoft.AspNetCore.Authorization;
+using AnimeProgress.Web.Accounts;
 
 namespace AnimeProgress.Web.Hosting.Edge;
 
 /// <summary>
-/// The one access rule of the dashboard's pages and of what they show outside the circuit (preview images).
-/// Today the pages are open to whoever reaches the app (bind it to a trusted network); identity tightens this one
-/// policy, and pages and previews change together.
+/// The one access rule of the dashboard's pages, its Blazor circuit (<c>/_blazor</c>) and what the pages show outside
+/// the circuit (preview images): the Viewer role or above (<see cref="AccessPolicies.View"/>), so pages and previews
+/// change together. On the first start this machine is Admin without signing in (<see cref="FirstStartAccess"/>).
 /// </summary>
 public static class PageAccess
 {
-    public const string Policy = "Pages";
-
-    public static AuthorizationOptions AddPageAccess(this AuthorizationOptions options)
-    {
-        options.AddPolicy(Policy, p => p.RequireAssertion(_ => true));
-        return options;
-    }
+    public const string Policy = AccessPolicies.View;
 }

@@ -19,9 +19,15 @@ public sealed class PostgresMigrationTests(PostgresFixture postgres)
     private const string Initial = "20261129052841_InitialPostgres";
     private const string NotifyOnDelete = "20261129065212_NotifyOnDelete";
     private const string JobVersion = "20261206140000_JobVersion";
-    private static readonly string[] All = [Initial, NotifyOnDelete, JobVersion];
+    private const string AccountTables = "20261206195539_AccountTables";
+    private static readonly string[] All = [Initial, NotifyOnDelete, JobVersion, AccountTables];
 
-    private static readonly string[] Tables = ["comfyui_instances", "production_jobs", "progress_history"];
+    /// <summary>The app's tables and ASP.NET Core Identity's, in byte order (COLLATE "C").</summary>
+    private static readonly string[] Tables =
+    [
+        "AspNetRoleClaims", "AspNetRoles", "AspNetUserClaims", "AspNetUserLogins", "AspNetUserRoles", "AspNetUserTokens", "AspNetUsers",
+        "comfyui_instances", "production_jobs", "progress_history",
+    ];
 
     private static readonly string[] Indexes =
     [
@@ -71,7 +77,7 @@ public sealed class PostgresMigrationTests(PostgresFixture postgres)
     /// <summary>Tables, indexes, triggers, the id sequence and the migrations-history row, all in <paramref name="schema"/>.</summary>
     private static async Task AssertSchemaAsync(string db, string schema)
     {
-        Assert.Equal(Tables, await ListAsync(db, $"SELECT table_name::text FROM information_schema.tables WHERE table_schema = '{schema}' AND table_name <> '__EFMigrationsHistory' ORDER BY 1"));
+        Assert.Equal(Tables, await ListAsync(db, $"SELECT table_name::text FROM information_schema.tables WHERE table_schema = '{schema}' AND table_name <> '__EFMigrationsHistory' ORDER BY table_name COLLATE \"C\""));
         var columns = await ListAsync(db, $"SELECT column_name::text FROM information_schema.columns WHERE table_schema = '{schema}' AND table_name = 'production_jobs'");
         Assert.Empty(JobColumns.Except(columns));
         Assert.Equal(Indexes, await ListAsync(db, $"SELECT indexname::text FROM pg_indexes WHERE schemaname = '{schema}' AND indexname LIKE 'ix_%' ORDER BY 1"));
@@ -110,6 +116,33 @@ public sealed class PostgresMigrationTests(PostgresFixture postgres)
         Assert.Equal(All, await MigrateAsync(db));
         await AssertSchemaAsync(db, "anime_api");
         Assert.Equal(1L, await Sql.ScalarAsync<long>(db, "SELECT count(*) FROM anime_api.production_jobs"));
+    }
+
+    [Fact]
+    public async Task Accounts_and_their_roles_are_stored_and_read_back_through_the_identity_model_in_the_configured_schema()
+    {
+        var db = await postgres.CreateDatabaseAsync("ap_mig_accounts", Ct);
+        await MigrateAsync(db, "studio_accounts");
+
+        await using (var context = Context(db, "studio_accounts"))
+        {
+            var role = new Microsoft.AspNetCore.Identity.IdentityRole("Operator") { NormalizedName = "OPERATOR" };
+            var user = new Microsoft.AspNetCore.Identity.IdentityUser("mika") { NormalizedUserName = "MIKA", LockoutEnabled = true, LockoutEnd = DateTimeOffset.UnixEpoch.AddYears(60) };
+            context.Roles.Add(role);
+            context.Users.Add(user);
+            context.UserRoles.Add(new Microsoft.AspNetCore.Identity.IdentityUserRole<string> { UserId = user.Id, RoleId = role.Id });
+            await context.SaveChangesAsync(Ct);
+        }
+
+        await using (var context = Context(db, "studio_accounts"))
+        {
+            var stored = await context.Users.SingleAsync(u => u.NormalizedUserName == "MIKA", Ct);
+            Assert.Equal(DateTimeOffset.UnixEpoch.AddYears(60), stored.LockoutEnd);
+            Assert.Equal("Operator", await context.UserRoles.Where(r => r.UserId == stored.Id).Join(context.Roles, r => r.RoleId, r => r.Id, (_, r) => r.Name).SingleAsync(Ct));
+        }
+
+        // One user per normalized name, enforced by the database too.
+        Assert.Equal(1L, await Sql.ScalarAsync<long>(db, "SELECT count(*) FROM pg_indexes WHERE schemaname = 'studio_accounts' AND indexname = 'UserNameIndex' AND indexdef LIKE 'CREATE UNIQUE%'"));
     }
 
     [Fact]

@@ -58,5 +58,27 @@ public sealed class ColumnFittingTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task Timestamps_are_saved_in_utc_as_the_same_instant()
+    {
+        // PostgreSQL's driver refuses any other offset for timestamp with time zone; on SQLite mixed offsets would sort wrongly.
+        var ct = TestContext.Current.CancellationToken;
+        var tokyo = new DateTimeOffset(2026, 12, 6, 18, 30, 0, TimeSpan.FromHours(9));
+        await using (var db = Context())
+        {
+            await db.Database.EnsureCreatedAsync(ct);
+            db.ProductionJobs.Add(new ProductionJobRow { Id = 1, Title = "Cut 1", CreatedAt = tokyo, UpdatedAt = tokyo, StartedAt = tokyo.AddMinutes(1) });
+            await db.SaveChangesAsync(ct);
+        }
+
+        await using (var db = Context())
+        {
+            var row = await db.ProductionJobs.AsNoTracking().SingleAsync(ct);
+            Assert.Equal((tokyo.UtcDateTime, TimeSpan.Zero), (row.CreatedAt.UtcDateTime, row.CreatedAt.Offset));
+            Assert.Equal((tokyo.AddMinutes(1).UtcDateTime, TimeSpan.Zero), (row.StartedAt!.Value.UtcDateTime, row.StartedAt.Value.Offset));
+            Assert.Equal(TimeSpan.Zero, row.UpdatedAt.Offset);
+        }
+    }
+
     public void Dispose() => _connection.Dispose();
 }

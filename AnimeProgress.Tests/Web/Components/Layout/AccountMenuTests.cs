@@ -1,0 +1,49 @@
+using AnimeProgress.Web.Accounts;
+using AnimeProgress.Web.Components.Layout;
+using Bunit;
+using Microsoft.AspNetCore.Components.Forms;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace AnimeProgress.Tests.Web.Components.Layout;
+
+/// <summary>The app bar's account part: who is signed in and the way out, or the first start's mark.</summary>
+public sealed class AccountMenuTests : ComponentTestContext
+{
+    [Fact]
+    public void A_signed_in_account_sees_its_name_and_a_sign_out_form_posting_with_an_antiforgery_token()
+    {
+        Authorization.SetAuthorized("mika");
+        Authorization.SetRoles(AppRoles.Operator);
+        // In the app the token comes from the page's request (persisted into the circuit); here, a fixed one.
+        Services.AddSingleton<AntiforgeryStateProvider>(new FixedAntiforgery());
+
+        var cut = Render<AccountMenu>();
+
+        Assert.Equal("mika", cut.Find(".account-name").TextContent);
+        var form = cut.Find("form.account-signout");
+        Assert.Equal("post", form.GetAttribute("method"));
+        Assert.Equal(AccountEndpoints.SignOutPath, form.GetAttribute("action"));
+        Assert.NotNull(form.QuerySelector("input[name=__RequestVerificationToken]"));
+        Assert.Equal("submit", form.QuerySelector("button")!.GetAttribute("type"));
+    }
+
+    [Fact]
+    public void The_first_starts_local_admin_has_no_account_to_sign_out_of_and_is_told_so()
+    {
+        Authorization.SetAuthorized(FirstStartAccess.Name);
+        Authorization.SetAuthenticationType(FirstStartAccess.AuthenticationType);
+
+        var cut = Render<AccountMenu>();
+
+        Assert.Empty(cut.FindAll("form"));
+        Assert.Contains("No account yet", cut.Markup, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Nobody_signed_in_shows_nothing() => Assert.Empty(Render<AccountMenu>().Markup.Trim());
+
+    private sealed class FixedAntiforgery : AntiforgeryStateProvider
+    {
+        public override AntiforgeryRequestToken GetAntiforgeryToken() => new("test-token", "__RequestVerificationToken");
+    }
+}

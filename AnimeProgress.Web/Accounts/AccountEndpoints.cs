@@ -1,0 +1,56 @@
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+
+namespace AnimeProgress.Web.Accounts;
+
+/// <summary>
+/// Sign-in and sign-out as plain HTTP form posts, where the response can still set the cookie: never from inside an
+/// interactive circuit, whose WebSocket has no response to set it on. The forms carry an antiforgery token (the
+/// framework validates it for every form-bound endpoint), so another site cannot sign a browser in or out.
+/// </summary>
+public static class AccountEndpoints
+{
+    public const string SignInPath = "/account/login";
+    public const string SignOutPath = "/account/logout";
+
+    /// <summary>The sign-in page: after a failure it shows the one message for every failure.</summary>
+    public const string LoginPage = "/login";
+
+    public const string LogoutPage = "/logout";
+
+    public static void MapAccountEndpoints(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.MapPost(SignInPath, SignInAsync).AllowAnonymous().ExcludeFromDescription();
+        app.MapPost(SignOutPath, SignOutAsync).AllowAnonymous().ExcludeFromDescription();
+    }
+
+    private static async Task<IResult> SignInAsync(
+        [FromForm(Name = "userName")] string? userName,
+        [FromForm(Name = "password")] string? password,
+        [FromForm(Name = "returnUrl")] string? returnUrl,
+        HttpContext context,
+        PasswordSignIn signIn)
+    {
+        var target = ReturnUrls.Safe(returnUrl);
+        if (await signIn.SignInAsync(userName, password, context.Connection.RemoteIpAddress?.ToString()))
+        {
+            return Results.LocalRedirect(target);
+        }
+
+        return Results.LocalRedirect($"{LoginPage}?failed=true&ReturnUrl={Uri.EscapeDataString(target)}");
+    }
+
+    private static async Task<IResult> SignOutAsync(HttpContext context, IAntiforgery antiforgery, SignInManager<IdentityUser> signIn)
+    {
+        // The form has no fields the framework binds, so it would not check the token by itself: checked here.
+        if (!await antiforgery.IsRequestValidAsync(context))
+        {
+            return Results.Problem(title: "Sign-out refused", detail: "Sign out with the button on the dashboard or on /logout.", statusCode: StatusCodes.Status400BadRequest);
+        }
+
+        await signIn.SignOutAsync();
+        return Results.LocalRedirect($"{LogoutPage}?done=true");
+    }
+}
