@@ -30,28 +30,7 @@ public sealed class RunHistory
     {
         lock (_gate)
         {
-            var remembered = new Remembered(++_sequence, facts, run);
-            foreach (var key in KeysOf(facts))
-            {
-                if (!_entries.TryGetValue(key, out var entry))
-                {
-                    if (_entries.Count >= MaxKeys)
-                    {
-                        EvictOldest();
-                    }
-
-                    entry = new Entry();
-                    _entries[key] = entry;
-                }
-
-                entry.Runs.Enqueue(remembered);
-                while (entry.Runs.Count > RunsPerKey)
-                {
-                    entry.Runs.Dequeue();
-                }
-
-                entry.LastUsed = ++_clock;
-            }
+            AddUnderGate(facts, run);
         }
     }
 
@@ -125,6 +104,34 @@ public sealed class RunHistory
         return true;
     }
 
+    /// <summary>
+    /// Forgets everything and loads <paramref name="snapshot"/> in one step, so a lookup meanwhile sees either the old
+    /// history or the new one, never half of it (a node taking over ingestion reloads what the database holds).
+    /// A snapshot of another format leaves the history as it was (false).
+    /// </summary>
+    public bool Replace(RunHistorySnapshot snapshot)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        if (snapshot.Format != RunHistorySnapshot.CurrentFormat)
+        {
+            return false;
+        }
+
+        var runs = snapshot.Runs.Select(RunSnapshotMapping.FromSnapshot).ToList();
+        lock (_gate)
+        {
+            _entries.Clear();
+            _clock = 0;
+            _sequence = 0;
+            foreach (var (facts, record) in runs)
+            {
+                AddUnderGate(facts, record);
+            }
+        }
+
+        return true;
+    }
+
     public int CountOf(JobFacts facts, HistoryLevel level)
     {
         lock (_gate)
@@ -144,6 +151,32 @@ public sealed class RunHistory
         HistoryLevel.KindOnInstance => 3,
         _ => 2,
     };
+
+    private void AddUnderGate(JobFacts facts, RunRecord run)
+    {
+        var remembered = new Remembered(++_sequence, facts, run);
+        foreach (var key in KeysOf(facts))
+        {
+            if (!_entries.TryGetValue(key, out var entry))
+            {
+                if (_entries.Count >= MaxKeys)
+                {
+                    EvictOldest();
+                }
+
+                entry = new Entry();
+                _entries[key] = entry;
+            }
+
+            entry.Runs.Enqueue(remembered);
+            while (entry.Runs.Count > RunsPerKey)
+            {
+                entry.Runs.Dequeue();
+            }
+
+            entry.LastUsed = ++_clock;
+        }
+    }
 
     private static IEnumerable<Key> KeysOf(JobFacts facts)
     {

@@ -30,6 +30,12 @@ public sealed class StageAwareEtaModel : IEtaModel
 
     public RunHistory History => _history;
 
+    /// <summary>
+    /// Raised with every run the history learns from, as the plain record a store keeps, on the thread that
+    /// called <see cref="RecordFinished"/> (the tracker's): a handler must only hand it over, never wait.
+    /// </summary>
+    public event Action<RunSnapshot>? Remembered;
+
     public IJobEstimator Start(JobFacts facts, DateTimeOffset runStartedAt)
     {
         var estimator = new StageAwareJobEstimator(runStartedAt, _history.Lookup(facts));
@@ -55,6 +61,7 @@ public sealed class StageAwareEtaModel : IEtaModel
         var seconds = runDuration.TotalSeconds;
         var run = estimator?.ToRunRecord(seconds) ?? RunRecord.FromStageTotals(seconds, stageDurations);
         _history.Add(facts, run);
+        Remembered?.Invoke(RunSnapshotMapping.ToSnapshot(facts, run));
     }
 
     public double? ExpectedRunSeconds(JobFacts facts) => _history.Lookup(facts).MedianRunSeconds;

@@ -6,7 +6,8 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace AnimeProgress.Core.Persistence;
 
 /// <summary>
-/// The studio's job table (column names follow the seed's <c>production_jobs</c>) and the app's accounts: ASP.NET Core
+/// The studio's job table (column names follow the seed's <c>production_jobs</c>), the app's own tables (progress
+/// history, instance states, the ETA engine's finished runs) and the app's accounts: ASP.NET Core
 /// Identity's own tables (<c>AspNetUsers</c>, <c>AspNetRoles</c>, …) in the same database, so one connection string,
 /// one backup and one migration path cover both (issue 14).
 /// </summary>
@@ -21,6 +22,9 @@ public sealed class AnimeProgressDbContext(DbContextOptions<AnimeProgressDbConte
 
     /// <summary>The state of each ComfyUI machine, shared between web nodes (issue 4).</summary>
     public DbSet<ComfyUiInstanceRow> ComfyUiInstances => Set<ComfyUiInstanceRow>();
+
+    /// <summary>The finished runs the ETA engine learns from, kept across restarts and shared by the nodes (issue 20).</summary>
+    public DbSet<Eta.EtaRunRow> EtaRuns => Set<Eta.EtaRunRow>();
 
     // PostgreSQL schema (issue 4): begin
     /// <summary>
@@ -125,5 +129,8 @@ public sealed class AnimeProgressDbContext(DbContextOptions<AnimeProgressDbConte
         // progress_history (issue 6): begin. Columns job_id, recorded_at, progress, stage, rate; index (job_id, recorded_at).
         History.ProgressHistoryMapping.Configure(builder, Database.IsSqlite());
         // progress_history: end
+
+        // eta_runs (issue 20): columns id, kind, workflow_key, instance, finished_at, run_seconds, format, run.
+        Eta.EtaRunMapping.Configure(builder, Database.IsSqlite());
     }
 }

@@ -1,4 +1,5 @@
 using AnimeProgress.Core.Cluster;
+using AnimeProgress.Core.Persistence.Eta;
 using AnimeProgress.Core.Resilience;
 using AnimeProgress.Core.Tracking;
 using Microsoft.EntityFrameworkCore;
@@ -20,6 +21,7 @@ public sealed partial class LeaderElection(
     IDbContextFactory<AnimeProgressDbContext> contexts,
     IngestionGate gate,
     JobStore store,
+    EtaRunStore etaRuns,
     ProgressTracker tracker,
     IOptions<ClusterOptions> options,
     TimeProvider time,
@@ -85,6 +87,8 @@ public sealed partial class LeaderElection(
         }
         else
         {
+            // What every node learned is in the database: the new leader estimates with the runs the last one wrote.
+            await etaRuns.ReloadAsync(stoppingToken);
             await store.RestoreForIngestionAsync(stoppingToken);
             gate.Grant(time.GetUtcNow());
             LogLeading(node);

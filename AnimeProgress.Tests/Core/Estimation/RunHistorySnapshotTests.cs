@@ -44,6 +44,25 @@ public sealed class RunHistorySnapshotTests
     }
 
     [Fact]
+    public void Replacing_forgets_the_old_runs_and_remembers_exactly_the_snapshot_unless_its_format_is_another()
+    {
+        var loaded = new RunHistory();
+        loaded.Add(new JobFacts(JobKind.Video, "wf-v", "gpu-2"), RunRecord.FromStageTotals(99, new Dictionary<Stage, TimeSpan>()));
+        var source = new RunHistory();
+        for (var i = 1; i <= 3; i++)
+        {
+            source.Add(new JobFacts(JobKind.Image, "wf-1", "gpu-1"), RunRecord.FromStageTotals(10 * i, new Dictionary<Stage, TimeSpan>()));
+        }
+
+        Assert.True(loaded.Replace(source.Export()));
+        Assert.Equal(JsonSerializer.Serialize(source.Export()), JsonSerializer.Serialize(loaded.Export()));
+        Assert.Equal(0, loaded.CountOf(new JobFacts(JobKind.Video, "wf-v", "gpu-2"), HistoryLevel.Kind));
+
+        Assert.False(loaded.Replace(new RunHistorySnapshot(RunHistorySnapshot.CurrentFormat + 1, [])));
+        Assert.Equal(3, loaded.Export().Runs.Count);
+    }
+
+    [Fact]
     public void A_snapshot_of_another_format_is_not_loaded()
     {
         var history = new RunHistory();

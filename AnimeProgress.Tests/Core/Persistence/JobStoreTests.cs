@@ -210,7 +210,7 @@ public sealed class JobTableUpgradeTests : IDisposable
         // Every column the model maps that the old table lacked, and the tables it did not have.
         Assert.Equal(
             ["AspNetRoleClaims", "AspNetRoles", "AspNetUserClaims", "AspNetUserLogins", "AspNetUserRoles", "AspNetUserTokens", "AspNetUsers",
-             "comfyui_instances", "production_jobs.current_node", "production_jobs.eta_high_seconds", "production_jobs.eta_low_seconds",
+             "comfyui_instances", "eta_runs", "production_jobs.current_node", "production_jobs.eta_high_seconds", "production_jobs.eta_low_seconds",
              "production_jobs.queue_position", "production_jobs.rate_trend", "production_jobs.source", "production_jobs.stalled",
              "production_jobs.version", "production_jobs.workflow_key", "progress_history"],
             added.Order(StringComparer.Ordinal));
@@ -221,6 +221,7 @@ public sealed class JobTableUpgradeTests : IDisposable
         var indexes = await db.Database.SqlQuery<string>($"SELECT name AS \"Value\" FROM pragma_index_list('production_jobs')").ToListAsync(ct);
         Assert.Contains("ix_production_jobs_updated_at", indexes);
         Assert.Contains("ix_production_jobs_workflow_key", indexes);
+        Assert.Contains("ix_eta_runs_workflow", await db.Database.SqlQuery<string>($"SELECT name AS \"Value\" FROM pragma_index_list('eta_runs')").ToListAsync(ct));
 
         // The new tables work.
         db.ComfyUiInstances.Add(new ComfyUiInstanceRow { Name = "gpu-1", Status = "{}", UpdatedAt = DateTimeOffset.UnixEpoch });

@@ -20,18 +20,19 @@ public sealed class PostgresMigrationTests(PostgresFixture postgres)
     private const string NotifyOnDelete = "20261129065212_NotifyOnDelete";
     private const string JobVersion = "20261206140000_JobVersion";
     private const string AccountTables = "20261206195539_AccountTables";
-    private static readonly string[] All = [Initial, NotifyOnDelete, JobVersion, AccountTables];
+    private const string EtaRuns = "20261206224555_EtaRuns";
+    private static readonly string[] All = [Initial, NotifyOnDelete, JobVersion, AccountTables, EtaRuns];
 
     /// <summary>The app's tables and ASP.NET Core Identity's, in byte order (COLLATE "C").</summary>
     private static readonly string[] Tables =
     [
         "AspNetRoleClaims", "AspNetRoles", "AspNetUserClaims", "AspNetUserLogins", "AspNetUserRoles", "AspNetUserTokens", "AspNetUsers",
-        "comfyui_instances", "production_jobs", "progress_history",
+        "comfyui_instances", "eta_runs", "production_jobs", "progress_history",
     ];
 
     private static readonly string[] Indexes =
     [
-        "ix_production_jobs_comfyui_job_id", "ix_production_jobs_completed_at", "ix_production_jobs_status",
+        "ix_eta_runs_workflow", "ix_production_jobs_comfyui_job_id", "ix_production_jobs_completed_at", "ix_production_jobs_status",
         "ix_production_jobs_updated_at", "ix_production_jobs_workflow_key", "ix_progress_history_job_id_recorded_at",
     ];
 
