@@ -56,6 +56,7 @@ public static class EtaBlend
         Span<double> errors = stackalloc double[CandidateEtas.All.Count];
         var best = double.PositiveInfinity;
         var spread = double.NaN;
+        var leading = EtaCandidate.StageAware;
         foreach (var candidate in CandidateEtas.All)
         {
             var i = (int)candidate;
@@ -71,6 +72,7 @@ public static class EtaBlend
             if (errors[i] < best)
             {
                 best = errors[i];
+                leading = candidate;
                 // The error the winner showed (not shrunk to its prior): what the range is scaled by.
                 spread = fit.Runs >= SpreadRuns ? Math.Max(MinimumSpread, fit.Error) : PriorError[i];
             }
@@ -103,6 +105,7 @@ public static class EtaBlend
             point,
             Math.Max(0, Math.Exp(log + Math.Max(Math.Min(low, 0) * spread, -MaxReach)) - CandidateScorecard.Cushion),
             Math.Max(0, Math.Exp(log + Math.Min(Math.Max(high, 0) * spread, MaxReach)) - CandidateScorecard.Cushion),
-            spread);
+            spread,
+            leading);
     }
 }

@@ -65,4 +65,6 @@ public sealed class StageAwareEtaModel : IEtaModel
     }
 
     public double? ExpectedRunSeconds(JobFacts facts) => _history.Lookup(facts).MedianRunSeconds;
+
+    public EtaBasis HistoryBasis(JobFacts facts) => EtaBasisOf.TypicalRun(_history.Lookup(facts));
 }

@@ -164,13 +164,13 @@ internal sealed class StageAwareJobEstimator : IJobEstimator
         var trend = Trend(seconds);
         if (_percent >= 100)
         {
-            return new Estimate(rate, trend, 0, 0, 0);
+            return new Estimate(rate, trend, 0, 0, 0, EtaBasisOf.Estimate(_prior, null));
         }
 
         var eta = Blend(seconds, Candidates(seconds));
         return eta is { } e
-            ? new Estimate(rate, trend, Cap(e.Point), Cap(Math.Min(e.Low, e.Point)), Cap(Math.Max(e.High, e.Point)))
-            : new Estimate(rate, trend, null, null, null);
+            ? new Estimate(rate, trend, Cap(e.Point), Cap(Math.Min(e.Low, e.Point)), Cap(Math.Max(e.High, e.Point)), EtaBasisOf.Estimate(_prior, e.Leading))
+            : new Estimate(rate, trend, null, null, null, EtaBasisOf.Estimate(_prior, null));
     }
 
     /// <summary>Every candidate's remaining time at <paramref name="seconds"/> into the run.</summary>

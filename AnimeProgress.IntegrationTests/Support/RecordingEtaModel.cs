@@ -38,6 +38,8 @@ internal sealed class RecordingEtaModel(StageAwareEtaModel inner) : IEtaModel
         inner.RecordFinished(facts, runDuration, stageDurations, succeeded);
 
     public double? ExpectedRunSeconds(JobFacts facts) => inner.ExpectedRunSeconds(facts);
+
+    public EtaBasis? HistoryBasis(JobFacts facts) => inner.HistoryBasis(facts);
 }
 
 /// <summary>One call the tracker made on a job's estimator: an observation (percent and stage), or an estimate and what it said.</summary>
