@@ -106,6 +106,7 @@ public sealed class EtaHistoryRestartTests(PostgresFixture postgres) : IAsyncLif
         var first = calls.FindIndex(c => c.Result?.EtaSeconds is not null);
         Assert.True(first >= 0, "the new job got an ETA");
         var shown = calls[first].Result!;
+        Assert.Equal((RunsBefore, EtaRunsAlike.WorkflowOnMachine), (shown.Basis!.Runs, shown.Basis.Alike));
 
         // The same calls against a model that never restarted: the history the first app had learned.
         var continuous = new StageAwareEtaModel();
