@@ -54,7 +54,9 @@ public sealed partial class LeaderElection(
         }
         finally
         {
-            // Shutting down: the session (and the lock) closes with the connection; another node takes over.
+            // Shutting down: the session (and the lock) closed with the connection; another node takes over. What the
+            // tracker published while this node led goes to the store first: once revoked, the store drops what reaches it.
+            await store.TakePublishedAsync(CancellationToken.None);
             gate.Revoke();
         }
     }

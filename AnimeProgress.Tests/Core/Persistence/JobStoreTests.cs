@@ -167,6 +167,24 @@ public sealed class JobStoreTests : IDisposable
         Assert.Null(snapshot.EtaSeconds);
     }
 
+    [Fact]
+    public async Task A_job_that_finishes_just_before_the_store_stops_is_written_finished()
+    {
+        // The hub delivers to the store on the thread pool: a stop right after the publish must still take it, or the
+        // next start restores the job as running and finishes (and learns) its run a second time.
+        var ct = TestContext.Current.CancellationToken;
+        for (var id = 1L; id <= 20; id++)
+        {
+            var store = Store(new Factory(_file));
+            await store.StartAsync(ct);
+            _hub.Publish(Job(id, JobStatus.Completed, 100));
+            await store.StopAsync(ct);
+        }
+
+        Assert.All(ReadAll(), r => Assert.Equal("completed", r.Status));
+        Assert.Equal(20, ReadAll().Count);
+    }
+
     private List<ProductionJobRow> ReadAll()
     {
         using var db = new Factory(_file).CreateDbContext();
