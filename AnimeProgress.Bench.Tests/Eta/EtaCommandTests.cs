@@ -1,4 +1,5 @@
 using AnimeProgress.Bench.Eta;
+using AnimeProgress.Bench.Eta.Families;
 
 namespace AnimeProgress.Bench.Tests.Eta;
 
@@ -94,6 +95,61 @@ public sealed class EtaCommandTests : IDisposable
 
         Assert.Equal(2, code);
         Assert.Contains("eta", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_families_are_scored_per_kind_and_checkpoint_and_written_as_json()
+    {
+        var json = Path.Combine(_folder, "eta.json");
+
+        var (code, output) = await Run("--families", "--family", "by-time,failures", "--seeds", "5,6", "--jobs", "16", "--restart", "--json", json);
+
+        Assert.Equal(0, code);
+        Assert.Contains("| family | percent | kind | scored | failed | 10% | 25% | 50% | 75% |", output, StringComparison.Ordinal);
+        Assert.Contains("| by-time | by time | image |", output, StringComparison.Ordinal);
+        Assert.Contains("| failures | node weights | video |", output, StringComparison.Ordinal);
+        Assert.Contains("engine ≤ linear:", output, StringComparison.Ordinal);
+        Assert.Contains("coverage within 75%–85%:", output, StringComparison.Ordinal);
+        Assert.Contains("Restart replay", output, StringComparison.Ordinal);
+
+        using var document = System.Text.Json.JsonDocument.Parse(await File.ReadAllTextAsync(json, TestContext.Current.CancellationToken));
+        var root = document.RootElement;
+        Assert.Equal([5, 6], root.GetProperty("seeds").EnumerateArray().Select(e => e.GetInt32()));
+        Assert.Equal("p10-p90", root.GetProperty("range").GetString());
+        var families = root.GetProperty("families").EnumerateArray().ToList();
+        Assert.Equal(["by-time", "failures"], families.Select(f => f.GetProperty("name").GetString()));
+        Assert.Equal("by_time", families[0].GetProperty("percent").GetString());
+        foreach (var kind in families.SelectMany(f => f.GetProperty("kinds").EnumerateArray()))
+        {
+            var cells = kind.GetProperty("checkpoints").EnumerateArray().ToList();
+            Assert.Equal([0.1, 0.25, 0.5, 0.75], cells.Select(c => c.GetProperty("fraction").GetDouble()));
+            Assert.All(cells, c => Assert.InRange(c.GetProperty("coverage").GetDouble(), 0, 1));
+            Assert.All(cells, c => Assert.True(c.GetProperty("engine_median_error").GetDouble() >= 0));
+        }
+
+        Assert.Equal(2, root.GetProperty("restart").GetArrayLength());
+        Assert.All(root.GetProperty("restart").EnumerateArray(), r => Assert.Equal(0, r.GetProperty("different_predictions").GetInt32()));
+    }
+
+    [Fact]
+    public async Task A_folder_of_family_folders_is_scored_per_folder()
+    {
+        var (generated, _) = await Run("--generate", _folder, "--family", "all", "--jobs", "6", "--seed", "2");
+        Assert.Equal(0, generated);
+        Assert.Equal(TraceFamilies.All.Select(f => f.Name).Order(StringComparer.Ordinal), Directory.GetDirectories(_folder).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+
+        var (code, output) = await Run("--traces", _folder);
+
+        Assert.Equal(0, code);
+        Assert.Contains("| long-tail | ? |", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_unknown_family_is_refused()
+    {
+        var (code, output) = await Run("--families", "--family", "sideways");
+
+        Assert.Equal((2, true), (code, output.Contains("unknown family", StringComparison.Ordinal)));
     }
 
     [Fact]

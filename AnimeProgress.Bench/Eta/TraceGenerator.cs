@@ -35,6 +35,19 @@ internal sealed class TraceGenerator
     public Summary Write(string directory, int jobs)
     {
         Directory.CreateDirectory(directory);
+        var (traces, summary) = Generate(jobs);
+        foreach (var trace in traces)
+        {
+            File.WriteAllText(Path.Combine(directory, trace.Name), trace.Text);
+        }
+
+        return summary;
+    }
+
+    /// <summary>The trace set in memory: one trace per job, in submission order.</summary>
+    public (IReadOnlyList<Families.GeneratedTrace> Traces, Summary Summary) Generate(int jobs)
+    {
+        var traces = new List<Families.GeneratedTrace>(jobs);
         var freeAt = new double[Instances.Length];
         var family = new string?[Instances.Length];
         var submit = 0.0;
@@ -49,7 +62,7 @@ internal sealed class TraceGenerator
             var isCold = family[instance] != workflow.Family || _random.NextDouble() < SurpriseEvictionShare;
             var start = Math.Max(submit, freeAt[instance]);
             var job = new SimJob(_random, workflow, Instances[instance], isCold, start - submit);
-            File.WriteAllText(Path.Combine(directory, $"job-{i:0000}.jsonl"), job.Run());
+            traces.Add(new Families.GeneratedTrace($"job-{i:0000}.jsonl", job.Run()));
 
             freeAt[instance] = submit + job.EndT;
             family[instance] = workflow.Family;
@@ -64,9 +77,9 @@ internal sealed class TraceGenerator
             }
         }
 
-        return new Summary(jobs, failed, speedChanges, pauses, cold,
+        return (traces, new Summary(jobs, failed, speedChanges, pauses, cold,
             runs.OrderBy(r => r.Key, StringComparer.Ordinal).ToDictionary(r => r.Key, r => (r.Value.Count, AnimeProgress.Core.Estimation.Quantiles.Median(r.Value))),
-            AnimeProgress.Core.Estimation.Quantiles.Median(waits), AnimeProgress.Core.Estimation.Quantiles.Of(waits, 0.9));
+            AnimeProgress.Core.Estimation.Quantiles.Median(waits), AnimeProgress.Core.Estimation.Quantiles.Of(waits, 0.9)));
     }
 
     /// <summary>

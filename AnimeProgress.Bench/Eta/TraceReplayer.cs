@@ -7,7 +7,13 @@ namespace AnimeProgress.Bench.Eta;
 /// <param name="Truth">True remaining run time in seconds.</param>
 /// <param name="Engine">The engine's ETA; null when it gave none.</param>
 /// <param name="Linear">The seed's estimate, elapsed run time × (100 − p) / p; null at 0 %.</param>
-internal readonly record struct Prediction(double Fraction, double Truth, double? Engine, double? Linear);
+/// <param name="Low">The low end of the engine's range (EtaLowSeconds); null when it gave none.</param>
+/// <param name="High">The high end of the engine's range (EtaHighSeconds).</param>
+internal readonly record struct Prediction(double Fraction, double Truth, double? Engine, double? Linear, double? Low = null, double? High = null)
+{
+    /// <summary>Whether the true remaining time fell inside the engine's range (no range: no).</summary>
+    public bool Covered => Low is { } low && High is { } high && low <= Truth && Truth <= high;
+}
 
 /// <summary>The outcome of replaying one trace.</summary>
 /// <param name="ExpectedRun">What the model expected the whole run to take before it started (null without history).</param>
@@ -24,6 +30,24 @@ internal static class TraceReplayer
     public static readonly double[] Fractions = [0.10, 0.25, 0.50, 0.75, 0.90];
 
     private static readonly DateTimeOffset Epoch = new(2025, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    /// <summary>
+    /// Replays <paramref name="traces"/> one after another through one model (earlier jobs are
+    /// history for later ones), each submitted a second after the previous one ended.
+    /// </summary>
+    /// <returns>Where the replay's clock ended, to continue another replay from.</returns>
+    public static DateTimeOffset ReplayAll(IEnumerable<JobTrace> traces, IEtaModel model, Action<JobReplay> scored, DateTimeOffset? from = null, CancellationToken cancellationToken = default)
+    {
+        var clock = from ?? Epoch;
+        foreach (var trace in traces)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            scored(Replay(trace, model, clock));
+            clock = clock.AddSeconds(trace.Points[^1].T + 1);
+        }
+
+        return clock;
+    }
 
     /// <param name="submittedAt">Where the trace's t = 0 sits on the replay's clock.</param>
     public static JobReplay Replay(JobTrace trace, IEtaModel model, DateTimeOffset? submittedAt = null)
@@ -71,7 +95,8 @@ internal static class TraceReplayer
                     var (fraction, at) = checkpoints[nextCheckpoint++];
                     var elapsed = at - runStart;
                     double? linear = percent > 0 ? elapsed * (100 - percent) / percent : null;
-                    predictions.Add(new Prediction(fraction, end - at, estimator.EstimateAt(zero.AddSeconds(at)).EtaSeconds, linear));
+                    var estimate = estimator.EstimateAt(zero.AddSeconds(at));
+                    predictions.Add(new Prediction(fraction, end - at, estimate.EtaSeconds, linear, estimate.EtaLowSeconds, estimate.EtaHighSeconds));
                 }
 
                 if (next == nextTick)

@@ -6,13 +6,14 @@ namespace AnimeProgress.Core.Estimation;
 /// <param name="WorkflowKey">A stable hash of the graph's structure (see <see cref="WorkflowKey"/>); null when unknown.</param>
 public sealed record JobFacts(JobKind Kind, string? WorkflowKey, string? Instance);
 
-/// <summary>One estimate: smoothed rate with its trend, and the remaining run time with an uncertainty range.</summary>
+/// <summary>One estimate: smoothed rate with its trend, the remaining run time with an uncertainty range, and what it rests on.</summary>
 public sealed record Estimate(
     double? RatePercentPerMinute,
     RateTrend Trend,
     double? EtaSeconds,
     double? EtaLowSeconds,
-    double? EtaHighSeconds)
+    double? EtaHighSeconds,
+    EtaBasis? Basis = null)
 {
     public static Estimate Unknown { get; } = new(null, RateTrend.Unknown, null, null, null);
 }
@@ -35,6 +36,9 @@ public interface IEtaModel
 
     /// <summary>What history expects a whole run of such a job to take; null without history.</summary>
     double? ExpectedRunSeconds(JobFacts facts);
+
+    /// <summary>What <see cref="ExpectedRunSeconds"/> rests on (for the line that explains a queued job's ETA); null when the model does not say.</summary>
+    EtaBasis? HistoryBasis(JobFacts facts) => null;
 }
 
 /// <summary>Estimator for one running job; used only on the tracker's thread.</summary>

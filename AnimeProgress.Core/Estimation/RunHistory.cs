@@ -12,6 +12,7 @@ public sealed class RunHistory
     private readonly Lock _gate = new();
     private readonly Dictionary<Key, Entry> _entries = [];
     private long _clock;
+    private long _sequence;
 
     public RunHistory(int runsPerKey = 50, int maxKeys = 500)
     {
@@ -29,27 +30,7 @@ public sealed class RunHistory
     {
         lock (_gate)
         {
-            foreach (var key in KeysOf(facts))
-            {
-                if (!_entries.TryGetValue(key, out var entry))
-                {
-                    if (_entries.Count >= MaxKeys)
-                    {
-                        EvictOldest();
-                    }
-
-                    entry = new Entry();
-                    _entries[key] = entry;
-                }
-
-                entry.Runs.Enqueue(run);
-                while (entry.Runs.Count > RunsPerKey)
-                {
-                    entry.Runs.Dequeue();
-                }
-
-                entry.LastUsed = ++_clock;
-            }
+            AddUnderGate(facts, run);
         }
     }
 
@@ -62,12 +43,93 @@ public sealed class RunHistory
             {
                 if (_entries.TryGetValue(key, out var entry) && entry.Runs.Count >= MinimumRuns(key.Level))
                 {
-                    return new HistoryPrior(key.Level, entry.Runs.ToArray());
+                    return new HistoryPrior(key.Level, entry.Runs.Select(r => r.Run).ToArray(), ScoringRuns(facts, key.Level));
                 }
             }
         }
 
         return HistoryPrior.Empty;
+    }
+
+    // Under the gate: the workflow's runs on every instance when the job has workflow history, else
+    // its kind's; of those, the runs that had the same kind of history when they ran.
+    private Remembered[] ScoringRunsOf(Key key, Func<HistoryLevel, bool> sameSituation) =>
+        _entries.TryGetValue(key, out var entry) ? entry.Runs.Where(r => sameSituation(r.Run.PriorLevel)).ToArray() : [];
+
+    private RunRecord[] ScoringRuns(JobFacts facts, HistoryLevel level)
+    {
+        var workflowHistory = level is HistoryLevel.WorkflowOnInstance or HistoryLevel.Workflow;
+        var key = workflowHistory
+            ? new Key(HistoryLevel.Workflow, facts.Kind, facts.WorkflowKey, null)
+            : new Key(HistoryLevel.Kind, facts.Kind, null, null);
+        return ScoringRunsOf(key, l => workflowHistory
+            ? l is HistoryLevel.WorkflowOnInstance or HistoryLevel.Workflow
+            : l is HistoryLevel.KindOnInstance or HistoryLevel.Kind).Select(r => r.Run).ToArray();
+    }
+
+    /// <summary>
+    /// Every run remembered under any key, oldest first, as plain records (for a store to keep;
+    /// <see cref="Import"/> loads them into a new history).
+    /// </summary>
+    public RunHistorySnapshot Export()
+    {
+        List<Remembered> runs;
+        lock (_gate)
+        {
+            runs = _entries.Values.SelectMany(e => e.Runs).DistinctBy(r => r.Sequence).OrderBy(r => r.Sequence).ToList();
+        }
+
+        return new RunHistorySnapshot(RunHistorySnapshot.CurrentFormat, runs.Select(r => RunSnapshotMapping.ToSnapshot(r.Facts, r.Run)).ToArray());
+    }
+
+    /// <summary>
+    /// Adds the runs of <paramref name="snapshot"/> in their order, as if they had just finished:
+    /// loaded into an empty history, it remembers what the exported one did. A snapshot of
+    /// another format is ignored (false).
+    /// </summary>
+    public bool Import(RunHistorySnapshot snapshot)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        if (snapshot.Format != RunHistorySnapshot.CurrentFormat)
+        {
+            return false;
+        }
+
+        foreach (var run in snapshot.Runs)
+        {
+            var (facts, record) = RunSnapshotMapping.FromSnapshot(run);
+            Add(facts, record);
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Forgets everything and loads <paramref name="snapshot"/> in one step, so a lookup meanwhile sees either the old
+    /// history or the new one, never half of it (a node taking over ingestion reloads what the database holds).
+    /// A snapshot of another format leaves the history as it was (false).
+    /// </summary>
+    public bool Replace(RunHistorySnapshot snapshot)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        if (snapshot.Format != RunHistorySnapshot.CurrentFormat)
+        {
+            return false;
+        }
+
+        var runs = snapshot.Runs.Select(RunSnapshotMapping.FromSnapshot).ToList();
+        lock (_gate)
+        {
+            _entries.Clear();
+            _clock = 0;
+            _sequence = 0;
+            foreach (var (facts, record) in runs)
+            {
+                AddUnderGate(facts, record);
+            }
+        }
+
+        return true;
     }
 
     public int CountOf(JobFacts facts, HistoryLevel level)
@@ -89,6 +151,32 @@ public sealed class RunHistory
         HistoryLevel.KindOnInstance => 3,
         _ => 2,
     };
+
+    private void AddUnderGate(JobFacts facts, RunRecord run)
+    {
+        var remembered = new Remembered(++_sequence, facts, run);
+        foreach (var key in KeysOf(facts))
+        {
+            if (!_entries.TryGetValue(key, out var entry))
+            {
+                if (_entries.Count >= MaxKeys)
+                {
+                    EvictOldest();
+                }
+
+                entry = new Entry();
+                _entries[key] = entry;
+            }
+
+            entry.Runs.Enqueue(remembered);
+            while (entry.Runs.Count > RunsPerKey)
+            {
+                entry.Runs.Dequeue();
+            }
+
+            entry.LastUsed = ++_clock;
+        }
+    }
 
     private static IEnumerable<Key> KeysOf(JobFacts facts)
     {
@@ -131,9 +219,12 @@ public sealed class RunHistory
 
     private readonly record struct Key(HistoryLevel Level, JobKind Kind, string? Workflow, string? Instance);
 
+    /// <summary>A run as remembered: in which order it came, and whose it was (for export).</summary>
+    private sealed record Remembered(long Sequence, JobFacts Facts, RunRecord Run);
+
     private sealed class Entry
     {
-        public Queue<RunRecord> Runs { get; } = new();
+        public Queue<Remembered> Runs { get; } = new();
 
         public long LastUsed { get; set; }
     }

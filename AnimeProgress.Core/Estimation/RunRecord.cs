@@ -2,21 +2,41 @@ using AnimeProgress.Core.Jobs;
 
 namespace AnimeProgress.Core.Estimation;
 
-/// <summary>A finished, successful run as the history prior keeps it: its stage visits in order and its run time.</summary>
+/// <summary>
+/// A finished, successful run as the history prior keeps it: its stage visits in order, its run
+/// time, and what the engine predicted along the way (which scores each candidate estimate).
+/// </summary>
 public sealed class RunRecord
 {
     /// <summary>The order stages normally run in; used when only stage totals are known.</summary>
     public static readonly Stage[] RunStages = [Stage.Initializing, Stage.Processing, Stage.Rendering, Stage.PostProcessing, Stage.Finalizing];
 
-    public RunRecord(IReadOnlyList<RunSegment> segments, double totalSeconds)
+    public RunRecord(
+        IReadOnlyList<RunSegment> segments,
+        double totalSeconds,
+        IReadOnlyList<RunSample>? samples = null,
+        DateTimeOffset? finishedAt = null,
+        HistoryLevel priorLevel = HistoryLevel.None)
     {
         Segments = segments;
         TotalSeconds = totalSeconds;
+        Samples = samples ?? [];
+        FinishedAt = finishedAt;
+        PriorLevel = priorLevel;
     }
 
     public IReadOnlyList<RunSegment> Segments { get; }
 
     public double TotalSeconds { get; }
+
+    /// <summary>The engine's predictions during the run, oldest first; empty when the run was recorded without its estimator.</summary>
+    public IReadOnlyList<RunSample> Samples { get; }
+
+    /// <summary>When the run ended; null when not known (a run recorded from stage totals).</summary>
+    public DateTimeOffset? FinishedAt { get; }
+
+    /// <summary>How alike the runs were that the engine compared this run with while it ran (its samples are only comparable with jobs in the same situation).</summary>
+    public HistoryLevel PriorLevel { get; }
 
     /// <summary>
     /// A run known only by how long each stage took (no estimator to ask): one segment per stage

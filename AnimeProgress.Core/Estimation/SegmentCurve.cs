@@ -19,6 +19,9 @@ public sealed class SegmentCurve
 
     public int Count => _done.Length;
 
+    /// <summary>The increments: seconds into the visit, percent done in it.</summary>
+    public IEnumerable<(double Seconds, double Done)> Points => _seconds.Zip(_done);
+
     /// <summary>Percent the whole visit covered.</summary>
     public double Span => _done.Length == 0 ? 0 : _done[^1];
 

@@ -5,9 +5,12 @@ namespace AnimeProgress.Core.Estimation;
 
 /// <summary>
 /// The measured ETA engine (see docs/benchmarks.md, "ETA accuracy"): stage-aware, velocity-aware
-/// and history-aware. A singleton; thread-safe. Jobs get a prior from finished runs of the same
+/// and history-aware, and never tied to one way of estimating: each job's candidates are weighed
+/// by how they did on its workflow's finished runs, and its p10–p90 range by how far off the
+/// blend was on them. A singleton; thread-safe. Jobs get a prior from finished runs of the same
 /// workflow (on the same instance first), else the same kind on the same instance, else the same
-/// kind; the job's own progress takes over as it advances.
+/// kind; the job's own progress takes over as it advances. <see cref="History"/> exports and
+/// imports what it remembers (<see cref="RunHistorySnapshot"/>) for a store to keep across restarts.
 /// </summary>
 public sealed class StageAwareEtaModel : IEtaModel
 {
@@ -26,6 +29,12 @@ public sealed class StageAwareEtaModel : IEtaModel
     public StageAwareEtaModel(RunHistory history) => _history = history;
 
     public RunHistory History => _history;
+
+    /// <summary>
+    /// Raised with every run the history learns from, as the plain record a store keeps, on the thread that
+    /// called <see cref="RecordFinished"/> (the tracker's): a handler must only hand it over, never wait.
+    /// </summary>
+    public event Action<RunSnapshot>? Remembered;
 
     public IJobEstimator Start(JobFacts facts, DateTimeOffset runStartedAt)
     {
@@ -52,7 +61,10 @@ public sealed class StageAwareEtaModel : IEtaModel
         var seconds = runDuration.TotalSeconds;
         var run = estimator?.ToRunRecord(seconds) ?? RunRecord.FromStageTotals(seconds, stageDurations);
         _history.Add(facts, run);
+        Remembered?.Invoke(RunSnapshotMapping.ToSnapshot(facts, run));
     }
 
     public double? ExpectedRunSeconds(JobFacts facts) => _history.Lookup(facts).MedianRunSeconds;
+
+    public EtaBasis HistoryBasis(JobFacts facts) => EtaBasisOf.TypicalRun(_history.Lookup(facts));
 }

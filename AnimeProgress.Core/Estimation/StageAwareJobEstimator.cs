@@ -4,13 +4,16 @@ namespace AnimeProgress.Core.Estimation;
 
 /// <summary>
 /// The estimate for one running job. It keeps the job's stage visits, how percent grew inside
-/// each, and its recent speed, and compares them with each comparable finished run from history:
-/// where that run was at the same point (same stage visit, same percent done inside it), how much
-/// of it was left from there, and how much faster or slower this job is going. The graph's percent
-/// is not time (loading and video encoding take long for few percent, sampling is most of it),
-/// which is why it is matched against real runs rather than extrapolated. Without history it
-/// falls back to the job's own recent speed. Single-threaded; pure: the clock is whatever the
-/// caller passes.
+/// each, and its recent speed, and from them computes three candidates (<see cref="EtaCandidate"/>):
+/// stage-aware (each comparable finished run from history: where that run was at the same point,
+/// same stage visit and percent done inside it, how much of it was left from there, and how much
+/// faster or slower this job is going), linear, and the job's own pace. The graph's percent is
+/// often not time (loading and video encoding take long for few percent), sometimes it is; which
+/// candidate to trust, and how wide the range must be, <see cref="EtaBlend"/> learns from how each
+/// did on the workflow's finished runs (<see cref="CandidateScorecard"/>). To that end the
+/// estimator samples all candidates along the run; the samples travel with the finished run into
+/// history. Without history and before a little progress it says nothing. Single-threaded; pure:
+/// the clock is whatever the caller passes.
 /// </summary>
 internal sealed class StageAwareJobEstimator : IJobEstimator
 {
@@ -36,6 +39,9 @@ internal sealed class StageAwareJobEstimator : IJobEstimator
 
     // Percentage points by which stage boundaries may differ before a run stops looking like the same graph.
     private const double ShapeScale = 3;
+
+    // Samples of the candidates' predictions kept per run (spread evenly over a typical run's length).
+    private const int SamplesPerRun = 40;
 
     private const int MaxCurvePoints = 64;
     private const double MaxSeconds = 2 * 24 * 3600;
@@ -65,11 +71,20 @@ internal sealed class StageAwareJobEstimator : IJobEstimator
     private double _paceSeconds;
     private double _pausedSeconds;
 
+    private readonly CandidateScorecard _scorecard;
+    private readonly List<RunSample> _samples = [];
+    private readonly double _sampleEvery;
+    private double _nextSample;
+
     public StageAwareJobEstimator(DateTimeOffset runStartedAt, HistoryPrior prior)
     {
         _startedAt = runStartedAt;
         _prior = prior;
         _visits[(int)_stage] = 1;
+        _scorecard = CandidateScorecard.From(prior.ScoringRuns);
+        // Without history, every second at first.
+        _sampleEvery = prior.MedianRunSeconds is { } typical ? Math.Max(0.25, typical / SamplesPerRun) : 0;
+        _nextSample = _sampleEvery > 0 ? _sampleEvery : 1;
     }
 
     public void Observe(DateTimeOffset at, double percent, Stage stage)
@@ -128,6 +143,16 @@ internal sealed class StageAwareJobEstimator : IJobEstimator
         }
 
         _lastSeconds = seconds;
+        if (seconds >= _nextSample && _percent < 100)
+        {
+            // What every candidate says now is scored against the truth once the run has finished.
+            var etas = Candidates(seconds);
+            var blended = Blend(seconds, etas);
+            var where = Where(seconds);
+            _samples.Add(new RunSample(seconds, etas, blended?.Point, blended?.Spread, _percent, Stalled(seconds), where.Paused, where.Quiet));
+            // Evenly over a typical run; a run that goes on far longer is sampled more sparsely.
+            _nextSample = seconds + Math.Max(_sampleEvery > 0 ? _sampleEvery : 1, seconds / SamplesPerRun);
+        }
     }
 
     public Estimate EstimateAt(DateTimeOffset now)
@@ -139,13 +164,38 @@ internal sealed class StageAwareJobEstimator : IJobEstimator
         var trend = Trend(seconds);
         if (_percent >= 100)
         {
-            return new Estimate(rate, trend, 0, 0, 0);
+            return new Estimate(rate, trend, 0, 0, 0, EtaBasisOf.Estimate(_prior, null));
         }
 
-        var eta = FromHistory(seconds) ?? FromOwnSpeed(seconds);
+        var eta = Blend(seconds, Candidates(seconds));
         return eta is { } e
-            ? new Estimate(rate, trend, Cap(e.Point), Cap(Math.Min(e.Low, e.Point)), Cap(Math.Max(e.High, e.Point)))
-            : new Estimate(rate, trend, null, null, null);
+            ? new Estimate(rate, trend, Cap(e.Point), Cap(Math.Min(e.Low, e.Point)), Cap(Math.Max(e.High, e.Point)), EtaBasisOf.Estimate(_prior, e.Leading))
+            : new Estimate(rate, trend, null, null, null, EtaBasisOf.Estimate(_prior, null));
+    }
+
+    /// <summary>Every candidate's remaining time at <paramref name="seconds"/> into the run.</summary>
+    internal CandidateEtas Candidates(double seconds)
+    {
+        var ownPace = FromOwnSpeed(seconds);
+        if (_prior.Runs.Count == 0 && ownPace is null)
+        {
+            // Without history and with too little progress, any number would be a guess.
+            return default;
+        }
+
+        double? linear = _percent > 0 ? seconds * (100 - _percent) / _percent : null;
+        return new CandidateEtas(FromHistory(seconds), linear, ownPace);
+    }
+
+    /// <summary>The candidates blended by how each did on the compared runs where it said much the same.</summary>
+    private BlendedEta? Blend(double seconds, CandidateEtas etas) =>
+        etas.Any ? EtaBlend.Combine(Where(seconds), etas, _scorecard) : null;
+
+    /// <summary>Where the job is, as the scorecard compares it with the samples of finished runs.</summary>
+    private ScorecardPoint Where(double seconds)
+    {
+        var stalled = Stalled(seconds);
+        return new ScorecardPoint(seconds, _percent, stalled > 0, _pausedSeconds + stalled, (seconds - _lastProgress) / UsualGap());
     }
 
     /// <summary>This run as history keeps it, ended at <paramref name="runSeconds"/> with 100 %.</summary>
@@ -165,7 +215,7 @@ internal sealed class StageAwareJobEstimator : IJobEstimator
         // The last node finishing takes the job to 100 % at the very end.
         var curve = new List<(double Seconds, double Done)>(_curve) { (runSeconds - start, 100 - startPercent) };
         segments.Add(new RunSegment(_stage, start, runSeconds, startPercent, 100, new SegmentCurve(curve)));
-        return new RunRecord(segments, runSeconds);
+        return new RunRecord(segments, runSeconds, _samples.Where(s => s.Seconds < runSeconds).ToArray(), _startedAt.AddSeconds(runSeconds), _prior.Level);
     }
 
     private static bool IsRunStage(Stage stage) => stage is Stage.Initializing or Stage.Processing or Stage.Rendering or Stage.PostProcessing or Stage.Finalizing;
@@ -230,7 +280,8 @@ internal sealed class StageAwareJobEstimator : IJobEstimator
         return ratio > 1.12 ? RateTrend.SpeedingUp : ratio < 0.89 ? RateTrend.SlowingDown : RateTrend.Steady;
     }
 
-    private (double Point, double Low, double High)? FromHistory(double seconds)
+    /// <summary>The stage-aware candidate: the weighted median of what the compared runs say is left.</summary>
+    private double? FromHistory(double seconds)
     {
         if (_prior.Runs.Count == 0)
         {
@@ -300,8 +351,7 @@ internal sealed class StageAwareJobEstimator : IJobEstimator
             return null;
         }
 
-        var q = Quantiles.Weighted(values, weights, 0.5, 0.2, 0.8);
-        return (q[0], q[1], q[2]);
+        return Quantiles.Weighted(values, weights, 0.5)[0];
     }
 
     /// <summary>
@@ -373,7 +423,8 @@ internal sealed class StageAwareJobEstimator : IJobEstimator
         return (own, theirs, ownLoading, theirLoading, Math.Max(0.02, Math.Exp(-distance / ShapeScale)));
     }
 
-    private (double Point, double Low, double High)? FromOwnSpeed(double seconds)
+    /// <summary>The own-pace candidate: the work left at the job's speed (recent blended with average, pauses left out).</summary>
+    private double? FromOwnSpeed(double seconds)
     {
         if (_percent < MinPercentWithoutHistory || seconds < MinSecondsWithoutHistory)
         {
@@ -390,10 +441,9 @@ internal sealed class StageAwareJobEstimator : IJobEstimator
 
         var left = 100 - _percent;
         var pause = StallWeight * Stalled(seconds);
-        var point = left / rate + pause;
-        // Without history the graph's percent may not be time: the range is at least ±25 %.
-        var fastest = Math.Max(recent, average);
-        var slowest = Math.Max(Math.Min(recent, average), rate / 3);
-        return (point, Math.Min(left / fastest + pause, 0.75 * point), Math.Max(left / slowest + pause, 1.25 * point));
+        // Between increments the work left shrinks although percent does not show it yet: count down
+        // through the usual gap (beyond it, the wait is a stall and counted as one).
+        var countdown = Math.Min(seconds - _lastProgress, UsualGap());
+        return Math.Max(left / rate - countdown, 0.1 * left / rate) + pause;
     }
 }

@@ -18,6 +18,9 @@ public sealed class HubSubscription : IDisposable
     private readonly ConcurrentDictionary<long, long> _removed = new();
     private readonly Func<HubBatch, CancellationToken, ValueTask> _onBatch;
     private readonly CancellationTokenSource _disposing = new();
+
+    // One batch at a time, whether the scheduled delivery or a FlushAsync takes it.
+    private readonly SemaphoreSlim _delivering = new(1, 1);
     private readonly TimeSpan _minInterval;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -68,6 +71,32 @@ public sealed class HubSubscription : IDisposable
         _disposing.Cancel();
     }
 
+    /// <summary>
+    /// Hands over, before returning, everything offered so far: after the batch being taken (if any), what still waits
+    /// goes in one more batch. A subscriber that must not lose the last changes (the store of record, which writes them)
+    /// calls this before it disposes; otherwise a change published just before would be dropped undelivered.
+    /// </summary>
+    public async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        await _delivering.WaitAsync(cancellationToken);
+        try
+        {
+            await DeliverPendingAsync(cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            _logger.LogWarning(ex, "A hub subscriber failed to take a batch");
+        }
+        finally
+        {
+            _delivering.Release();
+        }
+    }
+
     private void Schedule()
     {
         if (!_disposed && Interlocked.CompareExchange(ref _scheduled, 1, 0) == 0)
@@ -86,16 +115,17 @@ public sealed class HubSubscription : IDisposable
                 await Task.Delay(wait, _time, _disposing.Token);
             }
 
-            if (_disposed)
+            await _delivering.WaitAsync(_disposing.Token);
+            try
             {
-                return;
+                if (!_disposed)
+                {
+                    await DeliverPendingAsync(_disposing.Token);
+                }
             }
-
-            var batch = new HubBatch(Drain(_jobs), Drain(_instances)) { Removed = Drain(_removed) };
-            Volatile.Write(ref _lastDeliveryTimestamp, _time.GetTimestamp());
-            if (batch.Jobs.Count > 0 || batch.Instances.Count > 0 || batch.Removed.Count > 0)
+            finally
             {
-                await _onBatch(batch, _disposing.Token);
+                _delivering.Release();
             }
         }
         catch (OperationCanceledException) when (_disposing.IsCancellationRequested)
@@ -113,6 +143,17 @@ public sealed class HubSubscription : IDisposable
             {
                 Schedule();
             }
+        }
+    }
+
+    // Under _delivering.
+    private async Task DeliverPendingAsync(CancellationToken cancellationToken)
+    {
+        var batch = new HubBatch(Drain(_jobs), Drain(_instances)) { Removed = Drain(_removed) };
+        Volatile.Write(ref _lastDeliveryTimestamp, _time.GetTimestamp());
+        if (batch.Jobs.Count > 0 || batch.Instances.Count > 0 || batch.Removed.Count > 0)
+        {
+            await _onBatch(batch, cancellationToken);
         }
     }
 

@@ -37,6 +37,9 @@ public sealed record JobSnapshot
 
     public string EtaText => JobText.Duration(EtaSeconds);
 
+    /// <summary>What the ETA rests on (runs compared, how alike, which estimate leads); null when nothing is said.</summary>
+    public EtaBasis? EtaBasis { get; init; }
+
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset? StartedAt { get; init; }
     public DateTimeOffset UpdatedAt { get; init; }

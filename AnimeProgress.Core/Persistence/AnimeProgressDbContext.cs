@@ -7,7 +7,8 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace AnimeProgress.Core.Persistence;
 
 /// <summary>
-/// The studio's job table (column names follow the seed's <c>production_jobs</c>) and the app's accounts: ASP.NET Core
+/// The studio's job table (column names follow the seed's <c>production_jobs</c>), the app's own tables (progress
+/// history, instance states, the ETA engine's finished runs) and the app's accounts: ASP.NET Core
 /// Identity's own tables (<c>AspNetUsers</c>, <c>AspNetRoles</c>, …) in the same database, so one connection string,
 /// one backup and one migration path cover both (issue 14), and the Data Protection keys that sign-ins are encrypted with.
 /// </summary>
@@ -31,6 +32,9 @@ public sealed class AnimeProgressDbContext(DbContextOptions<AnimeProgressDbConte
     /// by every node on this database and kept across restarts. EF's default mapping (table <c>DataProtectionKeys</c>).
     /// </summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
+    /// <summary>The finished runs the ETA engine learns from, kept across restarts and shared by the nodes (issue 20).</summary>
+    public DbSet<Eta.EtaRunRow> EtaRuns => Set<Eta.EtaRunRow>();
 
     // PostgreSQL schema (issue 4): begin
     /// <summary>
@@ -137,5 +141,8 @@ public sealed class AnimeProgressDbContext(DbContextOptions<AnimeProgressDbConte
         // progress_history: end
 
         Keys.ApiKeyMapping.Configure(builder, Database.IsSqlite());
+
+        // eta_runs (issue 20): columns id, kind, workflow_key, instance, finished_at, run_seconds, format, run.
+        Eta.EtaRunMapping.Configure(builder, Database.IsSqlite());
     }
 }

@@ -107,8 +107,17 @@ public sealed partial class JobStore : BackgroundService
         LogTakenOver(active);
     }
 
+    /// <summary>
+    /// Takes every change the hub has published but not yet delivered to this store (delivery runs on the thread pool),
+    /// so a stop or a step-down right after a job finished still writes its outcome: lost, the next start would
+    /// restore the job as running and finish (and learn) it a second time.
+    /// </summary>
+    public Task TakePublishedAsync(CancellationToken cancellationToken) =>
+        _subscription?.FlushAsync(cancellationToken) ?? Task.CompletedTask;
+
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
+        await TakePublishedAsync(cancellationToken);
         _subscription?.Dispose();
         _hub.JobRetired -= OnRetired;
         _ingestion.Changed -= OnLeadershipChanged;

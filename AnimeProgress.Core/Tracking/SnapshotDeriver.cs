@@ -15,14 +15,15 @@ internal sealed class SnapshotDeriver(IEtaModel eta)
         var s = job.Snapshot;
         var percent = s.Status == JobStatus.Completed ? 100 : job.Progress.HasGraph ? job.Progress.Percent : s.Percent;
         percent = Math.Max(percent, s.Status.IsActive() ? s.Percent : 0);
-        var estimate = new Estimate(s.RatePercentPerMinute, s.RateTrend, s.EtaSeconds, s.EtaLowSeconds, s.EtaHighSeconds);
+        // A queued job keeps the basis its queue estimate was made with (TrackerClock); an ended one says nothing.
+        var estimate = new Estimate(s.RatePercentPerMinute, s.RateTrend, s.EtaSeconds, s.EtaLowSeconds, s.EtaHighSeconds, s.IsTerminal ? null : s.EtaBasis);
         if (s.Status == JobStatus.Running && !s.HasStepDetail)
         {
             // No step progress exists for these jobs: never invent a percent; an ETA only from history.
             var expected = eta.ExpectedRunSeconds(job.Facts);
             var elapsed = (now - (s.StartedAt ?? now)).TotalSeconds;
             var remaining = expected is { } e ? Math.Max(0, e - elapsed) : (double?)null;
-            estimate = new Estimate(null, RateTrend.Unknown, remaining, remaining, remaining);
+            estimate = new Estimate(null, RateTrend.Unknown, remaining, remaining, remaining, eta.HistoryBasis(job.Facts));
         }
         else if (s.Status == JobStatus.Running && job.Estimator is { } estimator)
         {
@@ -44,6 +45,7 @@ internal sealed class SnapshotDeriver(IEtaModel eta)
             EtaSeconds = Round(estimate.EtaSeconds, 0),
             EtaLowSeconds = Round(estimate.EtaLowSeconds, 0),
             EtaHighSeconds = Round(estimate.EtaHighSeconds, 0),
+            EtaBasis = estimate.Basis,
             FramesDone = framesDone,
             FramesEstimated = estimated,
             UpdatedAt = now,

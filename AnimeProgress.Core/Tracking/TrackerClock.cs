@@ -70,7 +70,13 @@ internal sealed class TrackerClock(JobTable table, JobPublisher publisher, IEtaM
                 var old = job.Snapshot.EtaSeconds;
                 if (finish is null != old is null || (finish is { } f && old is { } prev && Math.Abs(f - prev) > Math.Max(5, 0.1 * prev)))
                 {
-                    job.Snapshot = job.Snapshot with { EtaSeconds = finish is null ? null : Math.Round(finish.Value), EtaLowSeconds = null, EtaHighSeconds = null };
+                    job.Snapshot = job.Snapshot with
+                    {
+                        EtaSeconds = finish is null ? null : Math.Round(finish.Value),
+                        EtaLowSeconds = null,
+                        EtaHighSeconds = null,
+                        EtaBasis = finish is null ? null : eta.HistoryBasis(job.Facts),
+                    };
                     publisher.Publish(job);
                 }
 

@@ -43,6 +43,56 @@ namespace AnimeProgress.Core.Persistence.Migrations
                     b.ToTable("comfyui_instances", "anime_api");
                 });
 
+            modelBuilder.Entity("AnimeProgress.Core.Persistence.Eta.EtaRunRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset>("FinishedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("finished_at");
+
+                    b.Property<int>("Format")
+                        .HasColumnType("integer")
+                        .HasColumnName("format");
+
+                    b.Property<string>("Instance")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("instance");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Run")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("run");
+
+                    b.Property<double>("RunSeconds")
+                        .HasColumnType("double precision")
+                        .HasColumnName("run_seconds");
+
+                    b.Property<string>("WorkflowKey")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("workflow_key");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Kind", "WorkflowKey", "Instance", "Id")
+                        .HasDatabaseName("ix_eta_runs_workflow");
+
+                    b.ToTable("eta_runs", "anime_api");
+                });
+
             modelBuilder.Entity("AnimeProgress.Core.Persistence.History.ProgressHistoryRow", b =>
                 {
                     b.Property<long>("Id")

@@ -1,4 +1,5 @@
 using AnimeProgress.Core.Cluster;
+using AnimeProgress.Core.Persistence.Eta;
 using AnimeProgress.Core.Resilience;
 using AnimeProgress.Core.Tracking;
 using Microsoft.EntityFrameworkCore;
@@ -20,6 +21,7 @@ public sealed partial class LeaderElection(
     IDbContextFactory<AnimeProgressDbContext> contexts,
     IngestionGate gate,
     JobStore store,
+    EtaRunStore etaRuns,
     ProgressTracker tracker,
     IOptions<ClusterOptions> options,
     TimeProvider time,
@@ -52,7 +54,9 @@ public sealed partial class LeaderElection(
         }
         finally
         {
-            // Shutting down: the session (and the lock) closes with the connection; another node takes over.
+            // Shutting down: the session (and the lock) closed with the connection; another node takes over. What the
+            // tracker published while this node led goes to the store first: once revoked, the store drops what reaches it.
+            await store.TakePublishedAsync(CancellationToken.None);
             gate.Revoke();
         }
     }
@@ -85,6 +89,8 @@ public sealed partial class LeaderElection(
         }
         else
         {
+            // What every node learned is in the database: the new leader estimates with the runs the last one wrote.
+            await etaRuns.ReloadAsync(stoppingToken);
             await store.RestoreForIngestionAsync(stoppingToken);
             gate.Grant(time.GetUtcNow());
             LogLeading(node);

@@ -101,6 +101,40 @@ public sealed class StageAwareEtaModelTests
         Assert.Equal(61, job.Estimate().EtaSeconds!.Value, 2);
     }
 
+    [Theory]
+    [InlineData(true, 80)]
+    [InlineData(false, 20)]
+    public void Which_estimate_a_job_gets_follows_how_each_did_on_its_workflows_runs(bool stageAwareWasRight, double expected)
+    {
+        // Runs of one workflow in which percent reached 50 % after 20 s and 100 % after 100 s. Their
+        // samples say either that the stage-aware estimate was right and linear wrong, or the reverse.
+        for (var i = 0; i < 8; i++)
+        {
+            _model.History.Add(JobDriver.Image with { }, FastThenSlowRun(stageAwareWasRight));
+        }
+
+        // A job of that workflow at 50 % after 20 s: stage-aware says 80 s are left, linear 20 s.
+        var job = new JobDriver(_model, _time, JobDriver.Image).Run(new Leg(Stage.Rendering, 20, 50, Steps: 20));
+
+        Assert.Equal(expected, job.Estimate().EtaSeconds!.Value, expected * 0.15);
+    }
+
+    private static RunRecord FastThenSlowRun(bool stageAwareWasRight)
+    {
+        static double PercentAt(double seconds) => seconds <= 20 ? 2.5 * seconds : 50 + (seconds - 20) * 50 / 80;
+        var curve = new SegmentCurve(Enumerable.Range(1, 50).Select(k => (k * 2.0, PercentAt(k * 2.0))).ToArray());
+        var samples = Enumerable.Range(1, 40).Select(k =>
+        {
+            var seconds = k * 2.5;
+            var truth = 100 - seconds;
+            var percent = PercentAt(seconds);
+            var linear = seconds * (100 - percent) / percent;
+            var etas = stageAwareWasRight ? new CandidateEtas(truth, linear, linear) : new CandidateEtas(4 * truth, truth, truth);
+            return new RunSample(seconds, etas, truth, 0.05, percent);
+        }).ToArray();
+        return new RunRecord([new RunSegment(Stage.Rendering, 0, 100, 0, 100, curve)], 100, samples, priorLevel: HistoryLevel.WorkflowOnInstance);
+    }
+
     [Fact]
     public void The_model_can_be_shared_by_threads_that_start_record_and_ask_at_once()
     {

@@ -160,7 +160,9 @@ public sealed class StageAwareJobEstimatorTests
         var slow = JobDriver.Profile(gpuSlowness: 1.5);
         var job = new JobDriver(_model, _time, JobDriver.Image).Run(slow[..2]);
         var atStart = job.Estimate().EtaSeconds!.Value;
-        Assert.Equal(JobDriver.Seconds(JobDriver.Profile()[2..]), atStart, 5);
+        // History's estimate: the runs showed the stage-aware candidate exact here, so it decides
+        // (the others keep a small say until more runs have scored them).
+        Assert.Equal(JobDriver.Seconds(JobDriver.Profile()[2..]), atStart, JobDriver.Seconds(JobDriver.Profile()[2..]) * 0.02);
 
         job.Run(slow[2]).RunPart(slow[3], 30);
         var truth = JobDriver.Seconds(slow) - job.ElapsedSeconds;

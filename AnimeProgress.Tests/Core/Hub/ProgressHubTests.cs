@@ -114,6 +114,32 @@ public sealed class ProgressHubTests
         Assert.True(token.IsCancellationRequested);
     }
 
+    [Fact]
+    public async Task Flushing_a_subscription_hands_over_what_waits_after_the_batch_being_taken()
+    {
+        var hub = new ProgressHub();
+        var batches = new System.Collections.Concurrent.ConcurrentQueue<HubBatch>();
+        var gate = new TaskCompletionSource();
+        using var subscription = hub.Subscribe(async (batch, _) =>
+        {
+            batches.Enqueue(batch);
+            await gate.Task;
+        }, TimeSpan.Zero);
+        hub.Publish(Job(1, 1, 10));
+        await WaitUntil(() => batches.Count == 1);
+        hub.Publish(Job(1, 2, 100, JobStatus.Completed));
+
+        // The first batch is still being taken: the flush waits for it, then delivers the completion itself.
+        var flush = subscription.FlushAsync(TestContext.Current.CancellationToken);
+        await Task.Delay(50, TestContext.Current.CancellationToken);
+        Assert.False(flush.IsCompleted);
+        gate.SetResult();
+        await flush.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+
+        Assert.Equal(JobStatus.Completed, batches.SelectMany(b => b.Jobs).Last().Status);
+        Assert.Equal([1L, 2L], batches.SelectMany(b => b.Jobs).Select(j => j.Version));
+    }
+
     private static async Task WaitUntil(Func<bool> condition)
     {
         for (var i = 0; i < 500 && !condition(); i++)

@@ -167,6 +167,24 @@ public sealed class JobStoreTests : IDisposable
         Assert.Null(snapshot.EtaSeconds);
     }
 
+    [Fact]
+    public async Task A_job_that_finishes_just_before_the_store_stops_is_written_finished()
+    {
+        // The hub delivers to the store on the thread pool: a stop right after the publish must still take it, or the
+        // next start restores the job as running and finishes (and learns) its run a second time.
+        var ct = TestContext.Current.CancellationToken;
+        for (var id = 1L; id <= 20; id++)
+        {
+            var store = Store(new Factory(_file));
+            await store.StartAsync(ct);
+            _hub.Publish(Job(id, JobStatus.Completed, 100));
+            await store.StopAsync(ct);
+        }
+
+        Assert.All(ReadAll(), r => Assert.Equal("completed", r.Status));
+        Assert.Equal(20, ReadAll().Count);
+    }
+
     private List<ProductionJobRow> ReadAll()
     {
         using var db = new Factory(_file).CreateDbContext();
@@ -210,7 +228,7 @@ public sealed class JobTableUpgradeTests : IDisposable
         // Every column the model maps that the old table lacked, and the tables it did not have.
         Assert.Equal(
             ["AspNetRoleClaims", "AspNetRoles", "AspNetUserClaims", "AspNetUserLogins", "AspNetUserRoles", "AspNetUserTokens", "AspNetUsers",
-             "DataProtectionKeys", "api_keys", "comfyui_instances", "production_jobs.current_node", "production_jobs.eta_high_seconds", "production_jobs.eta_low_seconds",
+             "DataProtectionKeys", "api_keys", "comfyui_instances", "eta_runs", "production_jobs.current_node", "production_jobs.eta_high_seconds", "production_jobs.eta_low_seconds",
              "production_jobs.queue_position", "production_jobs.rate_trend", "production_jobs.source", "production_jobs.stalled",
              "production_jobs.version", "production_jobs.workflow_key", "progress_history"],
             added.Order(StringComparer.Ordinal));
@@ -221,6 +239,7 @@ public sealed class JobTableUpgradeTests : IDisposable
         var indexes = await db.Database.SqlQuery<string>($"SELECT name AS \"Value\" FROM pragma_index_list('production_jobs')").ToListAsync(ct);
         Assert.Contains("ix_production_jobs_updated_at", indexes);
         Assert.Contains("ix_production_jobs_workflow_key", indexes);
+        Assert.Contains("ix_eta_runs_workflow", await db.Database.SqlQuery<string>($"SELECT name AS \"Value\" FROM pragma_index_list('eta_runs')").ToListAsync(ct));
 
         // The new tables work.
         db.ComfyUiInstances.Add(new ComfyUiInstanceRow { Name = "gpu-1", Status = "{}", UpdatedAt = DateTimeOffset.UnixEpoch });

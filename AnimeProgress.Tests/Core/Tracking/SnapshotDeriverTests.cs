@@ -51,6 +51,20 @@ public sealed class SnapshotDeriverTests
         Assert.Null(derived.RatePercentPerMinute);
         Assert.Equal(RateTrend.Unknown, derived.RateTrend);
         Assert.Null(derived.EtaSeconds);
+        Assert.Equal(EtaBasis.Nothing, derived.EtaBasis);
+    }
+
+    [Fact]
+    public void A_running_job_shows_what_its_estimate_rests_on_and_an_ended_one_nothing()
+    {
+        var job = Job(JobStatus.Running);
+        job.Estimator = new StageAwareEtaModel().Start(job.Facts, T0);
+
+        var running = _deriver.Derive(job, T0.AddSeconds(1), 0);
+        Assert.Equal(EtaBasis.Nothing, running.EtaBasis);
+
+        job.Snapshot = running with { Status = JobStatus.Completed, Stage = Stage.Completed };
+        Assert.Null(_deriver.Derive(job, T0.AddSeconds(2), 0).EtaBasis);
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using AnimeProgress.Core.Ingestion;
 using AnimeProgress.Core.Persistence;
+using AnimeProgress.Core.Persistence.Eta;
 using AnimeProgress.Core.Persistence.History;
 using AnimeProgress.Core.Persistence.Postgres;
 using AnimeProgress.Core.Tracking;
@@ -22,24 +23,24 @@ public sealed class HostedServiceOrderTests
     private static readonly Type[] Keys = [typeof(AnimeProgress.Web.Keys.ConfiguredTokenImport), typeof(AnimeProgress.Web.Keys.ApiKeyUsageWriter)];
 
     [Fact]
-    public async Task The_demo_starts_store_tracker_emulators_fleet_generator_history()
+    public async Task The_demo_starts_store_eta_runs_tracker_emulators_fleet_generator_history()
     {
         var order = await StartOrderAsync(new Dictionary<string, string?> { ["AnimeProgress:Demo:Enabled"] = "true" });
 
         Assert.Equal(
-            [typeof(JobStore), typeof(ProgressTracker), typeof(DemoEmulators), typeof(LeaderIngestion), typeof(DemoJobGenerator), typeof(ProgressHistoryRecorder), .. Keys],
+            [typeof(JobStore), typeof(EtaRunStore), typeof(ProgressTracker), typeof(DemoEmulators), typeof(LeaderIngestion), typeof(DemoJobGenerator), typeof(ProgressHistoryRecorder), .. Keys],
             order);
     }
 
     [Fact]
-    public async Task A_single_node_on_sqlite_starts_store_tracker_fleet_history()
+    public async Task A_single_node_on_sqlite_starts_store_eta_runs_tracker_fleet_history()
     {
         var order = await StartOrderAsync(new Dictionary<string, string?>
         {
             ["AnimeProgress:ComfyUi:Instances:0:BaseUrl"] = "http://127.0.0.1:9",
         });
 
-        Assert.Equal([typeof(JobStore), typeof(ProgressTracker), typeof(LeaderIngestion), typeof(ProgressHistoryRecorder), .. Keys], order);
+        Assert.Equal([typeof(JobStore), typeof(EtaRunStore), typeof(ProgressTracker), typeof(LeaderIngestion), typeof(ProgressHistoryRecorder), .. Keys], order);
     }
 
     [Fact]
@@ -54,7 +55,7 @@ public sealed class HostedServiceOrderTests
 
         Assert.Equal(
             [
-                typeof(JobStore), typeof(ProgressTracker), typeof(PostgresJobListener), typeof(LeaderElection),
+                typeof(JobStore), typeof(EtaRunStore), typeof(ProgressTracker), typeof(PostgresJobListener), typeof(LeaderElection),
                 typeof(InstanceStatusStore), typeof(LeaderIngestion), typeof(ProgressHistoryRecorder), .. Keys,
             ],
             order);
@@ -71,7 +72,7 @@ public sealed class HostedServiceOrderTests
             ["ConnectionStrings:AnimeProduction"] = "Host=127.0.0.1;Port=9;Username=none;Password=none",
         });
 
-        Assert.Equal([typeof(JobStore), typeof(ProgressTracker), typeof(PostgresJobListener), typeof(LeaderIngestion), typeof(ProgressHistoryRecorder), .. Keys], order);
+        Assert.Equal([typeof(JobStore), typeof(EtaRunStore), typeof(ProgressTracker), typeof(PostgresJobListener), typeof(LeaderIngestion), typeof(ProgressHistoryRecorder), .. Keys], order);
     }
 
     /// <summary>The app's own hosted services in the order the host will start them (nothing is started).</summary>

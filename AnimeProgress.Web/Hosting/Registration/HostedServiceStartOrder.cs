@@ -1,5 +1,6 @@
 using AnimeProgress.Core.Ingestion;
 using AnimeProgress.Core.Persistence;
+using AnimeProgress.Core.Persistence.Eta;
 using AnimeProgress.Core.Persistence.History;
 using AnimeProgress.Core.Persistence.Postgres;
 using AnimeProgress.Core.Tracking;
@@ -19,6 +20,10 @@ public static class HostedServiceStartOrder
         // 1. The store creates or migrates the schema, then restores recent jobs into the tracker, before anything
         //    folds, reads or writes. Stopped last, it flushes every write the others caused.
         services.AddHostedService(sp => sp.GetRequiredService<JobStore>());
+
+        // 1b. The ETA engine's finished runs, before the tracker starts the restored jobs' estimates. Stopped after the
+        //     tracker, it writes the runs of the last jobs that finished.
+        services.AddHostedService(sp => sp.GetRequiredService<EtaRunStore>());
 
         // 2. The tracker's loop folds events; the restored jobs are in, and every later service posts to it.
         services.AddHostedService(sp => sp.GetRequiredService<ProgressTracker>());

@@ -1,4 +1,5 @@
 using AnimeProgress.Core.Persistence;
+using AnimeProgress.Core.Persistence.Eta;
 using AnimeProgress.Core.Persistence.History;
 using AnimeProgress.Core.Persistence.Postgres;
 using AnimeProgress.Core.Tracking;
@@ -9,7 +10,7 @@ namespace AnimeProgress.Web.Hosting.Registration;
 
 public static class PersistenceRegistration
 {
-    /// <summary>The store of record: the database, the job store, progress history and, with PostgreSQL, ids and push from the database.</summary>
+    /// <summary>The store of record: the database, the job store, progress history, the ETA engine's finished runs and, with PostgreSQL, ids and push from the database.</summary>
     public static WebApplicationBuilder AddPersistence(this WebApplicationBuilder builder, AppFeatures features)
     {
         var services = builder.Services;
@@ -17,6 +18,8 @@ public static class PersistenceRegistration
         services.AddSingleton<JobStore>();
         services.AddValidatedOptions<ProgressHistoryOptions, ProgressHistoryOptionsValidator>(builder.Configuration, ProgressHistoryOptions.Section);
         services.AddSingleton<ProgressHistoryRecorder>();
+        services.AddValidatedOptions<EtaRunOptions, EtaRunOptionsValidator>(builder.Configuration, EtaRunOptions.Section);
+        services.AddSingleton<EtaRunStore>();
         if (features.Postgres)
         {
             // Ids from the column's sequence (shared with other programs and nodes), and LISTEN for other writers' rows.

@@ -19,7 +19,9 @@ public static class TrackingRegistration
 
         services.AddSingleton<ProgressHub>();
         services.AddSingleton<PreviewStore>();
-        services.AddSingleton<IEtaModel, StageAwareEtaModel>();
+        // One model: the tracker estimates with it, the ETA store (Persistence/Eta) loads and keeps its history.
+        services.AddSingleton(_ => new StageAwareEtaModel());
+        services.AddSingleton<IEtaModel>(sp => sp.GetRequiredService<StageAwareEtaModel>());
         services.AddSingleton<ProgressTracker>();
         services.AddSingleton<AnimeProgress.Core.ComfyUi.IInstanceObserver, TrackerInstanceObserver>();
         return services;

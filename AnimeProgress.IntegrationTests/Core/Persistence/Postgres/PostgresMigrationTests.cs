@@ -20,21 +20,22 @@ public sealed class PostgresMigrationTests(PostgresFixture postgres)
     private const string NotifyOnDelete = "20261129065212_NotifyOnDelete";
     private const string JobVersion = "20261206140000_JobVersion";
     private const string AccountTables = "20261206195539_AccountTables";
+    private const string EtaRuns = "20261206224555_EtaRuns";
     private const string ApiKeys = "20261206225836_ApiKeys";
     private const string DataProtectionKeys = "20261206232516_DataProtectionKeys";
-    private static readonly string[] All = [Initial, NotifyOnDelete, JobVersion, AccountTables, ApiKeys, DataProtectionKeys];
+    private static readonly string[] All = [Initial, NotifyOnDelete, JobVersion, AccountTables, EtaRuns, ApiKeys, DataProtectionKeys];
 
     /// <summary>The app's tables and ASP.NET Core Identity's, in byte order (COLLATE "C").</summary>
     private static readonly string[] Tables =
     [
         "AspNetRoleClaims", "AspNetRoles", "AspNetUserClaims", "AspNetUserLogins", "AspNetUserRoles", "AspNetUserTokens", "AspNetUsers",
-        "DataProtectionKeys", "api_keys", "comfyui_instances", "production_jobs", "progress_history",
+        "DataProtectionKeys", "api_keys", "comfyui_instances", "eta_runs", "production_jobs", "progress_history",
     ];
 
     private static readonly string[] Indexes =
     [
         "ix_api_keys_owner_id", "ix_api_keys_prefix", "ix_api_keys_secret_hash",
-        "ix_production_jobs_comfyui_job_id", "ix_production_jobs_completed_at", "ix_production_jobs_status",
+        "ix_eta_runs_workflow", "ix_production_jobs_comfyui_job_id", "ix_production_jobs_completed_at", "ix_production_jobs_status",
         "ix_production_jobs_updated_at", "ix_production_jobs_workflow_key", "ix_progress_history_job_id_recorded_at",
     ];
 

@@ -50,6 +50,19 @@ public sealed class JobDetailPageTests : HistoryTestContext
     }
 
     [Fact]
+    public void The_page_says_in_one_line_what_the_eta_rests_on()
+    {
+        Hub.Publish(Running(7, 40, 1) with { EtaBasis = new EtaBasis(12, EtaRunsAlike.Workflow, EtaMethod.StageByStage) });
+
+        var cut = Render<JobDetailPage>(p => p.Add(x => x.Id, 7L));
+
+        cut.WaitForAssertion(() => Assert.Contains(
+            "12 earlier runs of this workflow, matched stage by stage; rendering at 12.5 %/min",
+            cut.Find("[data-testid=detail-eta-basis]").TextContent,
+            StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Follows_the_job_live_and_renders_once_per_change_of_this_job_only()
     {
         Hub.Publish(Running(7, 40, 1));
