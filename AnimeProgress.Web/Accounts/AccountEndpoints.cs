@@ -44,12 +44,22 @@ public static class AccountEndpoints
         return Results.LocalRedirect($"{LoginPage}?failed=true&ReturnUrl={Uri.EscapeDataString(target)}");
     }
 
-    private static async Task<IResult> SignOutAsync(HttpContext context, IAntiforgery antiforgery, SignInManager<IdentityUser> signIn)
+    private static async Task<IResult> SignOutAsync(
+        HttpContext context, IAntiforgery antiforgery, SignInManager<IdentityUser> signIn, Sessions.RecentAccountChanges changes)
     {
         // The form has no fields the framework binds, so it would not check the token by itself: checked here.
         if (!await antiforgery.IsRequestValidAsync(context))
         {
             return Results.Problem(title: "Sign-out refused", detail: "Sign out with the button on the dashboard or on /logout.", statusCode: StatusCodes.Status400BadRequest);
+        }
+
+        // A new security stamp ends this sign-in everywhere: the session sweep closes the other tabs' open circuits,
+        // and every other cookie of the account (other browsers, devices) fails its next check. Identity's sign-out
+        // alone only drops this browser's cookie.
+        if (SignedIn.IsAccount(context.User) && Keys.ApiKeyIdentity.Of(context.User) is null && await signIn.UserManager.GetUserAsync(context.User) is { } user)
+        {
+            await signIn.UserManager.UpdateSecurityStampAsync(user);
+            changes.Changed(user.Id);
         }
 
         await signIn.SignOutAsync();

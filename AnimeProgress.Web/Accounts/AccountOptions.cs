@@ -18,4 +18,13 @@ public sealed class AccountOptions
 
     /// <summary>How long a sign-in lasts without activity; each visit in the second half of it renews it.</summary>
     public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromHours(12);
+
+    /// <summary>The longest a sign-out, role change, lockout or revoked key may go unnoticed by an open page or socket.</summary>
+    public static readonly TimeSpan MaxRevalidationInterval = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How often the one session sweep checks the accounts and keys behind open circuits and /ws sockets, and how old a
+    /// sign-in cookie may get before a request checks it again. At most 30 s.
+    /// </summary>
+    public TimeSpan RevalidationInterval { get; set; } = TimeSpan.FromSeconds(10);
 }

@@ -1,4 +1,5 @@
 using AnimeProgress.Core.Persistence;
+using AnimeProgress.Web.Accounts.Sessions;
 using AnimeProgress.Web.Accounts.SingleSignOn;
 using AnimeProgress.Web.Accounts.WallScreens;
 using AnimeProgress.Web.Hosting.Registration;
@@ -47,6 +48,7 @@ public static class AccountsRegistration
             .Configure<IOptions<AccountOptions>>((cookie, accounts) => Configure(cookie, accounts.Value));
         services.AddAuthorization(o => o.AddAccessPolicies());
         services.AddCascadingAuthenticationState();
+        services.AddOpenSessionSweep();
         return services;
     }
 

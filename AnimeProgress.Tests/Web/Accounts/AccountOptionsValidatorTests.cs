@@ -32,4 +32,12 @@ public sealed class AccountOptionsValidatorTests
     [Fact]
     public void A_session_shorter_than_a_minute_fails_naming_its_key() =>
         OptionsAssert.FailsNaming(new AccountOptionsValidator(), new AccountOptions { SessionLifetime = TimeSpan.FromSeconds(30) }, "AnimeProgress:Accounts:SessionLifetime");
+
+    [Theory]
+    [InlineData("00:00:31")]
+    [InlineData("00:00:00")]
+    public void A_revalidation_interval_above_thirty_seconds_or_of_no_time_fails_naming_its_key(string interval) =>
+        OptionsAssert.FailsNaming(
+            new AccountOptionsValidator(), new AccountOptions { RevalidationInterval = TimeSpan.Parse(interval, System.Globalization.CultureInfo.InvariantCulture) },
+            "AnimeProgress:Accounts:RevalidationInterval");
 }

@@ -24,6 +24,9 @@ public abstract class ComponentTestContext : BunitContext
         Services.AddSingleton(Options.Create(new DashboardOptions { MaxRendersPerSecond = 50 }));
         // The layout shows who is signed in; by default nobody (a test signs someone in through Authorization).
         Authorization = AddAuthorization();
+        // The layout listens for the session sweep ending its circuit (Web/Accounts/Sessions).
+        Services.AddSingleton(new AnimeProgress.Web.Accounts.Sessions.OpenSessions());
+        Services.AddScoped<AnimeProgress.Web.Accounts.Sessions.CircuitSession>();
     }
 
     internal BunitAuthorizationContext Authorization { get; }

@@ -19,8 +19,11 @@ namespace AnimeProgress.Tests.Web.Hosting;
 /// </summary>
 public sealed class HostedServiceOrderTests
 {
-    /// <summary>Last in every shape: the key jobs need the schema, nothing else needs them.</summary>
-    private static readonly Type[] Keys = [typeof(AnimeProgress.Web.Keys.ConfiguredTokenImport), typeof(AnimeProgress.Web.Keys.ApiKeyUsageWriter)];
+    /// <summary>Last in every shape: the key jobs and the session sweep need the schema, nothing else needs them.</summary>
+    private static readonly Type[] Keys =
+    [
+        typeof(AnimeProgress.Web.Keys.ConfiguredTokenImport), typeof(AnimeProgress.Web.Keys.ApiKeyUsageWriter), typeof(AnimeProgress.Web.Accounts.Sessions.SessionSweep),
+    ];
 
     [Fact]
     public async Task The_demo_starts_store_eta_runs_tracker_emulators_fleet_generator_history()

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net.WebSockets;
 using AnimeProgress.Core.Hub;
+using AnimeProgress.Web.Accounts.Sessions;
 using AnimeProgress.Web.Api.Access;
 using AnimeProgress.Web.Jobs.ReadModel;
 using Microsoft.Extensions.Options;
@@ -22,6 +23,7 @@ public sealed partial class ProgressSocketServer
     private readonly ApiOptions _options;
     private readonly TimeProvider _time;
     private readonly IHostApplicationLifetime _lifetime;
+    private readonly OpenSessions _openSessions;
     private readonly ILogger<ProgressSocketServer> _logger;
     private long _nextId;
     private int _count;
@@ -34,8 +36,10 @@ public sealed partial class ProgressSocketServer
         IOptions<ApiOptions> options,
         TimeProvider time,
         IHostApplicationLifetime lifetime,
+        OpenSessions openSessions,
         ILogger<ProgressSocketServer> logger)
     {
+        _openSessions = openSessions;
         _hub = hub;
         _catalog = catalog;
         _frames = frames;
@@ -98,6 +102,8 @@ public sealed partial class ProgressSocketServer
             var id = Interlocked.Increment(ref _nextId);
             using var session = new ProgressSocketSession(id, remote, socket, _hub, _catalog, _frames, _options, _time, _logger);
             _sessions[id] = session;
+            // The key (or account) it came with is followed by the session sweep: revoked, expired or locked, it is closed with 1008.
+            using var followed = _openSessions.Register(SessionCredentials.Of(context.User), new PolicyClose(session));
             LogConnected(id, remote);
             try
             {
@@ -122,6 +128,11 @@ public sealed partial class ProgressSocketServer
         {
             Interlocked.Decrement(ref _count);
         }
+    }
+
+    private sealed class PolicyClose(ProgressSocketSession session) : ISessionEnd
+    {
+        public void End(string reason) => session.RequestClose(WebSocketCloseStatus.PolicyViolation, reason);
     }
 
     private void CloseAll()

@@ -66,6 +66,9 @@ public static class HostedServiceStartOrder
         //     configuration); last-used times are written once a minute, and once more on stop.
         services.AddHostedService<Keys.ConfiguredTokenImport>();
         services.AddHostedService<Keys.ApiKeyUsageWriter>();
+
+        // 11. The session sweep (Web/Accounts/Sessions) reads accounts and keys from the schema of step 1.
+        services.AddHostedService(sp => sp.GetRequiredService<Accounts.Sessions.SessionSweep>());
         return services;
     }
 }
