@@ -107,6 +107,8 @@ public sealed class AnimeProgressDbContext(DbContextOptions<AnimeProgressDbConte
         job.Property(j => j.CurrentNode).HasColumnName("current_node").HasMaxLength(ProductionJobRow.CurrentNodeMaxLength);
         // DEFAULT 0 in the table (rows other programs insert read as version 1), but the app always sends its own value.
         job.Property(j => j.Version).HasColumnName("version").HasDefaultValue(0L).ValueGeneratedNever();
+        // Nullable, no default: other programs' inserts leave it null, which means "not submitted through AnimeProgress".
+        job.Property(j => j.SubmittedBy).HasColumnName("submitted_by").HasMaxLength(ProductionJobRow.SubmittedByMaxLength);
 
         var instance = builder.Entity<ComfyUiInstanceRow>();
         instance.ToTable(ComfyUiInstanceRow.Table);

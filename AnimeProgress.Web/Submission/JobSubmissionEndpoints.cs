@@ -74,7 +74,7 @@ public static class JobSubmissionEndpoints
 
         try
         {
-            var id = await submitter.SubmitAsync(check.Request!, cancellationToken);
+            var id = await submitter.SubmitAsync(check.Request! with { SubmittedBy = Submitters.Of(context.User) }, cancellationToken);
             return Results.Accepted($"/api/jobs/{id}", new { id });
         }
         catch (ComfyUiRejectedException ex)

@@ -261,6 +261,11 @@ namespace AnimeProgress.Core.Persistence.Migrations
                         .HasColumnType("character varying(32)")
                         .HasColumnName("status");
 
+                    b.Property<string>("SubmittedBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("submitted_by");
+
                     b.Property<string>("Title")
                         .IsRequired()
                         .HasMaxLength(500)

@@ -22,7 +22,8 @@ public sealed class PostgresMigrationTests(PostgresFixture postgres)
     private const string AccountTables = "20261206195539_AccountTables";
     private const string ApiKeys = "20261206225836_ApiKeys";
     private const string DataProtectionKeys = "20261206232516_DataProtectionKeys";
-    private static readonly string[] All = [Initial, NotifyOnDelete, JobVersion, AccountTables, ApiKeys, DataProtectionKeys];
+    private const string SubmittedBy = "20261206234732_SubmittedBy";
+    private static readonly string[] All = [Initial, NotifyOnDelete, JobVersion, AccountTables, ApiKeys, DataProtectionKeys, SubmittedBy];
 
     /// <summary>The app's tables and ASP.NET Core Identity's, in byte order (COLLATE "C").</summary>
     private static readonly string[] Tables =
@@ -44,7 +45,7 @@ public sealed class PostgresMigrationTests(PostgresFixture postgres)
         "id", "title", "kind", "workflow", "workflow_key", "status", "current_stage", "progress", "frames_complete",
         "estimated_total_frames", "frames_estimated", "eta_seconds", "progress_rate", "comfyui_job_id", "comfyui_instance",
         "error", "created_at", "started_at", "updated_at", "completed_at", "source", "eta_low_seconds", "eta_high_seconds",
-        "rate_trend", "stalled", "queue_position", "current_node", "version",
+        "rate_trend", "stalled", "queue_position", "current_node", "version", "submitted_by",
     ];
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
