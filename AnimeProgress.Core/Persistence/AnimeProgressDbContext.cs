@@ -26,6 +26,12 @@ public sealed class AnimeProgressDbContext(DbContextOptions<AnimeProgressDbConte
     /// <summary>API keys of accounts and service accounts (issue 14): hashes only, never a secret.</summary>
     public DbSet<Keys.ApiKeyRow> ApiKeys => Set<Keys.ApiKeyRow>();
 
+    /// <summary>The audit log (issue 14): append-only; rows leave only by the retention period an Admin sets.</summary>
+    public DbSet<Audit.AuditEntryRow> AuditLog => Set<Audit.AuditEntryRow>();
+
+    /// <summary>Settings an Admin changes at run time (the audit log's retention).</summary>
+    public DbSet<Audit.AppSettingRow> AppSettings => Set<Audit.AppSettingRow>();
+
     /// <summary>
     /// ASP.NET Core Data Protection's key ring (issue 14): what encrypts sign-in cookies and antiforgery tokens, shared
     /// by every node on this database and kept across restarts. EF's default mapping (table <c>DataProtectionKeys</c>).
@@ -139,5 +145,6 @@ public sealed class AnimeProgressDbContext(DbContextOptions<AnimeProgressDbConte
         // progress_history: end
 
         Keys.ApiKeyMapping.Configure(builder, Database.IsSqlite());
+        Audit.AuditMapping.Configure(builder, Database.IsSqlite());
     }
 }

@@ -1,4 +1,5 @@
 using AnimeProgress.Web.Accounts.SingleSignOn;
+using AnimeProgress.Web.Audit;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
@@ -44,7 +45,7 @@ public static class AccountEndpoints
         return Results.LocalRedirect($"{LoginPage}?failed=true&ReturnUrl={Uri.EscapeDataString(target)}");
     }
 
-    private static async Task<IResult> SignOutAsync(HttpContext context, IAntiforgery antiforgery, SignInManager<IdentityUser> signIn)
+    private static async Task<IResult> SignOutAsync(HttpContext context, IAntiforgery antiforgery, SignInManager<IdentityUser> signIn, AuditLog audit)
     {
         // The form has no fields the framework binds, so it would not check the token by itself: checked here.
         if (!await antiforgery.IsRequestValidAsync(context))
@@ -52,7 +53,14 @@ public static class AccountEndpoints
             return Results.Problem(title: "Sign-out refused", detail: "Sign out with the button on the dashboard or on /logout.", statusCode: StatusCodes.Status400BadRequest);
         }
 
+        // Who it was, before the sign-out forgets it (a sign-out without a sign-in is nobody's, and not recorded).
+        var actor = AuditActor.Of(context.User);
         await signIn.SignOutAsync();
+        if (actor.Kind == AuditActor.UserKind)
+        {
+            await audit.WriteAsync(new AuditEntry(actor, AuditActions.SignOut, AuditOutcomes.Ok, actor.Name, ClientAddress: context.Connection.RemoteIpAddress?.ToString()));
+        }
+
         return Results.LocalRedirect($"{LogoutPage}?done=true");
     }
 }

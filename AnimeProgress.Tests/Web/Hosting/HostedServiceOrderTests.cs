@@ -19,7 +19,9 @@ namespace AnimeProgress.Tests.Web.Hosting;
 public sealed class HostedServiceOrderTests
 {
     /// <summary>Last in every shape: the key jobs need the schema, nothing else needs them.</summary>
-    private static readonly Type[] Keys = [typeof(AnimeProgress.Web.Keys.ConfiguredTokenImport), typeof(AnimeProgress.Web.Keys.ApiKeyUsageWriter)];
+    /// <summary>And after them the audit log's retention sweep (its writer starts right after the store: it needs only the schema).</summary>
+    private static readonly Type[] Keys =
+        [typeof(AnimeProgress.Web.Keys.ConfiguredTokenImport), typeof(AnimeProgress.Web.Keys.ApiKeyUsageWriter), typeof(AnimeProgress.Web.Audit.AuditRetentionSweep)];
 
     [Fact]
     public async Task The_demo_starts_store_tracker_emulators_fleet_generator_history()
@@ -27,7 +29,7 @@ public sealed class HostedServiceOrderTests
         var order = await StartOrderAsync(new Dictionary<string, string?> { ["AnimeProgress:Demo:Enabled"] = "true" });
 
         Assert.Equal(
-            [typeof(JobStore), typeof(ProgressTracker), typeof(DemoEmulators), typeof(LeaderIngestion), typeof(DemoJobGenerator), typeof(ProgressHistoryRecorder), .. Keys],
+            [typeof(JobStore), typeof(AnimeProgress.Web.Audit.AuditWriter), typeof(ProgressTracker), typeof(DemoEmulators), typeof(LeaderIngestion), typeof(DemoJobGenerator), typeof(ProgressHistoryRecorder), .. Keys],
             order);
     }
 
@@ -39,7 +41,7 @@ public sealed class HostedServiceOrderTests
             ["AnimeProgress:ComfyUi:Instances:0:BaseUrl"] = "http://127.0.0.1:9",
         });
 
-        Assert.Equal([typeof(JobStore), typeof(ProgressTracker), typeof(LeaderIngestion), typeof(ProgressHistoryRecorder), .. Keys], order);
+        Assert.Equal([typeof(JobStore), typeof(AnimeProgress.Web.Audit.AuditWriter), typeof(ProgressTracker), typeof(LeaderIngestion), typeof(ProgressHistoryRecorder), .. Keys], order);
     }
 
     [Fact]
@@ -54,7 +56,7 @@ public sealed class HostedServiceOrderTests
 
         Assert.Equal(
             [
-                typeof(JobStore), typeof(ProgressTracker), typeof(PostgresJobListener), typeof(LeaderElection),
+                typeof(JobStore), typeof(AnimeProgress.Web.Audit.AuditWriter), typeof(ProgressTracker), typeof(PostgresJobListener), typeof(LeaderElection),
                 typeof(InstanceStatusStore), typeof(LeaderIngestion), typeof(ProgressHistoryRecorder), .. Keys,
             ],
             order);
@@ -71,7 +73,7 @@ public sealed class HostedServiceOrderTests
             ["ConnectionStrings:AnimeProduction"] = "Host=127.0.0.1;Port=9;Username=none;Password=none",
         });
 
-        Assert.Equal([typeof(JobStore), typeof(ProgressTracker), typeof(PostgresJobListener), typeof(LeaderIngestion), typeof(ProgressHistoryRecorder), .. Keys], order);
+        Assert.Equal([typeof(JobStore), typeof(AnimeProgress.Web.Audit.AuditWriter), typeof(ProgressTracker), typeof(PostgresJobListener), typeof(LeaderIngestion), typeof(ProgressHistoryRecorder), .. Keys], order);
     }
 
     /// <summary>The app's own hosted services in the order the host will start them (nothing is started).</summary>

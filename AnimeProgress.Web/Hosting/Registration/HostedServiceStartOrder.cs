@@ -20,6 +20,9 @@ public static class HostedServiceStartOrder
         //    folds, reads or writes. Stopped last, it flushes every write the others caused.
         services.AddHostedService(sp => sp.GetRequiredService<JobStore>());
 
+        // 1b. The audit log's writer (Web/Audit) needs only the schema; stopped near last, it stores what the others recorded.
+        services.AddHostedService<Audit.AuditWriter>();
+
         // 2. The tracker's loop folds events; the restored jobs are in, and every later service posts to it.
         services.AddHostedService(sp => sp.GetRequiredService<ProgressTracker>());
 
@@ -61,6 +64,9 @@ public static class HostedServiceStartOrder
         //     configuration); last-used times are written once a minute, and once more on stop.
         services.AddHostedService<Keys.ConfiguredTokenImport>();
         services.AddHostedService<Keys.ApiKeyUsageWriter>();
+
+        // 11. The audit log's retention: applied at start, then daily.
+        services.AddHostedService<Audit.AuditRetentionSweep>();
         return services;
     }
 }
