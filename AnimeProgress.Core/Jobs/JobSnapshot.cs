@@ -64,6 +64,12 @@ public sealed record JobSnapshot
     /// <summary>Running, but no sign of life for longer than the configured stall time.</summary>
     public bool Stalled { get; init; }
 
+    /// <summary>
+    /// Who submitted the job through AnimeProgress: an account's name, a service account's name, or <c>key:&lt;prefix&gt;</c>
+    /// (issue 14). Null for jobs other programs submitted, and for the first start's unnamed local Admin.
+    /// </summary>
+    public string? SubmittedBy { get; init; }
+
     /// <summary>Changes when a newer preview image is available (at most once a second); null without one.</summary>
     public long? PreviewVersion { get; init; }
 

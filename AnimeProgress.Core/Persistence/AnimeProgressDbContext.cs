@@ -27,6 +27,12 @@ public sealed class AnimeProgressDbContext(DbContextOptions<AnimeProgressDbConte
     /// <summary>API keys of accounts and service accounts (issue 14): hashes only, never a secret.</summary>
     public DbSet<Keys.ApiKeyRow> ApiKeys => Set<Keys.ApiKeyRow>();
 
+    /// <summary>The audit log (issue 14): append-only; rows leave only by the retention period an Admin sets.</summary>
+    public DbSet<Audit.AuditEntryRow> AuditLog => Set<Audit.AuditEntryRow>();
+
+    /// <summary>Settings an Admin changes at run time (the audit log's retention).</summary>
+    public DbSet<Audit.AppSettingRow> AppSettings => Set<Audit.AppSettingRow>();
+
     /// <summary>
     /// ASP.NET Core Data Protection's key ring (issue 14): what encrypts sign-in cookies and antiforgery tokens, shared
     /// by every node on this database and kept across restarts. EF's default mapping (table <c>DataProtectionKeys</c>).
@@ -111,6 +117,8 @@ public sealed class AnimeProgressDbContext(DbContextOptions<AnimeProgressDbConte
         job.Property(j => j.CurrentNode).HasColumnName("current_node").HasMaxLength(ProductionJobRow.CurrentNodeMaxLength);
         // DEFAULT 0 in the table (rows other programs insert read as version 1), but the app always sends its own value.
         job.Property(j => j.Version).HasColumnName("version").HasDefaultValue(0L).ValueGeneratedNever();
+        // Nullable, no default: other programs' inserts leave it null, which means "not submitted through AnimeProgress".
+        job.Property(j => j.SubmittedBy).HasColumnName("submitted_by").HasMaxLength(ProductionJobRow.SubmittedByMaxLength);
 
         var instance = builder.Entity<ComfyUiInstanceRow>();
         instance.ToTable(ComfyUiInstanceRow.Table);
@@ -144,5 +152,7 @@ public sealed class AnimeProgressDbContext(DbContextOptions<AnimeProgressDbConte
 
         // eta_runs (issue 20): columns id, kind, workflow_key, instance, finished_at, run_seconds, format, run.
         Eta.EtaRunMapping.Configure(builder, Database.IsSqlite());
+
+        Audit.AuditMapping.Configure(builder, Database.IsSqlite());
     }
 }

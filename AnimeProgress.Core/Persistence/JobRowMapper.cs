@@ -36,6 +36,8 @@ public static class JobRowMapper
         // Cut to its column on save, like every text (Columns.ColumnFitting).
         row.CurrentNode = s.CurrentNodeType;
         row.Version = s.Version;
+        // Never cleared by a copy that lost it (a snapshot rebuilt from a queue read): who submitted a job does not change.
+        row.SubmittedBy = s.SubmittedBy ?? row.SubmittedBy;
     }
 
     public static JobSnapshot ToSnapshot(ProductionJobRow row)
@@ -72,6 +74,7 @@ public static class JobRowMapper
             CurrentNodeType = string.IsNullOrWhiteSpace(row.CurrentNode) ? null : row.CurrentNode,
             // The stored version (0 in rows of other programs and older versions); a restart goes past it (StoredVersions).
             Version = Math.Max(row.Version, 1),
+            SubmittedBy = string.IsNullOrWhiteSpace(row.SubmittedBy) ? null : row.SubmittedBy,
         };
     }
 

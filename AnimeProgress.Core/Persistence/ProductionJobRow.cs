@@ -14,6 +14,9 @@ public sealed class ProductionJobRow
     /// </summary>
     public const int ErrorMaxLength = 100_000;
 
+    /// <summary>Longest <see cref="SubmittedBy"/> stored (an account name is at most 256 in Identity's table).</summary>
+    public const int SubmittedByMaxLength = 256;
+
     public long Id { get; set; }
     public string Title { get; set; } = "";
     public string Kind { get; set; } = "image";
@@ -57,4 +60,10 @@ public sealed class ProductionJobRow
     /// nodes. 0 in rows written before the column existed or by other programs.
     /// </summary>
     public long Version { get; set; }
+
+    /// <summary>
+    /// Who submitted the job through AnimeProgress (issue 14): an account's or service account's name, or
+    /// <c>key:&lt;prefix&gt;</c>. Nullable with no default: rows other programs write, and rows from before the column, read null.
+    /// </summary>
+    public string? SubmittedBy { get; set; }
 }

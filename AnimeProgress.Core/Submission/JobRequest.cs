@@ -15,4 +15,7 @@ public sealed record JobRequest(string Title, JobKind Kind, JsonObject Workflow)
     public JsonObject? ExtraData { get; init; }
 
     public bool Front { get; init; }
+
+    /// <summary>Who asks (see <see cref="JobSnapshot.SubmittedBy"/>); null when nobody is named.</summary>
+    public string? SubmittedBy { get; init; }
 }

@@ -26,7 +26,10 @@ public sealed class JobSubmitter(ComfyUiFleet fleet, ProgressTracker tracker, Pr
         {
             connection = Choose(request.Instance);
             tracker.Register(jobId, new JobRegistration(
-                request.Title, request.Kind, connection.Instance.Name, promptId, request.Workflow, request.FramesTotal));
+                request.Title, request.Kind, connection.Instance.Name, promptId, request.Workflow, request.FramesTotal)
+            {
+                SubmittedBy = request.SubmittedBy,
+            });
             _unseen[jobId] = connection.Instance.Name;
         }
 

@@ -12,6 +12,8 @@ internal sealed record QueuedJob(long Id, string Title, JobKind Kind, string Ins
 
     public int? FramesDone { get; init; }
 
+    public string? SubmittedBy { get; init; }
+
     /// <summary>When ComfyUI was known to hold the prompt (a discovered prompt: when its queue was read).</summary>
     public DateTimeOffset? AcceptedAt { get; init; }
 
@@ -32,6 +34,7 @@ internal sealed record QueuedJob(long Id, string Title, JobKind Kind, string Ins
             Instance = Instance,
             PromptId = PromptId,
             Version = 1,
+            SubmittedBy = SubmittedBy,
         },
         Graph)
     {

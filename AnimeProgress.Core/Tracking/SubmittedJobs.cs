@@ -17,6 +17,7 @@ internal sealed class SubmittedJobs(JobTable table, JobTransitions transitions, 
         {
             FramesTotal = frames,
             FramesDone = frames is null ? null : 0,
+            SubmittedBy = r.SubmittedBy,
         }.Track(now);
         table.Put(job);
         publisher.PublishNew(job.Snapshot);

@@ -14,7 +14,11 @@ public sealed record JobRegistration(
     string Instance,
     string PromptId,
     JsonObject Graph,
-    int? FramesTotal = null);
+    int? FramesTotal = null)
+{
+    /// <summary>Who submitted it (issue 14); null when nobody is named.</summary>
+    public string? SubmittedBy { get; init; }
+}
 
 public sealed record RegisterJob(long JobId, JobRegistration Registration) : TrackerCommand;
 

@@ -1,4 +1,5 @@
 using AnimeProgress.Web.Accounts.SingleSignOn;
+using AnimeProgress.Web.Audit;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
@@ -45,13 +46,16 @@ public static class AccountEndpoints
     }
 
     private static async Task<IResult> SignOutAsync(
-        HttpContext context, IAntiforgery antiforgery, SignInManager<IdentityUser> signIn, Sessions.RecentAccountChanges changes)
+        HttpContext context, IAntiforgery antiforgery, SignInManager<IdentityUser> signIn, Sessions.RecentAccountChanges changes, AuditLog audit)
     {
         // The form has no fields the framework binds, so it would not check the token by itself: checked here.
         if (!await antiforgery.IsRequestValidAsync(context))
         {
             return Results.Problem(title: "Sign-out refused", detail: "Sign out with the button on the dashboard or on /logout.", statusCode: StatusCodes.Status400BadRequest);
         }
+
+        // Who it was, before the sign-out forgets it (a sign-out without a sign-in is nobody's, and not recorded).
+        var actor = AuditActor.Of(context.User);
 
         // A new security stamp ends this sign-in everywhere: the session sweep closes the other tabs' open circuits,
         // and every other cookie of the account (other browsers, devices) fails its next check. Identity's sign-out
@@ -63,6 +67,11 @@ public static class AccountEndpoints
         }
 
         await signIn.SignOutAsync();
+        if (actor.Kind == AuditActor.UserKind)
+        {
+            await audit.WriteAsync(new AuditEntry(actor, AuditActions.SignOut, AuditOutcomes.Ok, actor.Name, ClientAddress: context.Connection.RemoteIpAddress?.ToString()));
+        }
+
         return Results.LocalRedirect($"{LogoutPage}?done=true");
     }
 }

@@ -1,3 +1,4 @@
+using AnimeProgress.Web.Audit;
 using Microsoft.AspNetCore.Identity;
 
 namespace AnimeProgress.Web.Accounts;
@@ -6,8 +7,11 @@ namespace AnimeProgress.Web.Accounts;
 /// Checks a name and password with Identity (its password hasher, lockout after repeated failures) and signs in with
 /// the Identity cookie. Every failure looks the same from outside: one answer, and about the same time, whether the
 /// name is unknown, the password wrong or the account locked, so the page never tells which names exist.
+/// Every attempt is audited (<c>signin</c> / <c>signin.failed</c>); the password never is, nor a name no account has
+/// (people type their password into the name field).
 /// </summary>
-internal sealed partial class PasswordSignIn(SignInManager<IdentityUser> signIn, IPasswordHasher<IdentityUser> hasher, ILogger<PasswordSignIn> logger)
+internal sealed partial class PasswordSignIn(
+    SignInManager<IdentityUser> signIn, IPasswordHasher<IdentityUser> hasher, AuditLog audit, ILogger<PasswordSignIn> logger)
 {
     // A hash of nothing anyone types, verified when no real check runs, so that answer takes as long as a real one.
     private static readonly IdentityUser Nobody = new("nobody");
@@ -22,6 +26,7 @@ internal sealed partial class PasswordSignIn(SignInManager<IdentityUser> signIn,
         {
             SpendAsLongAsACheck(password);
             LogUnknownName(from);
+            await audit.WriteAsync(new AuditEntry(AuditActor.Anonymous, AuditActions.SignInFailed, AuditOutcomes.Refused, Detail: "no account has the name given", ClientAddress: from));
             return false;
         }
 
@@ -29,6 +34,7 @@ internal sealed partial class PasswordSignIn(SignInManager<IdentityUser> signIn,
         if (result.Succeeded)
         {
             LogSignedIn(user.UserName, from);
+            await audit.WriteAsync(new AuditEntry(AuditActor.Account(user.Id, user.UserName), AuditActions.SignIn, AuditOutcomes.Ok, user.UserName, "password", from));
             return true;
         }
 
@@ -42,6 +48,9 @@ internal sealed partial class PasswordSignIn(SignInManager<IdentityUser> signIn,
         {
             LogWrongPassword(user.UserName, from);
         }
+
+        var why = result.IsLockedOut ? "the account is locked after repeated wrong passwords" : "wrong password";
+        await audit.WriteAsync(new AuditEntry(AuditActor.Account(user.Id, user.UserName), AuditActions.SignInFailed, AuditOutcomes.Refused, user.UserName, why, from));
 
         return false;
     }

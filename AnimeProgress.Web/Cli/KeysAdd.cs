@@ -1,5 +1,6 @@
 using System.Globalization;
 using AnimeProgress.Core.Persistence;
+using AnimeProgress.Web.Audit;
 using AnimeProgress.Web.Keys;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -28,6 +29,7 @@ internal static class KeysAdd
             var time = services.GetRequiredService<TimeProvider>();
             var expiresAt = age is { } a ? time.GetUtcNow() + a : (DateTimeOffset?)null;
             var (key, text) = await Store(services).CreateAsync(owner.Id, name, scopes, expiresAt, "keys add (command line)", cancellationToken);
+            await CliAudit.WriteAsync(services, AuditActions.KeyCreate, KeyManagement.KeyTarget(key), $"scopes {ApiScopes.Format(scopes)}", cancellationToken);
             var until = key.ExpiresAt is { } end ? "until " + end.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) + " UTC" : "without expiry";
             await output.WriteLineAsync($"Added API key {key.Id} ({key.Prefix}, '{key.Name}') for {key.OwnerName} with scopes {ApiScopes.Format(scopes)}, {until}, to {description}.");
             await output.WriteLineAsync("The key is shown this once (only its hash is stored): keep it in a secret store. Send it as 'Authorization: Bearer <key>'.");

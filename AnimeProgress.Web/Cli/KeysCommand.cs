@@ -97,7 +97,11 @@ public static class KeysCommand
                 return 1;
             }
 
-            await store.RevokeAsync(id, cancellationToken);
+            if (await store.RevokeAsync(id, cancellationToken))
+            {
+                await CliAudit.WriteAsync(services, Audit.AuditActions.KeyRevoke, KeyManagement.KeyTarget(key), null, cancellationToken);
+            }
+
             await output.WriteLineAsync(key.RevokedAt is null
                 ? $"Revoked key {id} ({key.Prefix}, '{key.Name}') of {key.OwnerName}. Running dashboards refuse it within {ApiKeyOptions.MaxCacheDuration.TotalSeconds:0} s."
                 : $"Key {id} ({key.Prefix}) of {key.OwnerName} was already revoked; nothing was changed.");

@@ -55,6 +55,7 @@ internal static class UsersAdd
                 return 1;
             }
 
+            await CliAudit.AddAsync(db, services.GetRequiredService<TimeProvider>(), Audit.AuditActions.UserCreate, name, "role " + role, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             await output.WriteLineAsync($"Added the account '{name}' ({role}) to {description}.");
             return 0;

@@ -41,6 +41,7 @@ internal static class UsersAddService
                 return 1;
             }
 
+            await CliAudit.AddAsync(db, services.GetRequiredService<TimeProvider>(), Audit.AuditActions.UserCreate, name, "service account, role " + role, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             await output.WriteLineAsync($"Added the service account '{name}' ({role}) to {description}: it cannot sign in; give it keys with  keys add {name} --scope read");
             return 0;

@@ -1,5 +1,6 @@
 using AnimeProgress.Web.Accounts;
 using AnimeProgress.Web.Api;
+using AnimeProgress.Web.Audit;
 using AnimeProgress.Web.Hosting.Edge;
 using AnimeProgress.Web.Hosting.Registration;
 using AnimeProgress.Web.Keys;
@@ -45,6 +46,7 @@ public static class ServiceRegistration
         services.AddSharedDataProtection(); // the cookie's keys in the database: shared by nodes, kept across restarts
 
         services.AddApiKeys(configuration); // API keys: scheme, verifier, store, keys page (Web/Keys)
+        services.AddAuditLog(configuration); // who did what: buffer, queries, retention (Web/Audit)
         services.AddHostedServicesInStartOrder(features);
         return builder;
     }

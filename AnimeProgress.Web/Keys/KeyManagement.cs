@@ -12,7 +12,11 @@ namespace AnimeProgress.Web.Keys;
 /// account and service account. A refused call throws <see cref="UnauthorizedAccessException"/> and changes nothing.
 /// </summary>
 public sealed partial class KeyManagement(
-    ApiKeyStore store, IAuthorizationService authorization, IDbContextFactory<AnimeProgressDbContext> contexts, ILogger<KeyManagement> logger)
+    ApiKeyStore store,
+    IAuthorizationService authorization,
+    IDbContextFactory<AnimeProgressDbContext> contexts,
+    Audit.AuditLog audit,
+    ILogger<KeyManagement> logger)
 {
     public async Task<bool> IsAdminAsync(ClaimsPrincipal user) => (await authorization.AuthorizeAsync(user, AccessPolicies.Administer)).Succeeded;
 
@@ -45,10 +49,12 @@ public sealed partial class KeyManagement(
         ClaimsPrincipal user, string ownerId, string name, ApiScope scopes, DateTimeOffset? expiresAt, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(user);
-        await DemandAsync(user, ownerId, "create a key for another account");
+        await DemandAsync(user, ownerId, "create a key for another account", Audit.AuditActions.KeyCreate);
         var created = await store.CreateAsync(ownerId, name, scopes, expiresAt, user.Identity?.Name, cancellationToken);
         var scopeText = ApiScopes.Format(scopes);
         LogCreated(user.Identity?.Name, created.Key.Id, created.Key.Prefix, created.Key.OwnerName, scopeText);
+        await audit.WriteAsync(new Audit.AuditEntry(
+            Audit.AuditActor.Of(user), Audit.AuditActions.KeyCreate, Audit.AuditOutcomes.Ok, KeyTarget(created.Key), $"scopes {scopeText}"));
         return created;
     }
 
@@ -57,14 +63,18 @@ public sealed partial class KeyManagement(
         ArgumentNullException.ThrowIfNull(user);
         // An unknown id is refused like another's key: the answer does not tell which ids exist.
         var key = await store.FindAsync(keyId, cancellationToken);
-        await DemandAsync(user, key?.OwnerId, "revoke another account's key");
+        await DemandAsync(user, key?.OwnerId, "revoke another account's key", Audit.AuditActions.KeyRevoke);
         if (key is not null && await store.RevokeAsync(keyId, cancellationToken))
         {
             LogRevoked(user.Identity?.Name, key.Id, key.Prefix, key.OwnerName);
+            await audit.WriteAsync(new Audit.AuditEntry(Audit.AuditActor.Of(user), Audit.AuditActions.KeyRevoke, Audit.AuditOutcomes.Ok, KeyTarget(key)));
         }
     }
 
-    private async Task DemandAsync(ClaimsPrincipal user, string? ownerId, string what)
+    /// <summary>How the audit log names a key: its id, prefix and owner (never any part of its secret).</summary>
+    internal static string KeyTarget(KeyListing key) => $"key {key.Id} ({key.Prefix}) of {key.OwnerName}";
+
+    private async Task DemandAsync(ClaimsPrincipal user, string? ownerId, string what, string action)
     {
         var own = AccountId(user);
         if (ownerId is not null && own is not null && string.Equals(ownerId, own, StringComparison.Ordinal))
@@ -78,6 +88,7 @@ public sealed partial class KeyManagement(
         }
 
         LogRefused(user.Identity?.Name, what);
+        await audit.WriteAsync(new Audit.AuditEntry(Audit.AuditActor.Of(user), action, Audit.AuditOutcomes.Refused, Detail: "only an Admin may " + what));
         throw new UnauthorizedAccessException("Only an Admin may " + what + ".");
     }
 

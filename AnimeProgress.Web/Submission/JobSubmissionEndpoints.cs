@@ -3,6 +3,7 @@ using AnimeProgress.Core.Boundary;
 using AnimeProgress.Core.ComfyUi;
 using AnimeProgress.Core.Jobs;
 using AnimeProgress.Core.Submission;
+using AnimeProgress.Web.Audit;
 using AnimeProgress.Web.Keys;
 using AnimeProgress.Web.Limits;
 using Microsoft.Extensions.Options;
@@ -18,6 +19,7 @@ public static class JobSubmissionEndpoints
     {
         app.MapPost("/api/jobs", SubmitAsync).WithName("SubmitJob").WithTags("Jobs")
             .RequireApiScope(ApiScope.Submit)
+            .Audited(AuditActions.JobSubmit)
             .Accepts<SubmitJobRequest>("application/json")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
@@ -26,7 +28,30 @@ public static class JobSubmissionEndpoints
             .WithSummary("Submit an API-format ComfyUI workflow as a tracked job.");
     }
 
+    /// <summary>Every submission that reaches the handler is audited with its outcome (refusals by the API's guard are audited there).</summary>
     private static async Task<IResult> SubmitAsync(
+        HttpContext context,
+        JobSubmitter submitter,
+        ComfyUiFleet fleet,
+        AnimeProgress.Core.Cluster.IngestionGate ingestion,
+        IOptions<InputLimits> inputLimits,
+        IOptions<RequestLimits> requestLimits,
+        AuditLog audit,
+        CancellationToken cancellationToken)
+    {
+        var result = await SubmitJobAsync(context, submitter, fleet, ingestion, inputLimits, requestLimits, cancellationToken);
+        var (outcome, target, detail) = result switch
+        {
+            IStatusCodeHttpResult { StatusCode: StatusCodes.Status202Accepted } and IValueHttpResult { Value: SubmittedJob job } =>
+                (AuditOutcomes.Ok, job.Id.ToString(CultureInfo.InvariantCulture), (string?)null),
+            IStatusCodeHttpResult { StatusCode: { } status } => (AuditOutcomes.Failed, null, string.Create(CultureInfo.InvariantCulture, $"HTTP {status}")),
+            _ => (AuditOutcomes.Failed, null, null),
+        };
+        await audit.WriteAsync(new AuditEntry(AuditActor.Of(context.User), AuditActions.JobSubmit, outcome, target, detail, context.Connection.RemoteIpAddress?.ToString()));
+        return result;
+    }
+
+    private static async Task<IResult> SubmitJobAsync(
         HttpContext context,
         JobSubmitter submitter,
         ComfyUiFleet fleet,
@@ -74,8 +99,8 @@ public static class JobSubmissionEndpoints
 
         try
         {
-            var id = await submitter.SubmitAsync(check.Request!, cancellationToken);
-            return Results.Accepted($"/api/jobs/{id}", new { id });
+            var id = await submitter.SubmitAsync(check.Request! with { SubmittedBy = Submitters.Of(context.User) }, cancellationToken);
+            return Results.Accepted($"/api/jobs/{id}", new SubmittedJob(id));
         }
         catch (ComfyUiRejectedException ex)
         {

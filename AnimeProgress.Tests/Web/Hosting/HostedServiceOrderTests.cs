@@ -19,10 +19,14 @@ namespace AnimeProgress.Tests.Web.Hosting;
 /// </summary>
 public sealed class HostedServiceOrderTests
 {
-    /// <summary>Last in every shape: the key jobs and the session sweep need the schema, nothing else needs them.</summary>
+    /// <summary>
+    /// Last in every shape: the key jobs, the session sweep and the audit log's retention sweep need the schema, nothing
+    /// else needs them (the audit log's writer starts right after the store: it needs only the schema).
+    /// </summary>
     private static readonly Type[] Keys =
     [
         typeof(AnimeProgress.Web.Keys.ConfiguredTokenImport), typeof(AnimeProgress.Web.Keys.ApiKeyUsageWriter), typeof(AnimeProgress.Web.Accounts.Sessions.SessionSweep),
+        typeof(AnimeProgress.Web.Audit.AuditRetentionSweep),
     ];
 
     [Fact]
@@ -31,7 +35,7 @@ public sealed class HostedServiceOrderTests
         var order = await StartOrderAsync(new Dictionary<string, string?> { ["AnimeProgress:Demo:Enabled"] = "true" });
 
         Assert.Equal(
-            [typeof(JobStore), typeof(EtaRunStore), typeof(ProgressTracker), typeof(DemoEmulators), typeof(LeaderIngestion), typeof(DemoJobGenerator), typeof(ProgressHistoryRecorder), .. Keys],
+            [typeof(JobStore), typeof(EtaRunStore), typeof(AnimeProgress.Web.Audit.AuditWriter), typeof(ProgressTracker), typeof(DemoEmulators), typeof(LeaderIngestion), typeof(DemoJobGenerator), typeof(ProgressHistoryRecorder), .. Keys],
             order);
     }
 
@@ -43,7 +47,7 @@ public sealed class HostedServiceOrderTests
             ["AnimeProgress:ComfyUi:Instances:0:BaseUrl"] = "http://127.0.0.1:9",
         });
 
-        Assert.Equal([typeof(JobStore), typeof(EtaRunStore), typeof(ProgressTracker), typeof(LeaderIngestion), typeof(ProgressHistoryRecorder), .. Keys], order);
+        Assert.Equal([typeof(JobStore), typeof(EtaRunStore), typeof(AnimeProgress.Web.Audit.AuditWriter), typeof(ProgressTracker), typeof(LeaderIngestion), typeof(ProgressHistoryRecorder), .. Keys], order);
     }
 
     [Fact]
@@ -58,7 +62,7 @@ public sealed class HostedServiceOrderTests
 
         Assert.Equal(
             [
-                typeof(JobStore), typeof(EtaRunStore), typeof(ProgressTracker), typeof(PostgresJobListener), typeof(LeaderElection),
+                typeof(JobStore), typeof(EtaRunStore), typeof(AnimeProgress.Web.Audit.AuditWriter), typeof(ProgressTracker), typeof(PostgresJobListener), typeof(LeaderElection),
                 typeof(InstanceStatusStore), typeof(LeaderIngestion), typeof(ProgressHistoryRecorder), .. Keys,
             ],
             order);
@@ -75,7 +79,7 @@ public sealed class HostedServiceOrderTests
             ["ConnectionStrings:AnimeProduction"] = "Host=127.0.0.1;Port=9;Username=none;Password=none",
         });
 
-        Assert.Equal([typeof(JobStore), typeof(EtaRunStore), typeof(ProgressTracker), typeof(PostgresJobListener), typeof(LeaderIngestion), typeof(ProgressHistoryRecorder), .. Keys], order);
+        Assert.Equal([typeof(JobStore), typeof(EtaRunStore), typeof(AnimeProgress.Web.Audit.AuditWriter), typeof(ProgressTracker), typeof(PostgresJobListener), typeof(LeaderIngestion), typeof(ProgressHistoryRecorder), .. Keys], order);
     }
 
     /// <summary>The app's own hosted services in the order the host will start them (nothing is started).</summary>

@@ -16,6 +16,7 @@ internal sealed partial class SingleSignOnAccounts(
     SignInManager<IdentityUser> signIn,
     AccountPresence presence,
     IOptions<OidcOptions> options,
+    Audit.AuditLog audit,
     ILogger<SingleSignOnAccounts> logger)
 {
     /// <summary>The provider's name in <c>AspNetUserLogins</c>.</summary>
@@ -33,6 +34,7 @@ internal sealed partial class SingleSignOnAccounts(
         if (string.IsNullOrEmpty(subject) || subject.Length > 256)
         {
             LogNoSubject(from);
+            await audit.WriteAsync(new Audit.AuditEntry(Audit.AuditActor.Anonymous, Audit.AuditActions.SignInFailed, Audit.AuditOutcomes.Refused, Detail: "single sign-on: the ID token has no subject", ClientAddress: from));
             return false;
         }
 
@@ -46,6 +48,7 @@ internal sealed partial class SingleSignOnAccounts(
         if (await users.IsLockedOutAsync(user))
         {
             LogLockedOut(user.UserName, from);
+            await audit.WriteAsync(new Audit.AuditEntry(Audit.AuditActor.Account(user.Id, user.UserName), Audit.AuditActions.SignInFailed, Audit.AuditOutcomes.Refused, user.UserName, "single sign-on: the account is locked", from));
             return false;
         }
 
@@ -56,6 +59,7 @@ internal sealed partial class SingleSignOnAccounts(
 
         await signIn.SignInAsync(user, isPersistent: false, authenticationMethod: LoginProvider);
         presence.MarkUsersExist();
+        await audit.WriteAsync(new Audit.AuditEntry(Audit.AuditActor.Account(user.Id, user.UserName), Audit.AuditActions.SignIn, Audit.AuditOutcomes.Ok, user.UserName, "single sign-on as " + (role ?? "no role"), from));
         if (role is null)
         {
             LogSignedInWithoutRole(user.UserName, from, options.Value.RoleClaim);

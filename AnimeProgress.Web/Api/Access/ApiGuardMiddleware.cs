@@ -1,4 +1,5 @@
 using AnimeProgress.Web.Accounts;
+using AnimeProgress.Web.Audit;
 using AnimeProgress.Web.Keys;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Diagnostics;
@@ -12,7 +13,7 @@ namespace AnimeProgress.Web.Api.Access;
 /// 4xx into the HTML "not found" page, which a program cannot read.
 /// </summary>
 internal sealed partial class ApiGuardMiddleware(
-    RequestDelegate next, AccountPresence presence, IAuthorizationService authorization, ILogger<ApiGuardMiddleware> logger)
+    RequestDelegate next, AccountPresence presence, IAuthorizationService authorization, AuditLog audit, ILogger<ApiGuardMiddleware> logger)
 {
     public async Task InvokeAsync(HttpContext context)
     {
@@ -117,8 +118,15 @@ internal sealed partial class ApiGuardMiddleware(
         return true;
     }
 
-    private static async Task RefuseAsync(HttpContext context, int status, string title, string detail)
+    private async Task RefuseAsync(HttpContext context, int status, string title, string detail)
     {
+        // A refused audited action (a submission without the scope or role, or without a key) is recorded as refused.
+        if (AuditedEndpoints.ActionOf(context) is { } action)
+        {
+            await audit.WriteAsync(new AuditEntry(
+                AuditActor.Of(context.User), action, AuditOutcomes.Refused, null, $"{status} {title}", context.Connection.RemoteIpAddress?.ToString()));
+        }
+
         if (status == StatusCodes.Status401Unauthorized)
         {
             context.Response.Headers.WWWAuthenticate = "Bearer";

@@ -27,6 +27,7 @@ internal static class JobEndpoints
     /// <param name="kind">image or video.</param>
     /// <param name="instance">The ComfyUI instance name.</param>
     /// <param name="text">Part of the title, any case.</param>
+    /// <param name="submittedBy">Who submitted the job through AnimeProgress, exactly (an account's or service account's name).</param>
     private static async Task<Results<Ok<JobPage>, ValidationProblem>> ListAsync(
         JobQueries jobs,
         IOptions<ApiOptions> options,
@@ -34,13 +35,14 @@ internal static class JobEndpoints
         string? kind,
         string? instance,
         string? text,
+        string? submittedBy,
         int? page,
         int? pageSize,
         int? offset,
         int? limit,
         CancellationToken cancellationToken)
     {
-        var (filter, filterErrors) = JobListParameters.Parse(status, kind, instance, text);
+        var (filter, filterErrors) = JobListParameters.Parse(status, kind, instance, text, submittedBy);
         var (paging, pagingErrors) = Paging.Parse(page, pageSize, offset, limit, options.Value.DefaultPageSize, options.Value.MaxPageSize);
         if (filter is null || paging is not { } p)
         {

@@ -10,7 +10,7 @@ internal static class JobListParameters
     /// Reads the query values; errors are keyed by parameter for a 400 ValidationProblem.
     /// status takes a comma-separated list of the seed's words (queued, processing, completed, failed, cancelled).
     /// </summary>
-    public static (JobFilter? Filter, Dictionary<string, string[]> Errors) Parse(string? status, string? kind, string? instance, string? text)
+    public static (JobFilter? Filter, Dictionary<string, string[]> Errors) Parse(string? status, string? kind, string? instance, string? text, string? submittedBy = null)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         HashSet<JobStatus>? statuses = null;
@@ -56,6 +56,7 @@ internal static class JobListParameters
             Kind = parsedKind,
             Instance = string.IsNullOrWhiteSpace(instance) ? null : instance.Trim(),
             Title = string.IsNullOrWhiteSpace(text) ? null : text.Trim(),
+            SubmittedBy = string.IsNullOrWhiteSpace(submittedBy) ? null : submittedBy.Trim(),
         }, errors);
     }
 }

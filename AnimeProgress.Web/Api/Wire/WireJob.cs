@@ -116,6 +116,13 @@ public sealed class WireJob
     [JsonPropertyName("version")]
     public long Version { get; init; }
 
+    /// <summary>
+    /// Who submitted the job through AnimeProgress: an account's or service account's name (a key counts as its owner),
+    /// or null for jobs other programs submitted.
+    /// </summary>
+    [JsonPropertyName("submitted_by")]
+    public string? SubmittedBy { get; init; }
+
     public static WireJob From(JobSnapshot s) => new()
     {
         Id = s.Id,
@@ -146,6 +153,7 @@ public sealed class WireJob
         UpdatedAt = WireTime.Format(s.UpdatedAt),
         FinishedAt = WireTime.Format(s.FinishedAt),
         Version = s.Version,
+        SubmittedBy = s.SubmittedBy,
     };
 
     public static string KindName(JobKind kind) => kind == JobKind.Video ? "video" : "image";

@@ -16,6 +16,9 @@ public sealed record HistoryFilter
     /// <summary>Matched against the title (case-insensitive on SQLite) and, exactly, the ComfyUI prompt id.</summary>
     public string? Text { get; init; }
 
+    /// <summary>"My jobs": only jobs this name submitted; null lists everyone's.</summary>
+    public string? SubmittedBy { get; init; }
+
     /// <summary>Finished at or after this moment.</summary>
     public DateTimeOffset? From { get; init; }
 
@@ -31,6 +34,7 @@ public sealed record HistoryFilter
         Kind = Kind,
         Instance = string.IsNullOrWhiteSpace(Instance) ? null : Instance,
         TitleOrPrompt = string.IsNullOrWhiteSpace(Text) ? null : Text,
+        SubmittedBy = SubmittedBy,
         FinishedFrom = From,
         FinishedBefore = To,
     };

@@ -13,6 +13,9 @@ public sealed class DashboardState(ProgressHub hub, TimeProvider time, int recen
 {
     private Dictionary<long, int> _index = [];
 
+    // With "My jobs" on: the status of each job not listed, so that only its change of group refreshes the counters.
+    private Dictionary<long, JobStatus> _unlisted = [];
+
     public List<JobSnapshot> Visible { get; private set; } = [];
 
     /// <summary>How many of <see cref="Visible"/>, from the start, are running or queued.</summary>
@@ -25,13 +28,24 @@ public sealed class DashboardState(ProgressHub hub, TimeProvider time, int recen
 
     public List<InstanceStatus> Instances { get; private set; } = [];
 
+    /// <summary>
+    /// "My jobs": only the jobs this name submitted are listed (the counters and the fleet strip stay the whole
+    /// fleet's); null lists every job. Call <see cref="Refresh"/> after changing it.
+    /// </summary>
+    public string? SubmittedBy { get; set; }
+
+    private IEnumerable<JobSnapshot> ListedJobs => SubmittedBy is { } name
+        ? hub.Jobs.Where(j => string.Equals(j.SubmittedBy, name, StringComparison.Ordinal))
+        : hub.Jobs;
+
     /// <summary>Reads everything afresh from the hub: order, counters, fleet.</summary>
     public void Refresh()
     {
         Instances = SortedInstances();
-        var list = JobOrdering.ForDashboard(hub.Jobs, recentFinished, Instances);
+        var list = JobOrdering.ForDashboard(ListedJobs, recentFinished, Instances);
         (Visible, ActiveCount, MoreQueued) = (list.Jobs, list.ActiveCount, list.MoreQueued);
         _index = Visible.Select((job, i) => (job.Id, i)).ToDictionary(x => x.Id, x => x.i);
+        _unlisted = SubmittedBy is null ? [] : hub.Jobs.Where(j => !_index.ContainsKey(j.Id)).ToDictionary(j => j.Id, j => j.Status);
         var now = time.GetLocalNow();
         var counts = JobCounts.From(hub.Jobs, new DateTimeOffset(now.Date, now.Offset));
         // Prompts queued beyond the tracking cap are queued all the same.
@@ -50,6 +64,18 @@ public sealed class DashboardState(ProgressHub hub, TimeProvider time, int recen
         var changed = false;
         foreach (var job in batch.Jobs)
         {
+            if (SubmittedBy is { } name && !string.Equals(job.SubmittedBy, name, StringComparison.Ordinal) && !_index.ContainsKey(job.Id))
+            {
+                // Someone else's job: not listed; only a change of its status moves the counters.
+                if (!_unlisted.TryGetValue(job.Id, out var status) || status != job.Status)
+                {
+                    _unlisted[job.Id] = job.Status;
+                    reorder = true;
+                }
+
+                continue;
+            }
+
             if (!_index.TryGetValue(job.Id, out var i) || Visible[i].Status != job.Status)
             {
                 reorder = true;

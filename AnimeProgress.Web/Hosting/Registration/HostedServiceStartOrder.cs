@@ -24,6 +24,8 @@ public static class HostedServiceStartOrder
         // 1b. The ETA engine's finished runs, before the tracker starts the restored jobs' estimates. Stopped after the
         //     tracker, it writes the runs of the last jobs that finished.
         services.AddHostedService(sp => sp.GetRequiredService<EtaRunStore>());
+        // 1c. The audit log's writer (Web/Audit) needs only the schema; stopped near last, it stores what the others recorded.
+        services.AddHostedService<Audit.AuditWriter>();
 
         // 2. The tracker's loop folds events; the restored jobs are in, and every later service posts to it.
         services.AddHostedService(sp => sp.GetRequiredService<ProgressTracker>());
@@ -69,6 +71,8 @@ public static class HostedServiceStartOrder
 
         // 11. The session sweep (Web/Accounts/Sessions) reads accounts and keys from the schema of step 1.
         services.AddHostedService(sp => sp.GetRequiredService<Accounts.Sessions.SessionSweep>());
+        // 12. The audit log's retention: applied at start, then daily.
+        services.AddHostedService<Audit.AuditRetentionSweep>();
         return services;
     }
 }

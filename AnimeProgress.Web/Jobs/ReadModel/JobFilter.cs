@@ -31,6 +31,9 @@ public sealed record JobFilter
     /// <summary>The title starts with this, exactly and in any case-sensitive database (test jobs).</summary>
     public string? TitlePrefix { get; init; }
 
+    /// <summary>Who submitted the job (<see cref="JobSnapshot.SubmittedBy"/>), exactly: "My jobs" is the signed-in name.</summary>
+    public string? SubmittedBy { get; init; }
+
     /// <summary>True: only jobs with a finish time; false: only jobs without one. The status still says what a job is.</summary>
     public bool? HasFinishTime { get; init; }
 
@@ -50,6 +53,7 @@ public sealed record JobFilter
         && (Instance is null || string.Equals(job.Instance, Instance, StringComparison.Ordinal))
         && (Title is null || job.Title.Contains(Title, StringComparison.OrdinalIgnoreCase))
         && (TitleOrPrompt is null || job.Title.Contains(TitleOrPrompt.Trim(), StringComparison.OrdinalIgnoreCase) || job.PromptId == TitleOrPrompt.Trim())
+        && (SubmittedBy is null || string.Equals(job.SubmittedBy, SubmittedBy, StringComparison.Ordinal))
         && (TitlePrefix is null || job.Title.StartsWith(TitlePrefix, StringComparison.Ordinal))
         && (HasFinishTime is not { } finished || finished == (job.FinishedAt is not null))
         && (FinishedFrom is null || job.FinishedAt >= FinishedFrom)

@@ -27,6 +27,11 @@ internal static class StoredJobs
             query = query.Where(j => j.ComfyUiInstance == instance);
         }
 
+        if (filter.SubmittedBy is { } submittedBy)
+        {
+            query = query.Where(j => j.SubmittedBy == submittedBy);
+        }
+
         if (filter.Title is { } title)
         {
             var lowered = title.ToLowerInvariant();

@@ -23,18 +23,21 @@ public sealed class PostgresMigrationTests(PostgresFixture postgres)
     private const string EtaRuns = "20261206224555_EtaRuns";
     private const string ApiKeys = "20261206225836_ApiKeys";
     private const string DataProtectionKeys = "20261206232516_DataProtectionKeys";
-    private static readonly string[] All = [Initial, NotifyOnDelete, JobVersion, AccountTables, EtaRuns, ApiKeys, DataProtectionKeys];
+    private const string SubmittedBy = "20261206234732_SubmittedBy";
+    private const string AuditLog = "20261206235757_AuditLog";
+    private static readonly string[] All = [Initial, NotifyOnDelete, JobVersion, AccountTables, EtaRuns, ApiKeys, DataProtectionKeys, SubmittedBy, AuditLog];
 
     /// <summary>The app's tables and ASP.NET Core Identity's, in byte order (COLLATE "C").</summary>
     private static readonly string[] Tables =
     [
         "AspNetRoleClaims", "AspNetRoles", "AspNetUserClaims", "AspNetUserLogins", "AspNetUserRoles", "AspNetUserTokens", "AspNetUsers",
-        "DataProtectionKeys", "api_keys", "comfyui_instances", "eta_runs", "production_jobs", "progress_history",
+        "DataProtectionKeys", "api_keys", "app_settings", "audit_log", "comfyui_instances", "eta_runs", "production_jobs", "progress_history",
     ];
 
     private static readonly string[] Indexes =
     [
         "ix_api_keys_owner_id", "ix_api_keys_prefix", "ix_api_keys_secret_hash",
+        "ix_audit_log_action", "ix_audit_log_actor_name", "ix_audit_log_at",
         "ix_eta_runs_workflow", "ix_production_jobs_comfyui_job_id", "ix_production_jobs_completed_at", "ix_production_jobs_status",
         "ix_production_jobs_updated_at", "ix_production_jobs_workflow_key", "ix_progress_history_job_id_recorded_at",
     ];
@@ -45,7 +48,7 @@ public sealed class PostgresMigrationTests(PostgresFixture postgres)
         "id", "title", "kind", "workflow", "workflow_key", "status", "current_stage", "progress", "frames_complete",
         "estimated_total_frames", "frames_estimated", "eta_seconds", "progress_rate", "comfyui_job_id", "comfyui_instance",
         "error", "created_at", "started_at", "updated_at", "completed_at", "source", "eta_low_seconds", "eta_high_seconds",
-        "rate_trend", "stalled", "queue_position", "current_node", "version",
+        "rate_trend", "stalled", "queue_position", "current_node", "version", "submitted_by",
     ];
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

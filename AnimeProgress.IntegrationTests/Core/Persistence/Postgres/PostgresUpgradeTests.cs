@@ -44,6 +44,8 @@ public sealed class PostgresUpgradeTests(PostgresFixture postgres)
     {
         // 20261206140000_JobVersion: DEFAULT 0, which the app reads as version 1 and a restart goes past.
         [("production_jobs", "version")] = "0",
+        // 20261206234732_SubmittedBy: nullable, no default; null = not submitted through AnimeProgress.
+        [("production_jobs", "submitted_by")] = null,
     };
 
     /// <summary>A title at the column's 500 characters, not all of them ASCII.</summary>

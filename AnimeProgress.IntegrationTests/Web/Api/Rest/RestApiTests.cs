@@ -198,7 +198,7 @@ public sealed class RestApiTests(RestApiTests.SeededApp seeded) : IClassFixture<
 
         Assert.DoesNotContain(paths.EnumerateObject(), p => !p.Name.StartsWith("/api/", StringComparison.Ordinal));
         var parameters = paths.GetProperty("/api/jobs").GetProperty("get").GetProperty("parameters").EnumerateArray().Select(p => p.GetProperty("name").GetString());
-        Assert.Equal(["status", "kind", "instance", "text", "page", "pageSize", "offset", "limit"], parameters);
+        Assert.Equal(["status", "kind", "instance", "text", "submittedBy", "page", "pageSize", "offset", "limit"], parameters);
         Assert.Equal("AnimeProgress API", document.GetProperty("info").GetProperty("title").GetString());
     }
 

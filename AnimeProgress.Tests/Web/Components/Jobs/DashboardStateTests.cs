@@ -90,4 +90,31 @@ public sealed class DashboardStateTests
         Assert.True(state.Apply(new HubBatch([], [queue])));
         Assert.Equal(2, state.Instances[0].QueueRemaining);
     }
+
+    [Fact]
+    public void My_jobs_lists_only_my_submissions_while_the_counters_stay_the_fleets()
+    {
+        _hub.Publish(new JobSnapshot { Id = 1, Title = "mine", Status = JobStatus.Running, Version = 1, SubmittedBy = "mika" });
+        _hub.Publish(new JobSnapshot { Id = 2, Title = "theirs", Status = JobStatus.Running, Version = 1, SubmittedBy = "sora" });
+        _hub.Publish(new JobSnapshot { Id = 3, Title = "studio api", Status = JobStatus.Queued, Version = 1 });
+        var state = new DashboardState(_hub, _time, recentFinished: 10) { SubmittedBy = "mika" };
+        state.Refresh();
+
+        Assert.Equal([1L], state.Visible.Select(j => j.Id));
+        Assert.Equal(2, state.Counts.Running);
+
+        // Someone else's progress asks for no render; their new job or change of group recounts but lists nothing new.
+        var theirs = new JobSnapshot { Id = 2, Title = "theirs", Status = JobStatus.Running, Version = 2, Percent = 40, SubmittedBy = "sora" };
+        _hub.Publish(theirs);
+        Assert.False(state.Apply(new HubBatch([theirs], [])));
+        var finished = theirs with { Status = JobStatus.Completed, Version = 3, FinishedAt = _time.GetUtcNow() };
+        _hub.Publish(finished);
+        Assert.True(state.Apply(new HubBatch([finished], [])));
+        Assert.Equal([1L], state.Visible.Select(j => j.Id));
+        Assert.Equal(1, state.Counts.Running);
+
+        state.SubmittedBy = null;
+        state.Refresh();
+        Assert.Equal([1L, 2L, 3L], state.Visible.Select(j => j.Id).Order());
+    }
 }

@@ -25,16 +25,38 @@ public sealed class JobFilterTests : HistoryTestContext
         ["title or prompt"] = new() { TitleOrPrompt = "prompt-3" },
         ["test prefix"] = new() { TitlePrefix = "[test] " },
         ["open"] = new() { HasFinishTime = false },
+        ["my jobs"] = new() { SubmittedBy = "mika" },
         ["finished in range"] = new() { HasFinishTime = true, FinishedFrom = T0.AddMinutes(30), FinishedBefore = T0.AddHours(3) },
     };
 
     public JobFilterTests()
     {
         Store(
-            Finished(1, T0, TimeSpan.FromMinutes(2), title: "Sakura close-up"),
-            Finished(2, T0.AddHours(1), TimeSpan.FromMinutes(4), kind: "video", instance: "gpu-2", title: "[test] sakura wide"),
-            Finished(3, T0.AddHours(2), TimeSpan.FromMinutes(1), status: "failed", kind: "video", instance: "gpu-2", title: "Ending"),
+            By(Finished(1, T0, TimeSpan.FromMinutes(2), title: "Sakura close-up"), "mika"),
+            By(Finished(2, T0.AddHours(1), TimeSpan.FromMinutes(4), kind: "video", instance: "gpu-2", title: "[test] sakura wide"), "Mika"),
+            By(Finished(3, T0.AddHours(2), TimeSpan.FromMinutes(1), status: "failed", kind: "video", instance: "gpu-2", title: "Ending"), "mika"),
             new ProductionJobRow { Id = 4, Title = "[TEST] queued", Status = "queued", CreatedAt = T0, UpdatedAt = T0 });
+    }
+
+    private static ProductionJobRow By(ProductionJobRow row, string submitter)
+    {
+        row.SubmittedBy = submitter;
+        return row;
+    }
+
+    [Fact]
+    public async Task My_jobs_are_the_ones_submitted_under_exactly_my_name_live_and_stored()
+    {
+        var queries = new JobQueries(Services.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<AnimeProgressDbContext>>());
+        var mine = new JobFilter { SubmittedBy = "mika" };
+
+        var stored = await queries.ReadRowsAsync(mine, JobSort.Id, descending: false, take: null, TestContext.Current.CancellationToken);
+        var all = await queries.ReadRowsAsync(JobFilter.None, JobSort.Id, descending: false, take: null, TestContext.Current.CancellationToken);
+
+        // Another account whose name differs only in case, and a job another program wrote (null), are not mine.
+        Assert.Equal([1L, 3L], stored.Select(r => r.Id));
+        Assert.Equal([1L, 3L], all.Select(JobRowMapper.ToSnapshot).Where(mine.Matches).Select(j => j.Id));
+        Assert.Equal("mika", JobRowMapper.ToSnapshot(stored[0]).SubmittedBy);
     }
 
     [Theory]

@@ -1,0 +1,19 @@
+namespace AnimeProgress.Web.Audit;
+
+/// <summary>The actions the audit log records, as stored in <c>audit_log.action</c>. Names are kept once written.</summary>
+public static class AuditActions
+{
+    public const string JobSubmit = "job.submit";
+    public const string SignIn = "signin";
+    public const string SignInFailed = "signin.failed";
+    public const string SignOut = "signout";
+    public const string KeyCreate = "key.create";
+    public const string KeyRevoke = "key.revoke";
+    public const string UserCreate = "user.create";
+    public const string UserRole = "user.role";
+    public const string AuditRetention = "audit.retention";
+
+    /// <summary>For the page's filter.</summary>
+    public static readonly IReadOnlyList<string> All =
+        [JobSubmit, SignIn, SignInFailed, SignOut, KeyCreate, KeyRevoke, UserCreate, UserRole, AuditRetention];
+}
