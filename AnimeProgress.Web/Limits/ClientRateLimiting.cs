@@ -6,13 +6,15 @@ namespace AnimeProgress.Web.Limits;
 
 /// <summary>
 /// ASP.NET Core rate limiting for the API, partitioned by <see cref="ClientIdentity"/>: a fixed window of permits per
-/// client for <c>/api</c> and <c>/ws</c>, and a stricter one for submissions (<c>POST /api/jobs</c>). Previews are not
-/// counted (the dashboard's pages load them; they are small and already in memory). Refusals are 429 with Retry-After.
+/// client for <c>/api</c> and <c>/ws</c>, a stricter one for submissions (<c>POST /api/jobs</c>), and one for sign-in
+/// attempts (<c>POST /account/login</c>). Previews are not counted (the dashboard's pages load them; they are small and
+/// already in memory). Refusals are 429 with Retry-After; a refused sign-in goes back to the sign-in page, which says why.
 /// </summary>
 internal static partial class ClientRateLimiting
 {
     public const string ApiPolicy = "api";
     public const string SubmissionPolicy = "submission";
+    public const string SignInPolicy = "signin";
 
     public static void Configure(RateLimiterOptions options, RequestLimits limits)
     {
@@ -31,11 +33,11 @@ internal static partial class ClientRateLimiting
                 return RateLimitPartition.GetNoLimiter(string.Empty);
             }
 
-            var submission = policy == SubmissionPolicy;
+            var (permits, window, _, _) = Allowance(policy, limits);
             return RateLimitPartition.GetFixedWindowLimiter(policy + " " + client.Key, _ => new FixedWindowRateLimiterOptions
             {
-                PermitLimit = submission ? limits.SubmissionPermitsPerWindow : limits.ApiPermitsPerWindow,
-                Window = submission ? limits.SubmissionWindow : limits.ApiWindow,
+                PermitLimit = permits,
+                Window = window,
                 QueueLimit = 0,
                 AutoReplenishment = true,
             });
@@ -50,6 +52,11 @@ internal static partial class ClientRateLimiting
         if (HttpMethods.IsPost(request.Method) && IsSubmission(path))
         {
             return SubmissionPolicy;
+        }
+
+        if (HttpMethods.IsPost(request.Method) && path.Equals(Accounts.AccountEndpoints.SignInPath, StringComparison.OrdinalIgnoreCase))
+        {
+            return SignInPolicy;
         }
 
         if (path.Value is { } value && value.EndsWith("/preview", StringComparison.OrdinalIgnoreCase))
@@ -68,16 +75,32 @@ internal static partial class ClientRateLimiting
     private static Task RefuseAsync(OnRejectedContext rejected, RequestLimits limits)
     {
         var context = rejected.HttpContext;
-        var submission = PolicyOf(context.Request) == SubmissionPolicy;
+        var policy = PolicyOf(context.Request);
         TimeSpan? retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : null;
-        var (permits, window, permitsKey, windowKey) = submission
-            ? (limits.SubmissionPermitsPerWindow, limits.SubmissionWindow, nameof(limits.SubmissionPermitsPerWindow), nameof(limits.SubmissionWindow))
-            : (limits.ApiPermitsPerWindow, limits.ApiWindow, nameof(limits.ApiPermitsPerWindow), nameof(limits.ApiWindow));
-        var what = submission ? "job submissions" : "API requests";
+        var (permits, window, permitsKey, windowKey) = Allowance(policy, limits);
+        var what = policy switch
+        {
+            SubmissionPolicy => "job submissions",
+            SignInPolicy => "sign-in attempts",
+            _ => "API requests",
+        };
         var seconds = retryAfter is { } w ? Math.Max(1, (int)Math.Ceiling(w.TotalSeconds)).ToString(CultureInfo.InvariantCulture) : "a few";
         var client = context.RequestServices.GetRequiredService<ClientIdentityResolver>().Resolve(context);
         context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ClientRateLimiting).FullName!)
             .LogRateLimited(what, client.Key, context.Request.Path.Value ?? "/");
+        if (policy == SignInPolicy)
+        {
+            // A person at a form: back to the sign-in page, which says to wait (no password was checked).
+            if (retryAfter is { } after)
+            {
+                context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(after.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+            }
+
+            context.Response.StatusCode = StatusCodes.Status303SeeOther;
+            context.Response.Headers.Location = Accounts.AccountEndpoints.LoginPage + "?throttled=true";
+            return Task.CompletedTask;
+        }
+
         return LimitRefusal.WriteAsync(
             context,
             StatusCodes.Status429TooManyRequests,
@@ -85,6 +108,14 @@ internal static partial class ClientRateLimiting
             $"This client made more than {permits} {what} in {window}; retry in {seconds} seconds, or raise {LimitRefusal.Key(permitsKey)} (per {LimitRefusal.Key(windowKey)}).",
             retryAfter);
     }
+
+    /// <summary>The permits and window of a policy, and the names of their settings.</summary>
+    private static (int Permits, TimeSpan Window, string PermitsKey, string WindowKey) Allowance(string? policy, RequestLimits limits) => policy switch
+    {
+        SubmissionPolicy => (limits.SubmissionPermitsPerWindow, limits.SubmissionWindow, nameof(limits.SubmissionPermitsPerWindow), nameof(limits.SubmissionWindow)),
+        SignInPolicy => (limits.SignInPermitsPerWindow, limits.SignInWindow, nameof(limits.SignInPermitsPerWindow), nameof(limits.SignInWindow)),
+        _ => (limits.ApiPermitsPerWindow, limits.ApiWindow, nameof(limits.ApiPermitsPerWindow), nameof(limits.ApiWindow)),
+    };
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Rate limit: {What} from {Client} to {Path} refused")]
     private static partial void LogRateLimited(this ILogger logger, string what, string client, string path);

@@ -22,6 +22,14 @@ public sealed class RequestLimits
 
     public TimeSpan SubmissionWindow { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// Sign-in attempts (<c>POST /account/login</c>) one client address may make per <see cref="SignInWindow"/>, right or
+    /// wrong: lockout protects each account, this keeps one address from trying many accounts (password spraying).
+    /// </summary>
+    public int SignInPermitsPerWindow { get; set; } = 10;
+
+    public TimeSpan SignInWindow { get; set; } = TimeSpan.FromMinutes(5);
+
     /// <summary>Open <c>/ws</c> connections per client (<c>AnimeProgress:Api:MaxConnections</c> caps them all together).</summary>
     public int MaxSocketsPerClient { get; set; } = 20;
 

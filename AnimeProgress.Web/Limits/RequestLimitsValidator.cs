@@ -20,6 +20,8 @@ internal sealed class RequestLimitsValidator : IValidateOptions<RequestLimits>
         errors.Between(nameof(options.SubmissionPermitsPerWindow), options.SubmissionPermitsPerWindow, 1, 1_000_000);
         errors.Between(nameof(options.ApiWindow), options.ApiWindow, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1));
         errors.Between(nameof(options.SubmissionWindow), options.SubmissionWindow, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1));
+        errors.Between(nameof(options.SignInPermitsPerWindow), options.SignInPermitsPerWindow, 1, 1_000_000);
+        errors.Between(nameof(options.SignInWindow), options.SignInWindow, TimeSpan.FromSeconds(1), TimeSpan.FromHours(24));
         errors.Between(nameof(options.MaxSocketsPerClient), options.MaxSocketsPerClient, 1, 100_000);
         errors.Between(nameof(options.MaxCircuitsPerClient), options.MaxCircuitsPerClient, 1, 100_000);
         return errors.Result;

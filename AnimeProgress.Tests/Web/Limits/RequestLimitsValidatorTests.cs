@@ -12,6 +12,7 @@ public sealed class RequestLimitsValidatorTests
         Assert.True(new RequestLimitsValidator().Validate(null, defaults).Succeeded);
         Assert.Equal((1024L * 1024, 20, 20, true), (defaults.MaxSubmissionBodyBytes, defaults.MaxSocketsPerClient, defaults.MaxCircuitsPerClient, defaults.ExemptLoopback));
         Assert.True(defaults.SubmissionPermitsPerWindow < defaults.ApiPermitsPerWindow, "submissions are limited more strictly than reads");
+        Assert.Equal((10, TimeSpan.FromMinutes(5)), (defaults.SignInPermitsPerWindow, defaults.SignInWindow));
     }
 
     [Theory]
@@ -20,6 +21,8 @@ public sealed class RequestLimitsValidatorTests
     [InlineData(nameof(RequestLimits.ApiWindow))]
     [InlineData(nameof(RequestLimits.SubmissionPermitsPerWindow))]
     [InlineData(nameof(RequestLimits.SubmissionWindow))]
+    [InlineData(nameof(RequestLimits.SignInPermitsPerWindow))]
+    [InlineData(nameof(RequestLimits.SignInWindow))]
     [InlineData(nameof(RequestLimits.MaxSocketsPerClient))]
     [InlineData(nameof(RequestLimits.MaxCircuitsPerClient))]
     public void A_bad_value_fails_validation_naming_its_key(string key)
@@ -32,6 +35,8 @@ public sealed class RequestLimitsValidatorTests
             case nameof(RequestLimits.ApiWindow): options.ApiWindow = TimeSpan.Zero; break;
             case nameof(RequestLimits.SubmissionPermitsPerWindow): options.SubmissionPermitsPerWindow = -1; break;
             case nameof(RequestLimits.SubmissionWindow): options.SubmissionWindow = TimeSpan.FromDays(2); break;
+            case nameof(RequestLimits.SignInPermitsPerWindow): options.SignInPermitsPerWindow = 0; break;
+            case nameof(RequestLimits.SignInWindow): options.SignInWindow = TimeSpan.FromDays(2); break;
             case nameof(RequestLimits.MaxSocketsPerClient): options.MaxSocketsPerClient = 0; break;
             case nameof(RequestLimits.MaxCircuitsPerClient): options.MaxCircuitsPerClient = 0; break;
         }
