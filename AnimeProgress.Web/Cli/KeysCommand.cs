@@ -1,6 +1,5 @@
 using AnimeProgress.Core.Persistence;
 using AnimeProgress.Web.Keys;
-using Microsoft.Extensions.Options;
 
 namespace AnimeProgress.Web.Cli;
 
@@ -46,9 +45,8 @@ public static class KeysCommand
         }
 
         var command = args.Length > 0 ? args[0] : "";
-        try
-        {
-            return args switch
+        return await AccountCommandErrors.RunAsync("keys", command, UsageText, error, async () =>
+            args switch
             {
                 ["add", var user, .. var rest] when !user.StartsWith("--", StringComparison.Ordinal) =>
                     await KeysAdd.RunAsync(user, JobsArguments.Parse(rest, NoFlags, AddOptions), output, error, cancellationToken),
@@ -61,30 +59,8 @@ public static class KeysCommand
                 ["revoke", ..] => throw new JobsUsageException("revoke needs the key's id (a number, as keys list shows it)"),
                 [] => throw new JobsUsageException("a command is needed"),
                 [var other, ..] => throw new JobsUsageException($"unknown command '{other}'"),
-            };
-        }
-        catch (JobsUsageException ex)
-        {
-            await error.WriteLineAsync($"keys: {ex.Message}.");
-            await error.WriteLineAsync();
-            await error.WriteLineAsync(UsageText);
-            return JobsCommand.Usage;
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            await error.WriteLineAsync($"keys {command}: interrupted; nothing was changed.".AsMemory(), CancellationToken.None);
-            return 130;
-        }
-        catch (OptionsValidationException ex)
-        {
-            await error.WriteLineAsync($"keys {command}: bad configuration: " + string.Join(" ", ex.Failures));
-            return 1;
-        }
-        catch (Exception ex) when (DatabaseErrors.IsTransient(ex))
-        {
-            await error.WriteLineAsync($"keys {command}: the database failed: {JobsDatabase.Reason(ex)}");
-            return 1;
-        }
+            },
+            cancellationToken);
     }
 
     private static Task<int> RevokeAsync(long id, IReadOnlyList<string> configuration, TextWriter output, TextWriter error, CancellationToken cancellationToken) =>

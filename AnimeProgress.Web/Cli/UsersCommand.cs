@@ -1,6 +1,5 @@
 using AnimeProgress.Core.Persistence;
 using AnimeProgress.Web.Accounts;
-using Microsoft.Extensions.Options;
 
 namespace AnimeProgress.Web.Cli;
 
@@ -48,9 +47,8 @@ public static class UsersCommand
         }
 
         var command = args.Length > 0 ? args[0] : "";
-        try
-        {
-            return args switch
+        return await AccountCommandErrors.RunAsync("users", command, UsageText, error, async () =>
+            args switch
             {
                 ["add", var name, .. var rest] when !name.StartsWith("--", StringComparison.Ordinal) =>
                     await AddAsync(name, JobsArguments.Parse(rest, AddFlags, AddOptions), passwords, output, error, cancellationToken),
@@ -58,30 +56,8 @@ public static class UsersCommand
                 ["list", .. var rest] => await UsersList.RunAsync(JobsArguments.Parse(rest, NoFlags, NoOptions).Configuration, output, cancellationToken),
                 [] => throw new JobsUsageException("a command is needed"),
                 [var other, ..] => throw new JobsUsageException($"unknown command '{other}'"),
-            };
-        }
-        catch (JobsUsageException ex)
-        {
-            await error.WriteLineAsync($"users: {ex.Message}.");
-            await error.WriteLineAsync();
-            await error.WriteLineAsync(UsageText);
-            return JobsCommand.Usage;
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            await error.WriteLineAsync($"users {command}: interrupted; nothing was changed.".AsMemory(), CancellationToken.None);
-            return 130;
-        }
-        catch (OptionsValidationException ex)
-        {
-            await error.WriteLineAsync($"users {command}: bad configuration: " + string.Join(" ", ex.Failures));
-            return 1;
-        }
-        catch (Exception ex) when (DatabaseErrors.IsTransient(ex))
-        {
-            await error.WriteLineAsync($"users {command}: the database failed: {JobsDatabase.Reason(ex)}");
-            return 1;
-        }
+            },
+            cancellationToken);
     }
 
     private static Task<int> AddAsync(string name, JobsArguments args, PasswordPrompt passwords, TextWriter output, TextWriter error, CancellationToken cancellationToken) =>
