@@ -1,7 +1,5 @@
-using AnimeProgress.Core.Persistence;
 using AnimeProgress.Web.Accounts;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.EntityFrameworkCore;
 
 namespace AnimeProgress.Web.Cli;
 
@@ -16,11 +14,7 @@ internal static class UsersAdd
     public static async Task<int> RunAsync(
         string name, string role, IReadOnlyList<string> configuration, PasswordPrompt passwords, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
-        name = name.Trim();
-        if (name.Length is 0 or > 64)
-        {
-            throw new JobsUsageException($"the account's name must be 1 to 64 characters (got {name.Length})");
-        }
+        name = NewAccount.CheckedName(name);
 
         // The password before the database: a prompt must not wait on a slow connection, and a bad setting still fails first below.
         var password = await passwords.ReadAsync(name, error, cancellationToken);
@@ -30,35 +24,24 @@ internal static class UsersAdd
             return 1;
         }
 
-        return await UsersDatabase.UseAsync(configuration, async (services, description) =>
+        return await NewAccount.CreateAsync(configuration, name, output, error, async (services, users, db, description) =>
         {
-            var users = services.GetRequiredService<UserManager<IdentityUser>>();
-            if (await users.FindByNameAsync(name) is not null)
-            {
-                await error.WriteLineAsync($"users add: {description} already has an account named '{name}'; nothing was changed.");
-                return 1;
-            }
-
-            var db = services.GetRequiredService<AnimeProgressDbContext>();
-            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             var roles = services.GetRequiredService<RoleManager<IdentityRole>>();
             // The roles exist from the first account that needs them on, so a fresh database needs no seeding step.
             if (!await roles.RoleExistsAsync(role) && await Refused(await roles.CreateAsync(new IdentityRole(role)), $"the role {role}", error))
             {
-                return 1;
+                return null;
             }
 
             var user = new IdentityUser(name);
             if (await Refused(await users.CreateAsync(user, password), $"the account '{name}'", error)
                 || await Refused(await users.AddToRoleAsync(user, role), $"the role {role} for '{name}'", error))
             {
-                return 1;
+                return null;
             }
 
             await CliAudit.AddAsync(db, services.GetRequiredService<TimeProvider>(), Audit.AuditActions.UserCreate, name, "role " + role, cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-            await output.WriteLineAsync($"Added the account '{name}' ({role}) to {description}.");
-            return 0;
+            return $"Added the account '{name}' ({role}) to {description}.";
         }, cancellationToken);
     }
 

@@ -1,4 +1,3 @@
-using AnimeProgress.Core.Persistence;
 using AnimeProgress.Web.Keys;
 using Microsoft.AspNetCore.Identity;
 
@@ -12,23 +11,9 @@ internal static class UsersAddService
 {
     public static Task<int> RunAsync(string name, string role, IReadOnlyList<string> configuration, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
-        name = name.Trim();
-        if (name.Length is 0 or > 64)
+        name = NewAccount.CheckedName(name);
+        return NewAccount.CreateAsync(configuration, name, output, error, async (services, users, db, description) =>
         {
-            throw new JobsUsageException($"the account's name must be 1 to 64 characters (got {name.Length})");
-        }
-
-        return UsersDatabase.UseAsync(configuration, async (services, description) =>
-        {
-            var users = services.GetRequiredService<UserManager<IdentityUser>>();
-            if (await users.FindByNameAsync(name) is not null)
-            {
-                await error.WriteLineAsync($"users add: {description} already has an account named '{name}'; nothing was changed.");
-                return 1;
-            }
-
-            var db = services.GetRequiredService<AnimeProgressDbContext>();
-            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             var result = await ServiceAccounts.CreateAsync(users, services.GetRequiredService<RoleManager<IdentityRole>>(), name, role);
             if (!result.Succeeded)
             {
@@ -38,13 +23,11 @@ internal static class UsersAddService
                     await error.WriteLineAsync("  " + problem.Description);
                 }
 
-                return 1;
+                return null;
             }
 
             await CliAudit.AddAsync(db, services.GetRequiredService<TimeProvider>(), Audit.AuditActions.UserCreate, name, "service account, role " + role, cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-            await output.WriteLineAsync($"Added the service account '{name}' ({role}) to {description}: it cannot sign in; give it keys with  keys add {name} --scope read");
-            return 0;
+            return $"Added the service account '{name}' ({role}) to {description}: it cannot sign in; give it keys with  keys add {name} --scope read";
         }, cancellationToken);
     }
 }
