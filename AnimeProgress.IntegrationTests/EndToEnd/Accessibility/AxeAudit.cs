@@ -13,6 +13,13 @@ internal static class AxeAudit
 {
     private static readonly HashSet<string> Blocking = new(StringComparer.OrdinalIgnoreCase) { "serious", "critical" };
 
+    /// <summary>Moderate in axe's eyes, but what lets a screen reader find its way: a main landmark, all content in
+    /// landmarks, one h1 and headings in order. Held to the same bar.</summary>
+    private static readonly HashSet<string> StructureRules = new(StringComparer.Ordinal)
+    {
+        "landmark-one-main", "region", "page-has-heading-one", "heading-order", "landmark-unique", "landmark-no-duplicate-main",
+    };
+
     /// <summary>Only WCAG 2.x A/AA and best-practice rules: what an accessibility audit of a web app checks.</summary>
     private static readonly AxeRunOptions Options = new()
     {
@@ -23,7 +30,7 @@ internal static class AxeAudit
     {
         var result = await page.RunAxe(Options);
         var found = new List<string>();
-        foreach (var violation in result.Violations.Where(v => v.Impact is not null && Blocking.Contains(v.Impact)))
+        foreach (var violation in result.Violations.Where(v => (v.Impact is not null && Blocking.Contains(v.Impact)) || StructureRules.Contains(v.Id)))
         {
             foreach (var node in violation.Nodes)
             {
