@@ -26,6 +26,12 @@ public sealed class HubMetrics
             "animeprogress.hub.updates.coalesced", "{update}", "Job updates replaced by a newer one before a subscriber took them (newest wins).");
         _delivered = _meter.CreateCounter<long>(
             "animeprogress.hub.updates.delivered", "{update}", "Job updates handed to subscribers.");
+
+        // Series that exist at 0 from the start: a rate over them reads 0, not "no data", until the first job finishes.
+        foreach (var status in Enum.GetValues<JobStatus>().Where(s => s.IsTerminal()))
+        {
+            _finished.Add(0, new KeyValuePair<string, object?>("status", status.ToWire()));
+        }
     }
 
     /// <summary>The gauges that read the hub's state when scraped; the hub calls this once, from its constructor.</summary>
@@ -36,6 +42,12 @@ public sealed class HubMetrics
 
     internal void Finished(JobStatus status) =>
         _finished.Add(1, new KeyValuePair<string, object?>("status", status.ToWire()));
+
+    internal void Subscribed(string subscriber)
+    {
+        _coalesced.Add(0, new KeyValuePair<string, object?>("subscriber", subscriber));
+        _delivered.Add(0, new KeyValuePair<string, object?>("subscriber", subscriber));
+    }
 
     internal void Coalesced(string subscriber) =>
         _coalesced.Add(1, new KeyValuePair<string, object?>("subscriber", subscriber));

@@ -129,6 +129,7 @@ public sealed class ProgressHub
     public HubSubscription Subscribe(Func<HubBatch, CancellationToken, ValueTask> onBatch, TimeSpan minInterval, string subscriber = "other")
     {
         var subscription = new HubSubscription(onBatch, minInterval, _time, _logger, Unsubscribe) { Kind = subscriber, Metrics = _metrics };
+        _metrics?.Subscribed(subscriber);
         lock (_gate)
         {
             _subscribers = [.. _subscribers, subscription];

@@ -3,6 +3,7 @@ using AnimeProgress.Core.Hub;
 using AnimeProgress.Core.Persistence.WriteBehind;
 using AnimeProgress.Core.Telemetry;
 using AnimeProgress.Core.Tracking;
+using AnimeProgress.Web.Hosting;
 using AnimeProgress.Web.Hosting.Registration;
 using Npgsql;
 using OpenTelemetry;
@@ -34,6 +35,7 @@ public static class TelemetryRegistration
         services.AddSingleton<WriteBehindMetrics>();
         services.AddSingleton<FleetMetrics>();
         services.AddSingleton<ViewerMetrics>();
+        services.AddSingleton<MetricsPortServer>();
 
         // Decided here, at registration; the validator above fails the start on a bad value, naming the key.
         var options = configuration.GetSection(MetricsOptions.Section).Get<MetricsOptions>() ?? new MetricsOptions();
@@ -62,21 +64,9 @@ public static class TelemetryRegistration
                 sp.GetRequiredService<ViewerMetrics>();
             });
 
-            if (MetricsOptionsValidator.IsPort(options.Port))
-            {
-                // Every address of the machine: a port of its own is for the monitoring network to reach.
-                metrics.AddPrometheusHttpListener(o =>
-                {
-                    o.Host = "*";
-                    o.Port = options.Port!.Value;
-                    o.ScrapeResponseCacheDurationMilliseconds = 0;
-                });
-            }
-            else
-            {
-                // Every scrape reads the meters afresh: Prometheus asks every few seconds at most.
-                metrics.AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0);
-            }
+            // Every scrape reads the meters afresh: Prometheus asks every few seconds at most. Served on the app's
+            // address (MapMetrics) or on AnimeProgress:Metrics:Port (MetricsPortServer).
+            metrics.AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0);
 
             if (otlp)
             {
@@ -110,6 +100,11 @@ public static class TelemetryRegistration
     }
 
     public const string Path = "/metrics";
+
+    /// <summary>True when <c>/metrics</c> is served on a port of its own (<see cref="MetricsPortServer"/> runs).</summary>
+    public static bool UsesOwnPort(IConfiguration configuration) =>
+        !string.IsNullOrWhiteSpace(configuration[$"{MetricsOptions.Section}:Port"])
+        && SwitchSetting.Read(configuration, $"{MetricsOptions.Section}:Enabled") != false;
 
     private static void UseEndpoint(OtlpExporterOptions exporter, MetricsOptions options)
     {

@@ -35,10 +35,18 @@ public sealed class WriteBehindMetrics
         return name.EndsWith("Sink", StringComparison.Ordinal) ? name[..^"Sink".Length] : name;
     }
 
-    internal void Track(string writer, Func<int> depth) => _depths[writer] = depth;
+    internal void Track(string writer, Func<int> depth)
+    {
+        _depths[writer] = depth;
 
-    internal void Failed(string writer, string reason) =>
-        _failures.Add(1, new KeyValuePair<string, object?>("writer", writer), new KeyValuePair<string, object?>("reason", reason));
+        // At 0 from the start, so a rate reads 0 rather than "no data" until the first failure.
+        Failed(writer, "transient", 0);
+        Failed(writer, "rejected", 0);
+        Dropped(writer, 0);
+    }
+
+    internal void Failed(string writer, string reason, int count = 1) =>
+        _failures.Add(count, new KeyValuePair<string, object?>("writer", writer), new KeyValuePair<string, object?>("reason", reason));
 
     internal void Dropped(string writer, int count) =>
         _dropped.Add(count, new KeyValuePair<string, object?>("writer", writer));
