@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using AnimeProgress.Core.Fleet;
 using AnimeProgress.Core.Jobs;
+using AnimeProgress.Core.Telemetry;
 using Microsoft.Extensions.Logging;
 
 namespace AnimeProgress.Core.Hub;
@@ -16,6 +18,9 @@ public sealed class HubSubscription : IDisposable
     private readonly ConcurrentDictionary<long, JobSnapshot> _jobs = new();
     private readonly ConcurrentDictionary<string, InstanceStatus> _instances = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<long, long> _removed = new();
+
+    // The span each waiting snapshot was published under (only while tracing records job spans).
+    private readonly ConcurrentDictionary<long, ActivityContext> _traces = new();
     private readonly Func<HubBatch, CancellationToken, ValueTask> _onBatch;
     private readonly CancellationTokenSource _disposing = new();
 
@@ -39,9 +44,29 @@ public sealed class HubSubscription : IDisposable
         _unsubscribe = unsubscribe;
     }
 
-    internal void Offer(JobSnapshot snapshot)
+    /// <summary>What kind of subscriber this is (the metrics' <c>subscriber</c> tag).</summary>
+    internal string Kind { get; init; } = "other";
+
+    internal HubMetrics? Metrics { get; init; }
+
+    internal void Offer(JobSnapshot snapshot, ActivityContext trace = default)
     {
-        _jobs.AddOrUpdate(snapshot.Id, snapshot, (_, old) => old.Version > snapshot.Version ? old : snapshot);
+        if (trace != default)
+        {
+            _traces[snapshot.Id] = trace;
+        }
+
+        var replaced = false;
+        _jobs.AddOrUpdate(snapshot.Id, snapshot, (_, old) =>
+        {
+            replaced = true;
+            return old.Version > snapshot.Version ? old : snapshot;
+        });
+        if (replaced)
+        {
+            Metrics?.Coalesced(Kind);
+        }
+
         Schedule();
     }
 
@@ -149,12 +174,49 @@ public sealed class HubSubscription : IDisposable
     // Under _delivering.
     private async Task DeliverPendingAsync(CancellationToken cancellationToken)
     {
-        var batch = new HubBatch(Drain(_jobs), Drain(_instances)) { Removed = Drain(_removed) };
+        var jobs = Drain(_jobs);
+        var deliveries = StartDeliverySpans(jobs);
+        var batch = new HubBatch(jobs, Drain(_instances)) { Removed = Drain(_removed), Traces = deliveries.Contexts };
         Volatile.Write(ref _lastDeliveryTimestamp, _time.GetTimestamp());
-        if (batch.Jobs.Count > 0 || batch.Instances.Count > 0 || batch.Removed.Count > 0)
+        try
         {
-            await _onBatch(batch, cancellationToken);
+            if (batch.Jobs.Count > 0 || batch.Instances.Count > 0 || batch.Removed.Count > 0)
+            {
+                Metrics?.Delivered(Kind, batch.Jobs.Count);
+                await _onBatch(batch, cancellationToken);
+            }
         }
+        finally
+        {
+            foreach (var span in deliveries.Spans)
+            {
+                span.Dispose();
+            }
+        }
+    }
+
+    /// <summary>One span per traced job in the batch, under the span its snapshot was published in; none when tracing is off.</summary>
+    private (IReadOnlyDictionary<long, ActivityContext> Contexts, List<Activity> Spans) StartDeliverySpans(List<JobSnapshot> jobs)
+    {
+        if (_traces.IsEmpty)
+        {
+            return (HubBatch.NoTraces, []);
+        }
+
+        var contexts = new Dictionary<long, ActivityContext>();
+        var spans = new List<Activity>();
+        foreach (var job in jobs)
+        {
+            if (_traces.TryRemove(job.Id, out var published)
+                && JobTracing.StartUnder(JobTracing.HubDelivery, published, job.Id) is { } span)
+            {
+                span.SetTag("animeprogress.subscriber", Kind);
+                contexts[job.Id] = span.Context;
+                spans.Add(span);
+            }
+        }
+
+        return (contexts, spans);
     }
 
     private static List<T> Drain<TKey, T>(ConcurrentDictionary<TKey, T> pending)

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using AnimeProgress.Core.Fleet;
+using AnimeProgress.Core.Telemetry;
 using AnimeProgress.Core.Jobs;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -11,15 +12,25 @@ namespace AnimeProgress.Core.Hub;
 /// (dashboard circuits, the persistence writer, later the WebSocket API). Publishing costs one
 /// dictionary write per subscriber; all delivery work happens on the subscribers' side.
 /// </summary>
-public sealed class ProgressHub(TimeProvider time, ILogger<ProgressHub>? logger = null)
+public sealed class ProgressHub
 {
     private readonly ConcurrentDictionary<long, JobSnapshot> _jobs = new();
     private readonly ConcurrentDictionary<string, InstanceStatus> _instances = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
-    private readonly ILogger _logger = logger ?? NullLogger<ProgressHub>.Instance;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly HubMetrics? _metrics;
     private readonly int[] _statusCounts = new int[Enum.GetValues<JobStatus>().Length];
     private HubSubscription[] _subscribers = [];
     private long _published;
+
+    public ProgressHub(TimeProvider time, ILogger<ProgressHub>? logger = null, HubMetrics? metrics = null)
+    {
+        _time = time;
+        _logger = logger ?? NullLogger<ProgressHub>.Instance;
+        _metrics = metrics;
+        metrics?.Observe(this);
+    }
 
     public ProgressHub()
         : this(TimeProvider.System)
@@ -41,6 +52,7 @@ public sealed class ProgressHub(TimeProvider time, ILogger<ProgressHub>? logger 
 
     public void Publish(JobSnapshot snapshot)
     {
+        bool finished;
         lock (_gate)
         {
             if (_jobs.TryGetValue(snapshot.Id, out var old))
@@ -55,12 +67,21 @@ public sealed class ProgressHub(TimeProvider time, ILogger<ProgressHub>? logger 
 
             _jobs[snapshot.Id] = snapshot;
             Interlocked.Increment(ref _statusCounts[(int)snapshot.Status]);
+
+            // Seen to finish here, not restored finished: each job counts once, on the node that watched it end.
+            finished = old is not null && old.Status.IsActive() && snapshot.IsTerminal;
+        }
+
+        if (finished)
+        {
+            _metrics?.Finished(snapshot.Status);
         }
 
         Interlocked.Increment(ref _published);
+        var trace = JobTracing.CurrentContext();
         foreach (var subscriber in Volatile.Read(ref _subscribers))
         {
-            subscriber.Offer(snapshot);
+            subscriber.Offer(snapshot, trace);
         }
     }
 
@@ -104,9 +125,11 @@ public sealed class ProgressHub(TimeProvider time, ILogger<ProgressHub>? logger 
 
     /// <param name="onBatch">Receives the newest changes and a token cancelled when the subscription is disposed; never called concurrently with itself.</param>
     /// <param name="minInterval">At most one batch per interval: the subscriber's render cap.</param>
-    public HubSubscription Subscribe(Func<HubBatch, CancellationToken, ValueTask> onBatch, TimeSpan minInterval)
+    /// <param name="subscriber">What kind of subscriber this is, for the metrics (circuit, ws, store…).</param>
+    public HubSubscription Subscribe(Func<HubBatch, CancellationToken, ValueTask> onBatch, TimeSpan minInterval, string subscriber = "other")
     {
-        var subscription = new HubSubscription(onBatch, minInterval, time, _logger, Unsubscribe);
+        var subscription = new HubSubscription(onBatch, minInterval, _time, _logger, Unsubscribe) { Kind = subscriber, Metrics = _metrics };
+        _metrics?.Subscribed(subscriber);
         lock (_gate)
         {
             _subscribers = [.. _subscribers, subscription];

@@ -19,16 +19,17 @@ public sealed class InstanceStatusStore(
     ProgressHub hub,
     IngestionGate ingestion,
     TimeProvider time,
-    ILogger<InstanceStatusStore> logger) : IHostedService
+    ILogger<InstanceStatusStore> logger,
+    WriteBehindMetrics? writeBehindMetrics = null) : IHostedService
 {
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    private readonly WriteBehindBuffer<string, InstanceStatus> _states = new(new InstanceStatusSink(contexts, time, logger), time);
+    private readonly WriteBehindBuffer<string, InstanceStatus> _states = new(new InstanceStatusSink(contexts, time, logger), time, writeBehindMetrics);
     private HubSubscription? _subscription;
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        _subscription = hub.Subscribe(OnBatchAsync, TimeSpan.FromSeconds(1));
+        _subscription = hub.Subscribe(OnBatchAsync, TimeSpan.FromSeconds(1), subscriber: "instance-status");
         return Task.CompletedTask;
     }
 

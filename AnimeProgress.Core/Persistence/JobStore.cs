@@ -44,7 +44,8 @@ public sealed partial class JobStore : BackgroundService
         IOptions<DatabaseOptions> options,
         IOptions<InputLimits> limits,
         TimeProvider time,
-        ILogger<JobStore> logger)
+        ILogger<JobStore> logger,
+        WriteBehindMetrics? writeBehindMetrics = null)
     {
         _contexts = contexts;
         _hub = hub;
@@ -55,7 +56,7 @@ public sealed partial class JobStore : BackgroundService
         _time = time;
         _logger = logger;
         _sink = new JobWriteSink(contexts, _options, logger);
-        _writes = new WriteBehindBuffer<long, JobWrite>(_sink, time);
+        _writes = new WriteBehindBuffer<long, JobWrite>(_sink, time, writeBehindMetrics);
     }
 
     /// <summary>Null while writes succeed; the last error while the database is unreachable.</summary>
@@ -90,7 +91,7 @@ public sealed partial class JobStore : BackgroundService
         _hub.JobRetired += OnRetired;
         _ingestion.Changed += OnLeadershipChanged;
         // Every change is offered at once; the sink's rules decide what is written when.
-        _subscription = _hub.Subscribe(OnBatchAsync, TimeSpan.Zero);
+        _subscription = _hub.Subscribe(OnBatchAsync, TimeSpan.Zero, subscriber: "job-store");
         await base.StartAsync(cancellationToken);
     }
 

@@ -1,6 +1,8 @@
+using System.Diagnostics;
 using AnimeProgress.Core.ComfyUi;
 using AnimeProgress.Core.Hub;
 using AnimeProgress.Core.Jobs;
+using AnimeProgress.Core.Telemetry;
 using AnimeProgress.Core.Tracking;
 
 namespace AnimeProgress.Core.Submission;
@@ -19,9 +21,12 @@ public sealed class JobSubmitter(ComfyUiFleet fleet, ProgressTracker tracker, Pr
 
     public async Task<long> SubmitAsync(JobRequest request, CancellationToken cancellationToken)
     {
+        // The root of the job's trace (under the HTTP request's span when it came through the API).
+        using var submit = JobTracing.StartSubmit();
         var promptId = Guid.NewGuid().ToString("D");
         ComfyUiConnection connection;
         var jobId = await tracker.NextJobIdAsync(cancellationToken);
+        submit?.SetTag(TelemetryNames.JobId, jobId);
         lock (_choosing)
         {
             connection = Choose(request.Instance);
@@ -29,10 +34,14 @@ public sealed class JobSubmitter(ComfyUiFleet fleet, ProgressTracker tracker, Pr
                 request.Title, request.Kind, connection.Instance.Name, promptId, request.Workflow, request.FramesTotal)
             {
                 SubmittedBy = request.SubmittedBy,
+                Trace = submit?.Context ?? default,
             });
             _unseen[jobId] = connection.Instance.Name;
         }
 
+        // The POST to ComfyUI (HttpClient's own span nests under it).
+        using var dispatch = JobTracing.StartUnder(JobTracing.Dispatch, submit?.Context ?? default, jobId, ActivityKind.Client);
+        dispatch?.SetTag(TelemetryNames.ComfyUiInstance, connection.Instance.Name);
         try
         {
             await connection.Http.SubmitAsync(request.Workflow, connection.ClientId, promptId, request.ExtraData, request.Front, cancellationToken);
@@ -40,6 +49,8 @@ public sealed class JobSubmitter(ComfyUiFleet fleet, ProgressTracker tracker, Pr
         }
         catch (Exception ex) when (ex is ComfyUiRejectedException or HttpRequestException or InvalidDataException or TaskCanceledException)
         {
+            dispatch?.SetStatus(ActivityStatusCode.Error, ex.Message);
+            submit?.SetStatus(ActivityStatusCode.Error, ex.Message);
             await tracker.PostAsync(new SubmissionFailed(jobId, "Submission failed: " + ex.Message), CancellationToken.None);
             throw;
         }

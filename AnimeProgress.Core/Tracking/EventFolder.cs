@@ -1,5 +1,6 @@
 using AnimeProgress.Core.ComfyUi.Messages;
 using AnimeProgress.Core.Jobs;
+using AnimeProgress.Core.Telemetry;
 
 namespace AnimeProgress.Core.Tracking;
 
@@ -9,8 +10,12 @@ namespace AnimeProgress.Core.Tracking;
 /// </summary>
 internal sealed class EventFolder(JobTable table, InstanceRegistry instances, JobTransitions transitions, JobPublisher publisher, TimeProvider time)
 {
+    // The message being folded, for its span's tags (the tracker folds on one thread).
+    private ComfyUiEvent? _folding;
+
     public void Fold(string instance, ComfyUiEvent e)
     {
+        _folding = e;
         var now = time.GetUtcNow();
         switch (e)
         {
@@ -70,6 +75,9 @@ internal sealed class EventFolder(JobTable table, InstanceRegistry instances, Jo
             return;
         }
 
+        using var span = JobTracing.StartUnder(JobTracing.Message, job.Trace, job.Snapshot.Id, System.Diagnostics.ActivityKind.Consumer);
+        span?.SetTag(JobTracing.MessageType, _folding?.GetType().Name);
+        span?.SetTag(TelemetryNames.ComfyUiInstance, job.Snapshot.Instance);
         job.LastSignAt = time.GetUtcNow();
         if (job.Snapshot.Stalled)
         {

@@ -1,5 +1,6 @@
 using AnimeProgress.Core.Hub;
 using AnimeProgress.Core.Jobs;
+using AnimeProgress.Core.Telemetry;
 
 namespace AnimeProgress.Core.Tracking;
 
@@ -12,6 +13,8 @@ internal sealed class JobPublisher(ProgressHub hub, SnapshotDeriver deriver, Tim
     /// <summary>Refreshes percent, rate, ETA and version, then publishes.</summary>
     public void Publish(TrackedJob job)
     {
+        // Under the message span when one folds this job; the hub hands this span's context to every subscriber.
+        using var span = JobTracing.StartUnder(JobTracing.Snapshot, JobTracing.CurrentContext(), job.Snapshot.Id);
         job.Snapshot = deriver.Derive(job, time.GetUtcNow(), hub.Find(job.Snapshot.Id)?.Version ?? 0);
         hub.Publish(job.Snapshot);
     }

@@ -32,6 +32,7 @@ public sealed partial class ProgressTracker : BackgroundService
     private readonly JobAdoption _adoption;
     private readonly TrackerClock _clock;
     private readonly UntrackedQueues _untracked = new();
+    private readonly TrackerMetrics? _metrics;
 
     public ProgressTracker(
         ProgressHub hub,
@@ -41,8 +42,10 @@ public sealed partial class ProgressTracker : BackgroundService
         TimeProvider time,
         IOptions<TrackerOptions> options,
         ILogger<ProgressTracker> logger,
-        IJobIdSource? idSource = null)
+        IJobIdSource? idSource = null,
+        TrackerMetrics? metrics = null)
     {
+        _metrics = metrics;
         _hub = hub;
         _idSource = idSource ?? new SequentialJobIds();
         _time = time;
@@ -131,7 +134,10 @@ public sealed partial class ProgressTracker : BackgroundService
     {
         switch (observation)
         {
-            case InstanceEvent e: _events.Fold(e.Instance, e.Event); break;
+            case InstanceEvent e:
+                _metrics?.Ingested(e.Instance, e.Event);
+                _events.Fold(e.Instance, e.Event);
+                break;
             case InstanceConnected c: _instances.Connected(c); break;
             case InstanceDisconnected d:
                 _table.SetRunningPrompt(d.Instance, null);
@@ -159,7 +165,9 @@ public sealed partial class ProgressTracker : BackgroundService
                         await _reconciliation.PrepareAsync(reconciled, stoppingToken);
                     }
 
+                    var started = _time.GetTimestamp();
                     Apply(command);
+                    _metrics?.Folded(command, _time.GetElapsedTime(started));
                 }
                 catch (Exception ex) when (ex is not OutOfMemoryException)
                 {

@@ -1,5 +1,6 @@
 using AnimeProgress.Core.Estimation;
 using AnimeProgress.Core.Jobs;
+using AnimeProgress.Core.Telemetry;
 
 namespace AnimeProgress.Core.Tracking;
 
@@ -19,7 +20,9 @@ internal sealed class SubmittedJobs(JobTable table, JobTransitions transitions, 
             FramesDone = frames is null ? null : 0,
             SubmittedBy = r.SubmittedBy,
         }.Track(now);
+        job.Trace = r.Trace;
         table.Put(job);
+        using var span = JobTracing.StartUnder(JobTracing.Snapshot, job.Trace, job.Snapshot.Id);
         publisher.PublishNew(job.Snapshot);
     }
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using AnimeProgress.Core.Estimation;
 using AnimeProgress.Core.Jobs;
 
@@ -12,6 +13,9 @@ internal sealed class TrackedJob(JobSnapshot snapshot, WorkflowGraph graph)
     private Dictionary<Stage, TimeSpan>? _stageDurations;
 
     public JobSnapshot Snapshot { get; set; } = snapshot;
+
+    /// <summary>The submission's span, carried over the tracker's channel: each message about the job is traced under it.</summary>
+    public ActivityContext Trace { get; set; }
 
     public WorkflowGraph Graph { get; } = graph;
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json.Nodes;
 using AnimeProgress.Core.ComfyUi;
 using AnimeProgress.Core.Jobs;
@@ -18,6 +19,9 @@ public sealed record JobRegistration(
 {
     /// <summary>Who submitted it (issue 14); null when nobody is named.</summary>
     public string? SubmittedBy { get; init; }
+
+    /// <summary>The submission's span: the job's later spans join its trace (default while tracing is off).</summary>
+    public ActivityContext Trace { get; init; }
 }
 
 public sealed record RegisterJob(long JobId, JobRegistration Registration) : TrackerCommand;

@@ -6,6 +6,7 @@ using AnimeProgress.Web.Hosting.Edge;
 using AnimeProgress.Web.Limits;
 using AnimeProgress.Web.Previews;
 using AnimeProgress.Web.Submission;
+using AnimeProgress.Web.Telemetry;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Serilog;
 
@@ -40,6 +41,7 @@ public static class EndpointRegistration
             app.MapLoadStats();
         }
 
+        app.MapMetrics(); // Prometheus's /metrics: a read key or an Admin (Web/Telemetry)
         app.MapProgressApi(); // issue 6: /ws, /api, /openapi/v1.json (AnimeProgress.Web/Api)
         app.MapJobSubmission();
         app.MapJobPreviews();

@@ -1,7 +1,7 @@
 namespace AnimeProgress.Web.Keys;
 
 /// <summary>
-/// Where a key is read from: <c>Authorization: Bearer</c> on the API (/api, /ws) and /readyz; on /ws alone also
+/// Where a key is read from: <c>Authorization: Bearer</c> on the API (/api, /ws), /readyz and /metrics; on /ws alone also
 /// <c>?access_token=</c>, since a browser's WebSocket cannot set headers. Not on pages, the circuit or preview images:
 /// those need a sign-in, and a key is not one.
 /// </summary>
@@ -15,7 +15,8 @@ public static class ApiKeyRequests
         var path = request.Path;
         return (path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase) && !IsPreview(path))
             || IsWebSocket(request)
-            || path.StartsWithSegments("/readyz", StringComparison.OrdinalIgnoreCase);
+            || path.StartsWithSegments("/readyz", StringComparison.OrdinalIgnoreCase)
+            || path.StartsWithSegments("/metrics", StringComparison.OrdinalIgnoreCase);
     }
 
     /// <summary>The key sent with a request where keys are taken, or null.</summary>

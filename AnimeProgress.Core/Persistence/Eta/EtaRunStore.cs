@@ -42,7 +42,8 @@ public sealed partial class EtaRunStore : BackgroundService
         IngestionGate ingestion,
         IOptions<EtaRunOptions> options,
         TimeProvider time,
-        ILogger<EtaRunStore> logger)
+        ILogger<EtaRunStore> logger,
+        WriteBehindMetrics? writeBehindMetrics = null)
     {
         _contexts = contexts;
         _model = model;
@@ -50,7 +51,7 @@ public sealed partial class EtaRunStore : BackgroundService
         _options = options.Value;
         _time = time;
         _logger = logger;
-        _runs = new WriteBehindBuffer<long, EtaRunWrite>(new EtaRunSink(contexts, _options, model.History.RunsPerKey, logger), time);
+        _runs = new WriteBehindBuffer<long, EtaRunWrite>(new EtaRunSink(contexts, _options, model.History.RunsPerKey, logger), time, writeBehindMetrics);
     }
 
     /// <summary>Null while writes succeed; the last error while the database is unreachable.</summary>

@@ -30,13 +30,14 @@ public sealed class ProgressHistoryRecorder : BackgroundService
         IngestionGate ingestion,
         IOptions<ProgressHistoryOptions> options,
         TimeProvider time,
-        ILogger<ProgressHistoryRecorder> logger)
+        ILogger<ProgressHistoryRecorder> logger,
+        WriteBehindMetrics? writeBehindMetrics = null)
     {
         _hub = hub;
         _ingestion = ingestion;
         _options = options.Value;
         _sampler = new ProgressHistorySampler(_options.SampleInterval);
-        _samples = new WriteBehindBuffer<long, ProgressHistoryRow>(new ProgressHistorySink(contexts, _options, logger), time);
+        _samples = new WriteBehindBuffer<long, ProgressHistoryRow>(new ProgressHistorySink(contexts, _options, logger), time, writeBehindMetrics);
     }
 
     /// <summary>Null while writes succeed; the last error while the database is unreachable.</summary>
@@ -53,7 +54,7 @@ public sealed class ProgressHistoryRecorder : BackgroundService
     {
         // The table exists by now: DatabaseInitializer (run by JobStore, which starts first) creates or migrates it.
         // No interval: stage changes must not be coalesced away. Offering is cheap; writes are batched below.
-        _subscription = _hub.Subscribe(OnBatch, TimeSpan.Zero);
+        _subscription = _hub.Subscribe(OnBatch, TimeSpan.Zero, subscriber: "progress-history");
         await base.StartAsync(cancellationToken);
     }
 

@@ -10,13 +10,26 @@ namespace AnimeProgress.Core.Persistence.WriteBehind;
 /// by item, and the item that still fails alone is quarantined (reported and dropped), so it never holds up the rest. A taken batch is written without cancellation, so a shutdown mid-write keeps it.
 /// </summary>
 [SuppressMessage("Design", "CA1001", Justification = "The semaphore is never disposed on purpose: a flush during or after shutdown must still be able to wait on it.")]
-public sealed class WriteBehindBuffer<TKey, TItem>(WriteBehindSink<TKey, TItem> sink, TimeProvider time)
+public sealed class WriteBehindBuffer<TKey, TItem>
     where TKey : notnull
 {
     private readonly Dictionary<TKey, TItem> _waiting = [];
     private readonly Lock _gate = new();
     private readonly SemaphoreSlim _flushing = new(1, 1);
+    private readonly WriteBehindSink<TKey, TItem> _sink;
+    private readonly TimeProvider _time;
+    private readonly WriteBehindMetrics? _metrics;
+    private readonly string _writer;
     private IReadOnlyList<TItem> _inFlight = [];
+
+    public WriteBehindBuffer(WriteBehindSink<TKey, TItem> sink, TimeProvider time, WriteBehindMetrics? metrics = null)
+    {
+        _sink = sink;
+        _time = time;
+        _metrics = metrics;
+        _writer = WriteBehindMetrics.NameOf(_sink);
+        metrics?.Track(_writer, () => Count);
+    }
 
     /// <summary>Null while writes succeed; the last error while the database is unreachable.</summary>
     public string? LastError { get; private set; }
@@ -43,7 +56,7 @@ public sealed class WriteBehindBuffer<TKey, TItem>(WriteBehindSink<TKey, TItem> 
             foreach (var (key, item) in items)
             {
                 _waiting[key] = item;
-                urgent |= sink.IsUrgent(item);
+                urgent |= _sink.IsUrgent(item);
             }
 
             Trim();
@@ -79,11 +92,11 @@ public sealed class WriteBehindBuffer<TKey, TItem>(WriteBehindSink<TKey, TItem> 
         await _flushing.WaitAsync(cancellationToken);
         try
         {
-            var now = time.GetUtcNow();
+            var now = _time.GetUtcNow();
             List<KeyValuePair<TKey, TItem>> taken;
             lock (_gate)
             {
-                taken = [.. _waiting.Where(p => !dueOnly || sink.IsDue(p.Value, now))];
+                taken = [.. _waiting.Where(p => !dueOnly || _sink.IsDue(p.Value, now))];
                 if (taken.Count == 0)
                 {
                     return;
@@ -111,19 +124,19 @@ public sealed class WriteBehindBuffer<TKey, TItem>(WriteBehindSink<TKey, TItem> 
     /// </summary>
     public async Task RunAsync(TimeSpan tick, TimeSpan retryPause, bool dueOnly, CancellationToken cancellationToken)
     {
-        using var timer = new PeriodicTimer(tick, time);
+        using var timer = new PeriodicTimer(tick, _time);
         var retryAt = DateTimeOffset.MinValue;
         try
         {
             while (await timer.WaitForNextTickAsync(cancellationToken))
             {
-                if (LastError is not null && time.GetUtcNow() < retryAt)
+                if (LastError is not null && _time.GetUtcNow() < retryAt)
                 {
                     continue;
                 }
 
                 await FlushAsync(dueOnly, cancellationToken);
-                retryAt = time.GetUtcNow() + retryPause;
+                retryAt = _time.GetUtcNow() + retryPause;
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -136,7 +149,7 @@ public sealed class WriteBehindBuffer<TKey, TItem>(WriteBehindSink<TKey, TItem> 
         var batch = _inFlight;
         try
         {
-            await sink.WriteAsync(batch, CancellationToken.None);
+            await _sink.WriteAsync(batch, CancellationToken.None);
         }
         catch (Exception ex) when (DatabaseErrors.IsTransient(ex))
         {
@@ -178,7 +191,7 @@ public sealed class WriteBehindBuffer<TKey, TItem>(WriteBehindSink<TKey, TItem> 
             var item = taken[i].Value;
             try
             {
-                await sink.WriteAsync([item], CancellationToken.None);
+                await _sink.WriteAsync([item], CancellationToken.None);
                 written.Add(item);
             }
             catch (Exception ex) when (DatabaseErrors.IsTransient(ex))
@@ -204,19 +217,21 @@ public sealed class WriteBehindBuffer<TKey, TItem>(WriteBehindSink<TKey, TItem> 
 
     private void Drop(TItem item, Exception error)
     {
+        _metrics?.Failed(_writer, "rejected");
         lock (_gate)
         {
             _inFlight = [.. _inFlight.Where(i => !EqualityComparer<TItem>.Default.Equals(i, item))];
         }
 
-        sink.Quarantined(item, error);
+        _sink.Quarantined(item, error);
     }
 
     private void NoteFailure(Exception error, int count)
     {
+        _metrics?.Failed(_writer, "transient");
         if (LastError is null)
         {
-            sink.Failed(error, count);
+            _sink.Failed(error, count);
         }
 
         LastError = error.Message;
@@ -229,10 +244,10 @@ public sealed class WriteBehindBuffer<TKey, TItem>(WriteBehindSink<TKey, TItem> 
             return;
         }
 
-        sink.Written(written, now);
+        _sink.Written(written, now);
         if (recovered && LastError is not null)
         {
-            sink.Recovered(written.Count);
+            _sink.Recovered(written.Count);
             LastError = null;
         }
     }
@@ -245,7 +260,7 @@ public sealed class WriteBehindBuffer<TKey, TItem>(WriteBehindSink<TKey, TItem> 
             foreach (var (key, item) in taken)
             {
                 // Keep what failed unless something newer arrived for its key meanwhile.
-                if (!_waiting.TryGetValue(key, out var newer) || sink.KeepFailedOver(item, newer))
+                if (!_waiting.TryGetValue(key, out var newer) || _sink.KeepFailedOver(item, newer))
                 {
                     _waiting[key] = item;
                 }
@@ -257,15 +272,21 @@ public sealed class WriteBehindBuffer<TKey, TItem>(WriteBehindSink<TKey, TItem> 
 
     private void Trim()
     {
-        var excess = _waiting.Count - sink.Capacity;
+        var excess = _waiting.Count - _sink.Capacity;
         if (excess <= 0)
         {
             return;
         }
 
-        foreach (var key in sink.Evict(_waiting, excess).ToList())
+        var evicted = 0;
+        foreach (var key in _sink.Evict(_waiting, excess).ToList())
         {
-            _waiting.Remove(key);
+            evicted += _waiting.Remove(key) ? 1 : 0;
+        }
+
+        if (evicted > 0)
+        {
+            _metrics?.Dropped(_writer, evicted);
         }
     }
 }

@@ -21,7 +21,7 @@ internal sealed class HubUpdateRelay(
     /// </summary>
     public HubSubscription Start()
     {
-        var subscription = hub.Subscribe(OnBatchAsync, options.UpdateInterval);
+        var subscription = hub.Subscribe(OnBatchAsync, options.UpdateInterval, subscriber: "ws");
         outbox.TryQueue(new Outgoing.Frame(ServerFrames.InitialJobs(InitialJobs(), time.GetUtcNow())));
         _initialQueued.TrySetResult();
         return subscription;

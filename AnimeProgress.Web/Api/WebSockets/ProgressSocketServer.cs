@@ -130,6 +130,9 @@ public sealed partial class ProgressSocketServer
         }
     }
 
+    /// <summary>Clients connected now (accepted sockets; the metrics read it).</summary>
+    public int Connected => _sessions.Count;
+
     private sealed class PolicyClose(ProgressSocketSession session) : ISessionEnd
     {
         public void End(string reason) => session.RequestClose(WebSocketCloseStatus.PolicyViolation, reason);

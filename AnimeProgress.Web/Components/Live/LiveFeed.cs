@@ -1,4 +1,5 @@
 using AnimeProgress.Core.Hub;
+using AnimeProgress.Web.Telemetry;
 
 namespace AnimeProgress.Web.Components.Live;
 
@@ -41,13 +42,24 @@ public sealed class LiveFeed
     /// <paramref name="invoke"/> (a component's InvokeAsync). Once the subscription is disposed (the
     /// component is gone) a batch still queued on the dispatcher is skipped rather than rendered.
     /// </summary>
-    public static Func<HubBatch, CancellationToken, ValueTask> OnDispatcher(Func<Action, Task> invoke, Action<HubBatch> listener) =>
+    /// <param name="metrics">The page's circuit measures its renders (count, time, update age, render spans) when given.</param>
+    public static Func<HubBatch, CancellationToken, ValueTask> OnDispatcher(Func<Action, Task> invoke, Action<HubBatch> listener, ViewerMetrics? metrics = null) =>
         (batch, cancellationToken) => new ValueTask(invoke(() =>
         {
-            if (!cancellationToken.IsCancellationRequested)
+            if (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+
+            if (metrics is null)
             {
                 listener(batch);
+                return;
             }
+
+            // The listeners' StateHasChanged render synchronously here, on the circuit's dispatcher.
+            using var render = metrics.StartRender(batch);
+            listener(batch);
         }));
 
     private sealed class Registration(LiveFeed feed, Action<HubBatch> listener) : IDisposable

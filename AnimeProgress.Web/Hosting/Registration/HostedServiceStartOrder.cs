@@ -73,6 +73,13 @@ public static class HostedServiceStartOrder
         services.AddHostedService(sp => sp.GetRequiredService<Accounts.Sessions.SessionSweep>());
         // 12. The audit log's retention: applied at start, then daily.
         services.AddHostedService<Audit.AuditRetentionSweep>();
+
+        // 13. The metrics port (AnimeProgress:Metrics:Port): answers scrapes once everything it measures runs.
+        if (features.MetricsPort)
+        {
+            services.AddHostedService(sp => sp.GetRequiredService<Telemetry.MetricsPortServer>());
+        }
+
         return services;
     }
 }
