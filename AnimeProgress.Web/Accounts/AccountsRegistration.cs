@@ -35,6 +35,7 @@ public static class AccountsRegistration
         services.AddSingleton<LocalRequests>();
         services.AddSingleton<AccountPresence>();
         services.AddScoped<PasswordSignIn>();
+        services.AddSingleton<Administration.UserAdministration>(); // /admin/users (Web/Accounts/Administration)
         services.AddValidatedOptions<AccessOptions, AccessOptionsValidator>(configuration, AccessOptions.Section);
         services.AddSingleton<WallScreenRule>();
 

@@ -11,9 +11,11 @@ public static class AuditActions
     public const string KeyRevoke = "key.revoke";
     public const string UserCreate = "user.create";
     public const string UserRole = "user.role";
+    public const string UserDisable = "user.disable";
+    public const string UserEnable = "user.enable";
     public const string AuditRetention = "audit.retention";
 
     /// <summary>For the page's filter.</summary>
     public static readonly IReadOnlyList<string> All =
-        [JobSubmit, SignIn, SignInFailed, SignOut, KeyCreate, KeyRevoke, UserCreate, UserRole, AuditRetention];
+        [JobSubmit, SignIn, SignInFailed, SignOut, KeyCreate, KeyRevoke, UserCreate, UserRole, UserDisable, UserEnable, AuditRetention];
 }

@@ -13,10 +13,7 @@ internal static class NewAccount
     /// <summary>The trimmed name, or a usage error.</summary>
     public static string CheckedName(string name)
     {
-        name = name.Trim();
-        return name.Length is 0 or > 64
-            ? throw new JobsUsageException($"the account's name must be 1 to 64 characters (got {name.Length})")
-            : name;
+        return Accounts.Administration.AccountNames.Problem(name) is { } problem ? throw new JobsUsageException(problem) : name.Trim();
     }
 
     /// <param name="create">
