@@ -19,6 +19,9 @@ public static class AccountEndpoints
     /// <summary>The sign-in page: after a failure it shows the one message for every failure.</summary>
     public const string LoginPage = "/login";
 
+    /// <summary>The sign-in page saying the signed-in account's role may not open the page it asked for.</summary>
+    public const string AccessDeniedPage = "/login/denied";
+
     public const string LogoutPage = "/logout";
 
     public static void MapAccountEndpoints(this WebApplication app)

@@ -79,7 +79,7 @@ public static class AccountsRegistration
         cookie.LoginPath = AccountEndpoints.LoginPage;
         cookie.LogoutPath = AccountEndpoints.LogoutPage;
         // A signed-in account without the role for a page sees the sign-in page, which says so.
-        cookie.AccessDeniedPath = AccountEndpoints.LoginPage;
+        cookie.AccessDeniedPath = AccountEndpoints.AccessDeniedPage;
         cookie.Events.OnRedirectToLogin = context => RedirectPagesOnly(context, StatusCodes.Status401Unauthorized);
         cookie.Events.OnRedirectToAccessDenied = context => RedirectPagesOnly(context, StatusCodes.Status403Forbidden);
     }
@@ -94,6 +94,7 @@ public static class AccountsRegistration
         if (path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase)
             || path.StartsWithSegments("/_blazor", StringComparison.OrdinalIgnoreCase)
             || path.StartsWithSegments("/ws", StringComparison.OrdinalIgnoreCase)
+            || path.StartsWithSegments("/openapi", StringComparison.OrdinalIgnoreCase)
             || path.StartsWithSegments("/_framework", StringComparison.OrdinalIgnoreCase))
         {
             context.Response.StatusCode = status;

@@ -51,7 +51,9 @@ public static class ApiRegistration
         api.MapJobEndpoints();
         api.MapInstanceEndpoints();
         // Anything else under /api is a ProblemDetails 404 (ApiGuardMiddleware), not the dashboard's HTML page.
-        app.MapOpenApi();
+        // The document is behind access like what it describes (issue 14): a key of an account that may view, a signed-in
+        // account (or a wall screen), or this machine on the first start; anyone else gets a bare 401.
+        app.MapOpenApi().RequireAuthorization(Accounts.AccessPolicies.View);
         return app;
     }
 

@@ -16,7 +16,8 @@ public static class ApiKeyRequests
         return (path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase) && !IsPreview(path))
             || IsWebSocket(request)
             || path.StartsWithSegments("/readyz", StringComparison.OrdinalIgnoreCase)
-            || path.StartsWithSegments("/metrics", StringComparison.OrdinalIgnoreCase);
+            || path.StartsWithSegments("/metrics", StringComparison.OrdinalIgnoreCase)
+            || path.StartsWithSegments("/openapi", StringComparison.OrdinalIgnoreCase);
     }
 
     /// <summary>The key sent with a request where keys are taken, or null.</summary>

@@ -100,7 +100,7 @@ public sealed class LoginTests(LoginTests.AccountsApp accounts) : IClassFixture<
         using (var page = await browser.GetAsync("/"))
         {
             Assert.Equal(HttpStatusCode.Found, page.StatusCode);
-            Assert.StartsWith("/login?ReturnUrl=", page.Headers.Location!.PathAndQuery, StringComparison.Ordinal);
+            Assert.StartsWith("/login/denied?ReturnUrl=", page.Headers.Location!.PathAndQuery, StringComparison.Ordinal);
         }
 
         Assert.Contains("whose role may not open that page", await browser.TextAsync("/login?ReturnUrl=%2F"), StringComparison.Ordinal);

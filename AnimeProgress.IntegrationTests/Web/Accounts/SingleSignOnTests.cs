@@ -149,7 +149,7 @@ public sealed class SingleSignOnTests(SingleSignOnTests.SsoApp sso) : IClassFixt
         using (var page = await browser.GetAsync("/"))
         {
             Assert.Equal(HttpStatusCode.Found, page.StatusCode);
-            Assert.StartsWith("/login?ReturnUrl=", page.Headers.Location!.PathAndQuery, StringComparison.Ordinal);
+            Assert.StartsWith("/login/denied?ReturnUrl=", page.Headers.Location!.PathAndQuery, StringComparison.Ordinal);
         }
 
         Assert.Contains("whose role may not open that page", await browser.TextAsync("/login?ReturnUrl=%2F"), StringComparison.Ordinal);

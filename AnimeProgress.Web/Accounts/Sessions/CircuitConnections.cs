@@ -4,11 +4,17 @@ namespace AnimeProgress.Web.Accounts.Sessions;
 
 /// <summary>
 /// The circuits' SignalR connections, followed like the circuits: the layout of an ended circuit tells the person and
-/// reloads the page, and a connection still open at the next sweep (a client that ignored it, or a page without the
-/// layout) is cut. Its reconnect then meets the cookie check, which refuses it.
+/// reloads the page, and a connection still open at a sweep <see cref="Grace"/> later (a client that ignored it, or a
+/// page without the layout) is cut. Its reconnect then meets the cookie check, which refuses it.
 /// </summary>
-internal sealed class CircuitConnections(OpenSessions sessions) : IHubFilter
+internal sealed class CircuitConnections(OpenSessions sessions, TimeProvider time) : IHubFilter
 {
+    /// <summary>
+    /// Longer than the layout waits before it reloads (two seconds, to let the reason be read): cut earlier, the reload
+    /// command would never reach the browser, which would be left on a dead page instead of the sign-in page.
+    /// </summary>
+    public static readonly TimeSpan Grace = TimeSpan.FromSeconds(5);
+
     private static readonly object RegistrationKey = new();
 
     public async Task OnConnectedAsync(HubLifetimeContext context, Func<HubLifetimeContext, Task> next)
@@ -17,7 +23,7 @@ internal sealed class CircuitConnections(OpenSessions sessions) : IHubFilter
         ArgumentNullException.ThrowIfNull(next);
         await next(context);
         var caller = context.Context;
-        if (sessions.Register(SessionCredentials.Of(caller.User), new Connection(caller)) is { } registration)
+        if (sessions.Register(SessionCredentials.Of(caller.User), new Connection(caller, time)) is { } registration)
         {
             caller.Items[RegistrationKey] = registration;
         }
@@ -35,14 +41,17 @@ internal sealed class CircuitConnections(OpenSessions sessions) : IHubFilter
         await next(context, exception);
     }
 
-    private sealed class Connection(HubCallerContext caller) : ISessionEnd
+    private sealed class Connection(HubCallerContext caller, TimeProvider time) : ISessionEnd
     {
-        private int _told;
+        private long _toldAt;
 
-        // The first sweep leaves the telling to the circuit; the next one finds the connection still open and cuts it.
+        // The first sweep leaves the telling to the circuit; a sweep at least the grace later finds the connection
+        // still open and cuts it.
         public void End(string reason)
         {
-            if (Interlocked.Exchange(ref _told, 1) == 1)
+            var now = Math.Max(1, time.GetTimestamp());
+            var told = Interlocked.CompareExchange(ref _toldAt, now, 0);
+            if (told != 0 && time.GetElapsedTime(told, now) >= Grace)
             {
                 caller.Abort();
             }

@@ -92,13 +92,16 @@ public sealed class AccessTokenTests(AccessTokenTests.TokenApp tokens) : IClassF
     }
 
     [Fact]
-    public async Task Once_a_token_exists_the_dashboard_asks_this_machine_to_sign_in_and_the_openapi_document_stays_open()
+    public async Task Once_a_token_exists_the_dashboard_asks_this_machine_to_sign_in_and_the_openapi_document_needs_the_token()
     {
         using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = App.BaseAddress };
 
         using var page = await http.GetAsync("/", TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.Found, page.StatusCode);
         Assert.Equal("/login", page.Headers.Location!.AbsolutePath);
-        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/openapi/v1.json", TestContext.Current.CancellationToken)).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await http.GetAsync("/openapi/v1.json", TestContext.Current.CancellationToken)).StatusCode);
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/openapi/v1.json");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Token);
+        Assert.Equal(HttpStatusCode.OK, (await http.SendAsync(request, TestContext.Current.CancellationToken)).StatusCode);
     }
 }

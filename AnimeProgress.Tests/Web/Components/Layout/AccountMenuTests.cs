@@ -55,6 +55,33 @@ public sealed class AccountMenuTests : ComponentTestContext
     }
 
     [Fact]
+    public void An_admin_gets_the_users_and_audit_pages_in_the_app_bar()
+    {
+        Services.AddSingleton<AntiforgeryStateProvider>(new FixedAntiforgery());
+        Authorization.SetAuthorized("ada");
+        Authorization.SetRoles(AppRoles.Admin);
+        Authorization.SetPolicies(AccessPolicies.Administer);
+
+        var cut = Render<AccountMenu>();
+
+        Assert.Equal("admin/users", cut.Find("a[aria-label='Users']").GetAttribute("href"));
+        Assert.Equal("admin/audit", cut.Find("a[aria-label='Audit log']").GetAttribute("href"));
+    }
+
+    [Fact]
+    public void An_operator_gets_no_admin_pages_in_the_app_bar()
+    {
+        Services.AddSingleton<AntiforgeryStateProvider>(new FixedAntiforgery());
+        Authorization.SetAuthorized("otto");
+        Authorization.SetRoles(AppRoles.Operator);
+
+        var cut = Render<AccountMenu>();
+
+        Assert.Empty(cut.FindAll("a[aria-label='Users']"));
+        Assert.Empty(cut.FindAll("a[aria-label='Audit log']"));
+    }
+
+    [Fact]
     public void Nobody_signed_in_shows_nothing() => Assert.Empty(Render<AccountMenu>().Markup.Trim());
 
     private sealed class FixedAntiforgery : AntiforgeryStateProvider
