@@ -44,7 +44,8 @@ public sealed partial class JobStore : BackgroundService
         IOptions<DatabaseOptions> options,
         IOptions<InputLimits> limits,
         TimeProvider time,
-        ILogger<JobStore> logger)
+        ILogger<JobStore> logger,
+        Notifications.IJobOutcomeOutbox? outbox = null)
     {
         _contexts = contexts;
         _hub = hub;
@@ -54,7 +55,7 @@ public sealed partial class JobStore : BackgroundService
         _limits = limits.Value;
         _time = time;
         _logger = logger;
-        _sink = new JobWriteSink(contexts, _options, logger);
+        _sink = new JobWriteSink(contexts, _options, logger, outbox);
         _writes = new WriteBehindBuffer<long, JobWrite>(_sink, time);
     }
 
