@@ -5,6 +5,7 @@ using AnimeProgress.Web.Hosting.Edge;
 using AnimeProgress.Web.Hosting.Registration;
 using AnimeProgress.Web.Keys;
 using AnimeProgress.Web.Limits;
+using AnimeProgress.Web.Notifications;
 using Serilog;
 
 namespace AnimeProgress.Web.Hosting;
@@ -47,6 +48,7 @@ public static class ServiceRegistration
 
         services.AddApiKeys(configuration); // API keys: scheme, verifier, store, keys page (Web/Keys)
         services.AddAuditLog(configuration); // who did what: buffer, queries, retention (Web/Audit)
+        services.AddNotifications(configuration); // events, outbox, channels, rules (Web/Notifications)
         services.AddHostedServicesInStartOrder(features);
         return builder;
     }
