@@ -39,6 +39,7 @@ public static class NotificationRegistration
             .AddResilienceHandler("notifications", (pipeline, context) =>
                 pipeline.AddTimeout(context.ServiceProvider.GetRequiredService<IOptions<NotificationOptions>>().Value.AttemptTimeout));
         services.AddSingleton<NotificationSender>();
+        services.AddScoped<NotificationAdministration>();
         return services;
     }
 }
