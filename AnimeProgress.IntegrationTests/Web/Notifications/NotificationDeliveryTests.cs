@@ -1,7 +1,11 @@
 using System.Net;
 using AnimeProgress.Core.Persistence.Notifications;
 using AnimeProgress.IntegrationTests.Support;
+using AnimeProgress.Core.Persistence;
+using AnimeProgress.Web.Notifications;
 using Microsoft.AspNetCore.Http;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace AnimeProgress.IntegrationTests.Web.Notifications;
 
@@ -171,5 +175,31 @@ public sealed class NotificationDeliveryTests
         await NotifyingApp.UntilAsync(async () => (await NotifyingApp.DeliveriesAsync(second)).Count(d => d.State == DeliveryStates.Delivered) == 2, "the second job delivered");
         Assert.Equal(2, receiver.Requests.Count);
         Assert.Equal(["job.completed:11", "job.completed:12"], receiver.Requests.SelectMany(r => AnimeProgress.Web.Notifications.Channels.WebhookPayload.EventIds(r.Body)));
+    }
+
+    [Fact]
+    public async Task Finished_deliveries_are_removed_after_the_retention_period_and_pending_ones_stay()
+    {
+        await using var receiver = await HttpReceiver.StartAsync();
+        await using var app = AppHost.Start(NotifyingApp.Webhook(receiver.Url, extra: new Dictionary<string, string?>
+        {
+            ["AnimeProgress:Notifications:Retention"] = "00:00:01",
+        }));
+        NotifyingApp.Finish(app, 1);
+        await NotifyingApp.UntilAsync(async () => (await NotifyingApp.DeliveriesAsync(app)).SingleOrDefault()?.State == DeliveryStates.Delivered, "delivered");
+        receiver.Respond = (_, context) => { context.Response.StatusCode = 503; return Task.CompletedTask; };
+        NotifyingApp.Finish(app, 2);
+        await NotifyingApp.UntilAsync(async () => (await NotifyingApp.DeliveriesAsync(app)).Any(d => d.EventId == "job.completed:2" && d.Attempts > 0), "a failed try");
+        await Task.Delay(1500, TestContext.Current.CancellationToken);
+
+        await app.Services.GetRequiredService<NotificationSender>().SweepAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal(["job.completed:2"], (await NotifyingApp.DeliveriesAsync(app)).Select(d => d.EventId));
+        Assert.All(await NotifyingApp.AttemptsAsync(app), a => Assert.NotEqual("delivered", a.Outcome));
+        await using var db = await app.Services.GetRequiredService<IDbContextFactory<AnimeProgressDbContext>>().CreateDbContextAsync(TestContext.Current.CancellationToken);
+        // The delivered job's event went with its delivery; the pending one's stays (and so does an open condition's, e.g. queue.empty).
+        var events = await db.NotificationEvents.Select(e => e.Id).ToListAsync(TestContext.Current.CancellationToken);
+        Assert.Contains("job.completed:2", events);
+        Assert.DoesNotContain("job.completed:1", events);
     }
 }
