@@ -42,6 +42,21 @@ public sealed class AnimeProgressDbContext(DbContextOptions<AnimeProgressDbConte
     /// <summary>The finished runs the ETA engine learns from, kept across restarts and shared by the nodes (issue 20).</summary>
     public DbSet<Eta.EtaRunRow> EtaRuns => Set<Eta.EtaRunRow>();
 
+    // Notifications (issue 18): begin
+    public DbSet<Notifications.NotificationEventRow> NotificationEvents => Set<Notifications.NotificationEventRow>();
+
+    /// <summary>The outbox: one row per (event, channel), written with the event, delivered by the leader's sender.</summary>
+    public DbSet<Notifications.NotificationDeliveryRow> NotificationDeliveries => Set<Notifications.NotificationDeliveryRow>();
+
+    public DbSet<Notifications.NotificationAttemptRow> NotificationAttempts => Set<Notifications.NotificationAttemptRow>();
+
+    public DbSet<Notifications.NotificationConditionRow> NotificationConditions => Set<Notifications.NotificationConditionRow>();
+
+    public DbSet<Notifications.NotificationChannelRow> NotificationChannels => Set<Notifications.NotificationChannelRow>();
+
+    public DbSet<Notifications.NotificationRuleRow> NotificationRules => Set<Notifications.NotificationRuleRow>();
+    // Notifications: end
+
     // PostgreSQL schema (issue 4): begin
     /// <summary>
     /// The PostgreSQL schema of every table, or null on SQLite (no schemas). It travels in the options as
@@ -154,5 +169,8 @@ public sealed class AnimeProgressDbContext(DbContextOptions<AnimeProgressDbConte
         Eta.EtaRunMapping.Configure(builder, Database.IsSqlite());
 
         Audit.AuditMapping.Configure(builder, Database.IsSqlite());
+
+        // Notifications (issue 18): events, the delivery outbox and its attempts, open conditions, channels and rules.
+        Notifications.NotificationMapping.Configure(builder, Database.IsSqlite());
     }
 }

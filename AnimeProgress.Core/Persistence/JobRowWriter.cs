@@ -10,7 +10,12 @@ namespace AnimeProgress.Core.Persistence;
 /// </summary>
 internal static class JobRowWriter
 {
-    public static async Task WriteAsync(IDbContextFactory<AnimeProgressDbContext> contexts, IReadOnlyList<JobWrite> batch, CancellationToken cancellationToken)
+    /// <param name="outbox">Given the rows this batch turns into an outcome, in the same transaction (issue 18).</param>
+    public static async Task WriteAsync(
+        IDbContextFactory<AnimeProgressDbContext> contexts,
+        IReadOnlyList<JobWrite> batch,
+        CancellationToken cancellationToken,
+        Notifications.IJobOutcomeOutbox? outbox = null)
     {
         var upserts = batch.Select(w => w.Snapshot).OfType<JobSnapshot>().ToList();
         var deletes = batch.Where(w => w.Snapshot is null).Select(w => w.Id).ToList();
@@ -18,6 +23,7 @@ internal static class JobRowWriter
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var ids = upserts.Select(j => j.Id).ToList();
         var existing = await db.ProductionJobs.Where(j => ids.Contains(j.Id)).ToDictionaryAsync(j => j.Id, cancellationToken);
+        var finished = new List<JobSnapshot>();
         foreach (var snapshot in upserts)
         {
             if (existing.TryGetValue(snapshot.Id, out var row))
@@ -27,6 +33,11 @@ internal static class JobRowWriter
                 if (!snapshot.IsTerminal && JobStatusNames.FromWire(row.Status) is { } stored && stored.IsTerminal())
                 {
                     continue;
+                }
+
+                if (snapshot.IsTerminal && JobStatusNames.FromWire(row.Status) != snapshot.Status)
+                {
+                    finished.Add(snapshot);
                 }
 
                 // A version never goes down in the row either (an old leader's late write after another node's).
@@ -40,7 +51,16 @@ internal static class JobRowWriter
                 row = new ProductionJobRow();
                 JobRowMapper.CopyTo(snapshot, row);
                 db.ProductionJobs.Add(row);
+                if (snapshot.IsTerminal)
+                {
+                    finished.Add(snapshot);
+                }
             }
+        }
+
+        if (outbox is not null && finished.Count > 0)
+        {
+            await outbox.EnlistAsync(db, finished, cancellationToken);
         }
 
         await db.SaveChangesAsync(cancellationToken);
@@ -50,5 +70,9 @@ internal static class JobRowWriter
         }
 
         await transaction.CommitAsync(cancellationToken);
+        if (outbox is not null && finished.Count > 0)
+        {
+            outbox.Committed();
+        }
     }
 }

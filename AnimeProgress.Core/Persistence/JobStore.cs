@@ -45,7 +45,8 @@ public sealed partial class JobStore : BackgroundService
         IOptions<InputLimits> limits,
         TimeProvider time,
         ILogger<JobStore> logger,
-        WriteBehindMetrics? writeBehindMetrics = null)
+        WriteBehindMetrics? writeBehindMetrics = null,
+        Notifications.IJobOutcomeOutbox? outbox = null)
     {
         _contexts = contexts;
         _hub = hub;
@@ -55,7 +56,7 @@ public sealed partial class JobStore : BackgroundService
         _limits = limits.Value;
         _time = time;
         _logger = logger;
-        _sink = new JobWriteSink(contexts, _options, logger);
+        _sink = new JobWriteSink(contexts, _options, logger, outbox);
         _writes = new WriteBehindBuffer<long, JobWrite>(_sink, time, writeBehindMetrics);
     }
 

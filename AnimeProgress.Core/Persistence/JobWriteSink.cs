@@ -13,7 +13,8 @@ namespace AnimeProgress.Core.Persistence;
 internal sealed partial class JobWriteSink(
     IDbContextFactory<AnimeProgressDbContext> contexts,
     DatabaseOptions options,
-    ILogger logger) : WriteBehindSink<long, JobWrite>
+    ILogger logger,
+    Notifications.IJobOutcomeOutbox? outbox = null) : WriteBehindSink<long, JobWrite>
 {
     private readonly Dictionary<long, WriteMark> _written = [];
     private readonly Lock _gate = new();
@@ -21,7 +22,7 @@ internal sealed partial class JobWriteSink(
     public override int Capacity => options.MaxPendingWrites;
 
     public override Task WriteAsync(IReadOnlyList<JobWrite> batch, CancellationToken cancellationToken) =>
-        JobRowWriter.WriteAsync(contexts, batch, cancellationToken);
+        JobRowWriter.WriteAsync(contexts, batch, cancellationToken, outbox);
 
     public override bool IsUrgent(JobWrite item) => item.Snapshot is { } job && !IsUnchangedSinceWritten(job);
 

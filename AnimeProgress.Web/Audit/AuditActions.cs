@@ -15,7 +15,12 @@ public static class AuditActions
     public const string UserEnable = "user.enable";
     public const string AuditRetention = "audit.retention";
 
+    // Notifications (issue 18): channels and rules defined on /admin/notifications, resends and test messages.
+    public const string NotificationChannel = "notification.channel";
+    public const string NotificationRule = "notification.rule";
+    public const string NotificationSend = "notification.send";
+
     /// <summary>For the page's filter.</summary>
     public static readonly IReadOnlyList<string> All =
-        [JobSubmit, SignIn, SignInFailed, SignOut, KeyCreate, KeyRevoke, UserCreate, UserRole, UserDisable, UserEnable, AuditRetention];
+        [JobSubmit, SignIn, SignInFailed, SignOut, KeyCreate, KeyRevoke, UserCreate, UserRole, UserDisable, UserEnable, AuditRetention, NotificationChannel, NotificationRule, NotificationSend];
 }

@@ -6,6 +6,7 @@ using AnimeProgress.Web.Hosting.Registration;
 using AnimeProgress.Web.Keys;
 using AnimeProgress.Web.Limits;
 using AnimeProgress.Web.Telemetry;
+using AnimeProgress.Web.Notifications;
 using Serilog;
 
 namespace AnimeProgress.Web.Hosting;
@@ -49,6 +50,7 @@ public static class ServiceRegistration
         services.AddApiKeys(configuration); // API keys: scheme, verifier, store, keys page (Web/Keys)
         services.AddAuditLog(configuration); // who did what: buffer, queries, retention (Web/Audit)
         services.AddTelemetry(configuration); // meters, traces, /metrics and OTLP (Web/Telemetry)
+        services.AddNotifications(configuration); // events, outbox, channels, rules (Web/Notifications)
         services.AddHostedServicesInStartOrder(features);
         return builder;
     }

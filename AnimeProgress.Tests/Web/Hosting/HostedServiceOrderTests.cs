@@ -27,6 +27,7 @@ public sealed class HostedServiceOrderTests
     [
         typeof(AnimeProgress.Web.Keys.ConfiguredTokenImport), typeof(AnimeProgress.Web.Keys.ApiKeyUsageWriter), typeof(AnimeProgress.Web.Accounts.Sessions.SessionSweep),
         typeof(AnimeProgress.Web.Audit.AuditRetentionSweep),
+        typeof(AnimeProgress.Core.Notifications.NotificationDetector), typeof(AnimeProgress.Web.Notifications.NotificationSender),
     ];
 
     [Fact]

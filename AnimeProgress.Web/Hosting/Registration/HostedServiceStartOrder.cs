@@ -74,12 +74,17 @@ public static class HostedServiceStartOrder
         // 12. The audit log's retention: applied at start, then daily.
         services.AddHostedService<Audit.AuditRetentionSweep>();
 
-        // 13. The metrics port (AnimeProgress:Metrics:Port): answers scrapes once everything it measures runs.
+        // 13. Notifications (Web/Notifications), on the leader only: the detector reads the hub the tracker fills and
+        //     stores conditions with their outbox rows; the sender delivers the outbox. Stopped first, so the job store's
+        //     last flush still writes outcomes with their deliveries, which the next start sends.
+        services.AddHostedService(sp => sp.GetRequiredService<Core.Notifications.NotificationDetector>());
+        services.AddHostedService(sp => sp.GetRequiredService<Notifications.NotificationSender>());
+
+        // 14. The metrics port (AnimeProgress:Metrics:Port): answers scrapes once everything it measures runs.
         if (features.MetricsPort)
         {
             services.AddHostedService(sp => sp.GetRequiredService<Telemetry.MetricsPortServer>());
         }
-
         return services;
     }
 }

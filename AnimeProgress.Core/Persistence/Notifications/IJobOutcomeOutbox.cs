@@ -1,0 +1,16 @@
+using AnimeProgress.Core.Jobs;
+
+namespace AnimeProgress.Core.Persistence.Notifications;
+
+/// <summary>
+/// What the job writer calls for the jobs whose row it turns into an outcome (completed, failed, cancelled), inside
+/// its transaction: the notifications feature adds its event and outbox rows to the same context, so the outcome and
+/// its notifications are stored together or not at all.
+/// </summary>
+public interface IJobOutcomeOutbox
+{
+    Task EnlistAsync(AnimeProgressDbContext db, IReadOnlyList<JobSnapshot> finished, CancellationToken cancellationToken);
+
+    /// <summary>The transaction committed: the sender may look now.</summary>
+    void Committed();
+}
