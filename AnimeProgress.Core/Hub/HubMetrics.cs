@@ -13,25 +13,20 @@ public sealed class HubMetrics
     public const string MeterName = TelemetryNames.Prefix + ".Hub";
 
     private readonly Meter _meter;
-    private readonly Counter<long> _finished;
-    private readonly Counter<long> _coalesced;
-    private readonly Counter<long> _delivered;
+    private readonly CountSeries?[] _finished;
+    private readonly TaggedCounts _coalesced;
+    private readonly TaggedCounts _delivered;
 
     public HubMetrics(IMeterFactory meters)
     {
         _meter = meters.Create(MeterName);
-        _finished = _meter.CreateCounter<long>(
-            "animeprogress.jobs.finished", "{job}", "Jobs that reached a final status (completed, failed, cancelled) while this node watched.");
-        _coalesced = _meter.CreateCounter<long>(
-            "animeprogress.hub.updates.coalesced", "{update}", "Job updates replaced by a newer one before a subscriber took them (newest wins).");
-        _delivered = _meter.CreateCounter<long>(
-            "animeprogress.hub.updates.delivered", "{update}", "Job updates handed to subscribers.");
-
-        // Series that exist at 0 from the start: a rate over them reads 0, not "no data", until the first job finishes.
-        foreach (var status in Enum.GetValues<JobStatus>().Where(s => s.IsTerminal()))
-        {
-            _finished.Add(0, new KeyValuePair<string, object?>("status", status.ToWire()));
-        }
+        var finished = new TaggedCounts(_meter,
+            "animeprogress.jobs.finished", "{job}", "Jobs that reached a final status (completed, failed, cancelled) while this node watched.", "status");
+        _finished = [.. Enum.GetValues<JobStatus>().Select(s => s.IsTerminal() ? finished.For(s.ToWire()) : null)];
+        _coalesced = new TaggedCounts(_meter,
+            "animeprogress.hub.updates.coalesced", "{update}", "Job updates replaced by a newer one before a subscriber took them (newest wins).", "subscriber");
+        _delivered = new TaggedCounts(_meter,
+            "animeprogress.hub.updates.delivered", "{update}", "Job updates handed to subscribers.", "subscriber");
     }
 
     /// <summary>The gauges that read the hub's state when scraped; the hub calls this once, from its constructor.</summary>
@@ -40,20 +35,11 @@ public sealed class HubMetrics
         _meter.CreateObservableGauge("animeprogress.jobs", () => JobsByStatus(hub), "{job}", "Jobs the hub knows, by status.");
     }
 
-    internal void Finished(JobStatus status) =>
-        _finished.Add(1, new KeyValuePair<string, object?>("status", status.ToWire()));
+    internal void Finished(JobStatus status) => _finished[(int)status]?.Add(1);
 
-    internal void Subscribed(string subscriber)
-    {
-        _coalesced.Add(0, new KeyValuePair<string, object?>("subscriber", subscriber));
-        _delivered.Add(0, new KeyValuePair<string, object?>("subscriber", subscriber));
-    }
-
-    internal void Coalesced(string subscriber) =>
-        _coalesced.Add(1, new KeyValuePair<string, object?>("subscriber", subscriber));
-
-    internal void Delivered(string subscriber, int count) =>
-        _delivered.Add(count, new KeyValuePair<string, object?>("subscriber", subscriber));
+    /// <summary>A subscriber's two series (coalesced, delivered), which it keeps.</summary>
+    internal (CountSeries Coalesced, CountSeries Delivered) Subscribed(string subscriber) =>
+        (_coalesced.For(subscriber), _delivered.For(subscriber));
 
     private static IEnumerable<Measurement<int>> JobsByStatus(ProgressHub hub) =>
         Enum.GetValues<JobStatus>().Select(s => new Measurement<int>(hub.Count(s), new KeyValuePair<string, object?>("status", s.ToWire())));

@@ -47,7 +47,8 @@ public sealed class HubSubscription : IDisposable
     /// <summary>What kind of subscriber this is (the metrics' <c>subscriber</c> tag).</summary>
     internal string Kind { get; init; } = "other";
 
-    internal HubMetrics? Metrics { get; init; }
+    /// <summary>Where this subscriber's coalesced and delivered updates are counted (null without metrics).</summary>
+    internal (CountSeries Coalesced, CountSeries Delivered)? Counts { get; init; }
 
     internal void Offer(JobSnapshot snapshot, ActivityContext trace = default)
     {
@@ -64,7 +65,7 @@ public sealed class HubSubscription : IDisposable
         });
         if (replaced)
         {
-            Metrics?.Coalesced(Kind);
+            Counts?.Coalesced.Add(1);
         }
 
         Schedule();
@@ -182,7 +183,7 @@ public sealed class HubSubscription : IDisposable
         {
             if (batch.Jobs.Count > 0 || batch.Instances.Count > 0 || batch.Removed.Count > 0)
             {
-                Metrics?.Delivered(Kind, batch.Jobs.Count);
+                Counts?.Delivered.Add(batch.Jobs.Count);
                 await _onBatch(batch, cancellationToken);
             }
         }

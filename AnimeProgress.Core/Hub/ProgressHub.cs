@@ -128,8 +128,11 @@ public sealed class ProgressHub
     /// <param name="subscriber">What kind of subscriber this is, for the metrics (circuit, ws, store…).</param>
     public HubSubscription Subscribe(Func<HubBatch, CancellationToken, ValueTask> onBatch, TimeSpan minInterval, string subscriber = "other")
     {
-        var subscription = new HubSubscription(onBatch, minInterval, _time, _logger, Unsubscribe) { Kind = subscriber, Metrics = _metrics };
-        _metrics?.Subscribed(subscriber);
+        var subscription = new HubSubscription(onBatch, minInterval, _time, _logger, Unsubscribe)
+        {
+            Kind = subscriber,
+            Counts = _metrics?.Subscribed(subscriber),
+        };
         lock (_gate)
         {
             _subscribers = [.. _subscribers, subscription];

@@ -18,17 +18,14 @@ public sealed class WriteBehindBuffer<TKey, TItem>
     private readonly SemaphoreSlim _flushing = new(1, 1);
     private readonly WriteBehindSink<TKey, TItem> _sink;
     private readonly TimeProvider _time;
-    private readonly WriteBehindMetrics? _metrics;
-    private readonly string _writer;
+    private readonly WriteBehindMetrics.WriterCounts? _counts;
     private IReadOnlyList<TItem> _inFlight = [];
 
     public WriteBehindBuffer(WriteBehindSink<TKey, TItem> sink, TimeProvider time, WriteBehindMetrics? metrics = null)
     {
         _sink = sink;
         _time = time;
-        _metrics = metrics;
-        _writer = WriteBehindMetrics.NameOf(_sink);
-        metrics?.Track(_writer, () => Count);
+        _counts = metrics?.Track(WriteBehindMetrics.NameOf(_sink), () => Count);
     }
 
     /// <summary>Null while writes succeed; the last error while the database is unreachable.</summary>
@@ -217,7 +214,7 @@ public sealed class WriteBehindBuffer<TKey, TItem>
 
     private void Drop(TItem item, Exception error)
     {
-        _metrics?.Failed(_writer, "rejected");
+        _counts?.Rejected.Add(1);
         lock (_gate)
         {
             _inFlight = [.. _inFlight.Where(i => !EqualityComparer<TItem>.Default.Equals(i, item))];
@@ -228,7 +225,7 @@ public sealed class WriteBehindBuffer<TKey, TItem>
 
     private void NoteFailure(Exception error, int count)
     {
-        _metrics?.Failed(_writer, "transient");
+        _counts?.Transient.Add(1);
         if (LastError is null)
         {
             _sink.Failed(error, count);
@@ -286,7 +283,7 @@ public sealed class WriteBehindBuffer<TKey, TItem>
 
         if (evicted > 0)
         {
-            _metrics?.Dropped(_writer, evicted);
+            _counts?.Dropped.Add(evicted);
         }
     }
 }

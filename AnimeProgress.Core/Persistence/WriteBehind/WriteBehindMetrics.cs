@@ -13,8 +13,8 @@ public sealed class WriteBehindMetrics
     public const string MeterName = TelemetryNames.Prefix + ".Persistence";
 
     private readonly ConcurrentDictionary<string, Func<int>> _depths = new(StringComparer.Ordinal);
-    private readonly Counter<long> _failures;
-    private readonly Counter<long> _dropped;
+    private readonly TaggedCounts _failures;
+    private readonly TaggedCounts _dropped;
 
     public WriteBehindMetrics(IMeterFactory meters)
     {
@@ -22,10 +22,11 @@ public sealed class WriteBehindMetrics
         meter.CreateObservableGauge("animeprogress.writebehind.depth",
             () => _depths.Select(d => new Measurement<int>(d.Value(), new KeyValuePair<string, object?>("writer", d.Key))),
             "{write}", "Writes waiting in memory for the database, per writer (a batch being written not counted).");
-        _failures = meter.CreateCounter<long>("animeprogress.writebehind.failures", "{batch}",
-            "Failed writes: reason=transient (the database away; the batch waits and is retried), reason=rejected (an item the database refused alone; dropped).");
-        _dropped = meter.CreateCounter<long>("animeprogress.writebehind.dropped", "{write}",
-            "Waiting writes given up because too many waited (the writer's capacity; final states are kept).");
+        _failures = new TaggedCounts(meter, "animeprogress.writebehind.failures", "{failure}",
+            "Failed writes: reason=transient (the database away; the batch waits and is retried), reason=rejected (an item the database refused alone; dropped).",
+            "writer", "reason");
+        _dropped = new TaggedCounts(meter, "animeprogress.writebehind.dropped", "{write}",
+            "Waiting writes given up because too many waited (the writer's capacity; final states are kept).", "writer");
     }
 
     /// <summary>The writer's name from its sink's type (JobWriteSink: JobWrite).</summary>
@@ -35,19 +36,12 @@ public sealed class WriteBehindMetrics
         return name.EndsWith("Sink", StringComparison.Ordinal) ? name[..^"Sink".Length] : name;
     }
 
-    internal void Track(string writer, Func<int> depth)
+    /// <summary>A writer's depth is read when scraped; its failure and drop counts are the series it keeps.</summary>
+    internal WriterCounts Track(string writer, Func<int> depth)
     {
         _depths[writer] = depth;
-
-        // At 0 from the start, so a rate reads 0 rather than "no data" until the first failure.
-        Failed(writer, "transient", 0);
-        Failed(writer, "rejected", 0);
-        Dropped(writer, 0);
+        return new WriterCounts(_failures.For(writer, "transient"), _failures.For(writer, "rejected"), _dropped.For(writer));
     }
 
-    internal void Failed(string writer, string reason, int count = 1) =>
-        _failures.Add(count, new KeyValuePair<string, object?>("writer", writer), new KeyValuePair<string, object?>("reason", reason));
-
-    internal void Dropped(string writer, int count) =>
-        _dropped.Add(count, new KeyValuePair<string, object?>("writer", writer));
+    internal sealed record WriterCounts(CountSeries Transient, CountSeries Rejected, CountSeries Dropped);
 }

@@ -41,6 +41,21 @@ public sealed class HostedServiceOrderTests
     }
 
     [Fact]
+    public async Task With_a_metrics_port_its_server_starts_last_once_everything_it_measures_runs()
+    {
+        var order = await StartOrderAsync(new Dictionary<string, string?>
+        {
+            ["AnimeProgress:ComfyUi:Instances:0:BaseUrl"] = "http://127.0.0.1:9",
+            ["AnimeProgress:Metrics:Port"] = "9464",
+        });
+
+        Assert.Equal(
+            [typeof(JobStore), typeof(EtaRunStore), typeof(AnimeProgress.Web.Audit.AuditWriter), typeof(ProgressTracker), typeof(LeaderIngestion), typeof(ProgressHistoryRecorder), .. Keys,
+                typeof(AnimeProgress.Web.Telemetry.MetricsPortServer)],
+            order);
+    }
+
+    [Fact]
     public async Task A_single_node_on_sqlite_starts_store_eta_runs_tracker_fleet_history()
     {
         var order = await StartOrderAsync(new Dictionary<string, string?>
