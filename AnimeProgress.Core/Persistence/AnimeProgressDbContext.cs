@@ -42,6 +42,12 @@ public sealed class AnimeProgressDbContext(DbContextOptions<AnimeProgressDbConte
     /// <summary>The finished runs the ETA engine learns from, kept across restarts and shared by the nodes (issue 20).</summary>
     public DbSet<Eta.EtaRunRow> EtaRuns => Set<Eta.EtaRunRow>();
 
+    /// <summary>The fleet queue (issue 16): jobs submitted through AnimeProgress, waiting or sent, with the prompt id chosen before sending.</summary>
+    public DbSet<Queue.FleetQueueRow> FleetQueue => Set<Queue.FleetQueueRow>();
+
+    /// <summary>What operators set on each ComfyUI instance (issue 16): labels and drain.</summary>
+    public DbSet<Queue.FleetInstanceRow> FleetInstances => Set<Queue.FleetInstanceRow>();
+
     // PostgreSQL schema (issue 4): begin
     /// <summary>
     /// The PostgreSQL schema of every table, or null on SQLite (no schemas). It travels in the options as
@@ -154,5 +160,7 @@ public sealed class AnimeProgressDbContext(DbContextOptions<AnimeProgressDbConte
         Eta.EtaRunMapping.Configure(builder, Database.IsSqlite());
 
         Audit.AuditMapping.Configure(builder, Database.IsSqlite());
+
+        Queue.FleetQueueMapping.Configure(builder, Database.IsSqlite());
     }
 }

@@ -13,7 +13,21 @@ public static class AuditActions
     public const string UserRole = "user.role";
     public const string AuditRetention = "audit.retention";
 
+    // The fleet queue (issue 16).
+    public const string JobCancel = "job.cancel";
+    public const string JobRetry = "job.retry";
+    public const string JobPriority = "job.priority";
+    public const string JobMove = "job.move";
+    public const string QueuePause = "queue.pause";
+    public const string QueueResume = "queue.resume";
+    public const string InstanceDrain = "instance.drain";
+    public const string InstanceResume = "instance.resume";
+    public const string InstanceLabels = "instance.labels";
+
     /// <summary>For the page's filter.</summary>
     public static readonly IReadOnlyList<string> All =
-        [JobSubmit, SignIn, SignInFailed, SignOut, KeyCreate, KeyRevoke, UserCreate, UserRole, AuditRetention];
+        [
+            JobSubmit, SignIn, SignInFailed, SignOut, KeyCreate, KeyRevoke, UserCreate, UserRole, AuditRetention,
+            JobCancel, JobRetry, JobPriority, JobMove, QueuePause, QueueResume, InstanceDrain, InstanceResume, InstanceLabels,
+        ];
 }

@@ -5,6 +5,7 @@ using AnimeProgress.Web.Hosting.Edge;
 using AnimeProgress.Web.Hosting.Registration;
 using AnimeProgress.Web.Keys;
 using AnimeProgress.Web.Limits;
+using AnimeProgress.Web.Queue;
 using Serilog;
 
 namespace AnimeProgress.Web.Hosting;
@@ -36,6 +37,7 @@ public static class ServiceRegistration
         builder.AddPersistence(features);
         services.AddCluster(configuration, features);
         services.AddSubmission();
+        services.AddFleetQueue(configuration); // the fleet queue, its dispatcher and actions (issue 16; Web/Queue, Core/Queue)
         services.AddDemo(configuration, features);
         services.AddReadinessChecks();
         services.AddDiagnostics(configuration);

@@ -25,20 +25,21 @@ public sealed class PostgresMigrationTests(PostgresFixture postgres)
     private const string DataProtectionKeys = "20261206232516_DataProtectionKeys";
     private const string SubmittedBy = "20261206234732_SubmittedBy";
     private const string AuditLog = "20261206235757_AuditLog";
-    private static readonly string[] All = [Initial, NotifyOnDelete, JobVersion, AccountTables, EtaRuns, ApiKeys, DataProtectionKeys, SubmittedBy, AuditLog];
+    private const string FleetQueue = "20261207013940_FleetQueue";
+    private static readonly string[] All = [Initial, NotifyOnDelete, JobVersion, AccountTables, EtaRuns, ApiKeys, DataProtectionKeys, SubmittedBy, AuditLog, FleetQueue];
 
     /// <summary>The app's tables and ASP.NET Core Identity's, in byte order (COLLATE "C").</summary>
     private static readonly string[] Tables =
     [
         "AspNetRoleClaims", "AspNetRoles", "AspNetUserClaims", "AspNetUserLogins", "AspNetUserRoles", "AspNetUserTokens", "AspNetUsers",
-        "DataProtectionKeys", "api_keys", "app_settings", "audit_log", "comfyui_instances", "eta_runs", "production_jobs", "progress_history",
+        "DataProtectionKeys", "api_keys", "app_settings", "audit_log", "comfyui_instances", "eta_runs", "fleet_instances", "fleet_queue", "production_jobs", "progress_history",
     ];
 
     private static readonly string[] Indexes =
     [
         "ix_api_keys_owner_id", "ix_api_keys_prefix", "ix_api_keys_secret_hash",
         "ix_audit_log_action", "ix_audit_log_actor_name", "ix_audit_log_at",
-        "ix_eta_runs_workflow", "ix_production_jobs_comfyui_job_id", "ix_production_jobs_completed_at", "ix_production_jobs_status",
+        "ix_eta_runs_workflow", "ix_fleet_queue_state_position", "ix_production_jobs_comfyui_job_id", "ix_production_jobs_completed_at", "ix_production_jobs_status",
         "ix_production_jobs_updated_at", "ix_production_jobs_workflow_key", "ix_progress_history_job_id_recorded_at",
     ];
 
