@@ -1,6 +1,7 @@
 using AnimeProgress.Core.Cluster;
 using AnimeProgress.Core.ComfyUi;
 using AnimeProgress.Core.Hub;
+using AnimeProgress.Core.Jobs;
 using AnimeProgress.Core.Persistence.Queue;
 using AnimeProgress.Core.Tracking;
 using Microsoft.Extensions.Hosting;
@@ -31,6 +32,7 @@ public sealed partial class FleetDispatcher(
     TimeProvider time,
     ILogger<FleetDispatcher> logger) : BackgroundService
 {
+    private static readonly TimeSpan RecentDispatch = TimeSpan.FromDays(1);
     private readonly QueueOptions _options = options.Value;
     private bool _recover = true;
     private DateTimeOffset _nextRecovery = DateTimeOffset.MinValue;
@@ -75,7 +77,7 @@ public sealed partial class FleetDispatcher(
             {
                 if (!restored)
                 {
-                    await RestoreWaitingAsync(cancellationToken);
+                    await RestoreAsync(cancellationToken);
                     restored = true;
                 }
 
@@ -93,8 +95,12 @@ public sealed partial class FleetDispatcher(
         }
     }
 
-    /// <summary>Jobs that wait but the tracker does not show (it restarted before it stored them) are shown again.</summary>
-    private async Task RestoreWaitingAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// After a restart or a change of leader the tracker may not know every job of the queue (its rows are written
+    /// behind): waiting jobs are shown again, and jobs sent in the last day whose run is not over are followed again
+    /// under their prompt id (a prompt the fleet already discovered under another id continues under the job's).
+    /// </summary>
+    private async Task RestoreAsync(CancellationToken cancellationToken)
     {
         foreach (var row in await store.WaitingAsync(cancellationToken))
         {
@@ -103,6 +109,25 @@ public sealed partial class FleetDispatcher(
                 tracker.SeedIds(row.JobId);
                 await tracker.PostAsync(new RegisterJob(row.JobId, FleetQueueRows.Registration(row, null, null)), cancellationToken);
             }
+        }
+
+        foreach (var row in await store.RecentlyDispatchedAsync(time.GetUtcNow() - RecentDispatch, cancellationToken))
+        {
+            var shown = hub.Find(row.JobId);
+            if (row.Instance is null || row.PromptId is null || shown?.IsTerminal == true || shown?.PromptId == row.PromptId)
+            {
+                continue;
+            }
+
+            if (shown is null && await store.StoredJobAsync(row.JobId, cancellationToken) is { } stored
+                && JobStatusNames.FromWire(stored.Status) is { } status && status.IsTerminal())
+            {
+                continue;
+            }
+
+            tracker.SeedIds(row.JobId);
+            await tracker.PostAsync(new JobDispatched(row.JobId, FleetQueueRows.Registration(row, row.Instance, row.PromptId)), cancellationToken);
+            await tracker.PostAsync(new SubmissionAccepted(row.JobId), cancellationToken);
         }
     }
 

@@ -61,6 +61,14 @@ public sealed class FleetQueueStore(IDbContextFactory<AnimeProgressDbContext> co
         return await db.FleetQueue.AsNoTracking().Where(r => r.State == wire).OrderBy(r => r.JobId).ToListAsync(cancellationToken);
     }
 
+    /// <summary>Jobs sent to ComfyUI since <paramref name="since"/>.</summary>
+    public async Task<List<FleetQueueRow>> RecentlyDispatchedAsync(DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        var dispatched = QueueEntryState.Dispatched.ToWire();
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await db.FleetQueue.AsNoTracking().Where(r => r.State == dispatched && r.DispatchedAt > since).OrderBy(r => r.JobId).ToListAsync(cancellationToken);
+    }
+
     /// <summary>Step 1 of a dispatch: the instance and prompt id are recorded before anything is sent. False: the job no longer waits.</summary>
     public async Task<bool> TryStartDispatchAsync(long jobId, string instance, string promptId, CancellationToken cancellationToken)
     {
