@@ -49,6 +49,9 @@ public sealed class ComfyUiEmulatorServer : IAsyncDisposable
     /// <summary>When this server (this start) first answered GET /queue, or null.</summary>
     public DateTimeOffset? FirstQueueAnsweredAt => _engine.FirstQueueAnsweredAt;
 
+    /// <summary>How many times POST /prompt accepted this prompt id (this start): 1 for a job dispatched exactly once.</summary>
+    public int TimesQueued(string promptId) => _engine.TimesQueued(promptId);
+
     /// <summary>
     /// Sends <paramref name="payload"/> unchanged to every connected client, as a custom node can: for tests of hostile
     /// frames (a duplicate key, broken JSON, an unknown binary type).

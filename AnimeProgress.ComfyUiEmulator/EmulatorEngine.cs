@@ -61,6 +61,13 @@ internal sealed class EmulatorEngine
     public DateTimeOffset? FirstQueueAnsweredAt =>
         Interlocked.Read(ref _firstQueueAnsweredAt) is var ms and > 0 ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null;
 
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> _promptsQueued = new(StringComparer.Ordinal);
+
+    /// <summary>How many times a prompt id was accepted by POST /prompt: tests of exactly-once dispatch count on it.</summary>
+    public int TimesQueued(string promptId) => _promptsQueued.GetValueOrDefault(promptId);
+
+    public void PromptQueued(string promptId) => _promptsQueued.AddOrUpdate(promptId, 1, (_, n) => n + 1);
+
     public void QueueAnswered() => Interlocked.CompareExchange(ref _firstQueueAnsweredAt, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), 0);
 
     /// <summary>Server feature flags, the same for GET /features and the WebSocket reply.</summary>

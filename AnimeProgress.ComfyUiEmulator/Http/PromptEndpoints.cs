@@ -84,6 +84,7 @@ internal static class PromptEndpoints
             return;
         }
         engine.Queue.Enqueue(new QueueItem(number.DeepClone(), priority, promptId, prompt, extraData, outcome.Outputs));
+        engine.PromptQueued(promptId);
         await HttpJson.WriteAsync(context, new JsonObject { ["prompt_id"] = promptId, ["number"] = number, ["node_errors"] = outcome.NodeErrors });
     }
 }

@@ -101,6 +101,10 @@ public sealed class ComfyUiHttpClient(HttpClient http, ComfyUiInstance instance,
         return new SystemStats(BoundedText.Cap(AsString(root["system"]?["comfyui_version"]), _limits.MaxNameLength), devices);
     }
 
+    /// <summary>The node types and model files the instance offers (<c>GET /object_info</c>, read under <see cref="ComfyUiOptions.MaxResponseBytes"/>).</summary>
+    public async Task<NodeCatalog> GetNodeCatalogAsync(CancellationToken cancellationToken) =>
+        NodeCatalog.Read(await GetObjectAsync("object_info", _options.MaxResponseBytes, cancellationToken), _limits);
+
     public async Task InterruptAsync(string? promptId, CancellationToken cancellationToken)
     {
         var body = promptId is null ? new JsonObject() : new JsonObject { ["prompt_id"] = promptId };

@@ -56,6 +56,11 @@ public sealed class AnimeProgressDbContext(DbContextOptions<AnimeProgressDbConte
 
     public DbSet<Notifications.NotificationRuleRow> NotificationRules => Set<Notifications.NotificationRuleRow>();
     // Notifications: end
+    /// <summary>The fleet queue (issue 16): jobs submitted through AnimeProgress, waiting or sent, with the prompt id chosen before sending.</summary>
+    public DbSet<Queue.FleetQueueRow> FleetQueue => Set<Queue.FleetQueueRow>();
+
+    /// <summary>What operators set on each ComfyUI instance (issue 16): labels and drain.</summary>
+    public DbSet<Queue.FleetInstanceRow> FleetInstances => Set<Queue.FleetInstanceRow>();
 
     // PostgreSQL schema (issue 4): begin
     /// <summary>
@@ -172,5 +177,6 @@ public sealed class AnimeProgressDbContext(DbContextOptions<AnimeProgressDbConte
 
         // Notifications (issue 18): events, the delivery outbox and its attempts, open conditions, channels and rules.
         Notifications.NotificationMapping.Configure(builder, Database.IsSqlite());
+        Queue.FleetQueueMapping.Configure(builder, Database.IsSqlite());
     }
 }

@@ -18,4 +18,13 @@ public sealed record JobRequest(string Title, JobKind Kind, JsonObject Workflow)
 
     /// <summary>Who asks (see <see cref="JobSnapshot.SubmittedBy"/>); null when nobody is named.</summary>
     public string? SubmittedBy { get; init; }
+
+    /// <summary>Fleet queue order: higher first (issue 16); 0 by default.</summary>
+    public int Priority { get; init; }
+
+    /// <summary>What the instance must offer (GPU memory, labels, models); null for nothing.</summary>
+    public Queue.JobNeeds? Needs { get; init; }
+
+    /// <summary>The job this one retries (issue 16), for the chain the queue and history show.</summary>
+    public long? RetryOf { get; init; }
 }

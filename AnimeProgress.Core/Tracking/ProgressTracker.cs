@@ -59,7 +59,7 @@ public sealed partial class ProgressTracker : BackgroundService
         var transitions = new JobTransitions(stageMap, eta, previews, _options);
         var publisher = new JobPublisher(hub, new SnapshotDeriver(eta), time);
         _instances = new InstanceRegistry(hub, time);
-        _submitted = new SubmittedJobs(_table, transitions, publisher, time);
+        _submitted = new SubmittedJobs(_table, transitions, publisher, previews, time);
         _events = new EventFolder(_table, _instances, transitions, publisher, time);
         var cap = new ActiveJobCap(_table, _untracked, _options.MaxActiveJobsPerInstance);
         _reconciliation = new QueueReconciliation(_table, _instances, transitions, publisher, eta, _idSource, cap, time);
@@ -117,6 +117,8 @@ public sealed partial class ProgressTracker : BackgroundService
             case RegisterJob r: _submitted.Register(r); break;
             case SubmissionAccepted a: _submitted.Accepted(a); break;
             case SubmissionFailed f: _submitted.Failed(f); break;
+            case JobDispatched d: _submitted.Dispatched(d); break;
+            case JobWithdrawn w: _submitted.Withdrawn(w); break;
             case InstanceObserved o: Apply(o.Observation); break;
             case RestoreJobs r: _adoption.Restore(r); break;
             case ReleaseJobs:

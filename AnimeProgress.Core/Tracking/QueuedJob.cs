@@ -4,7 +4,7 @@ using AnimeProgress.Core.Jobs;
 namespace AnimeProgress.Core.Tracking;
 
 /// <summary>What a job the tracker starts to follow looks like: queued, version 1, its graph parsed; whoever submitted it.</summary>
-internal sealed record QueuedJob(long Id, string Title, JobKind Kind, string Instance, string PromptId, WorkflowGraph Graph, string? WorkflowKey)
+internal sealed record QueuedJob(long Id, string Title, JobKind Kind, string? Instance, string? PromptId, WorkflowGraph Graph, string? WorkflowKey)
 {
     public JobSource Source { get; init; } = JobSource.AnimeProgress;
 

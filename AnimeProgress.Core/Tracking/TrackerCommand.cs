@@ -8,12 +8,15 @@ namespace AnimeProgress.Core.Tracking;
 /// <summary>Everything the tracker folds, in arrival order, on its one thread.</summary>
 public abstract record TrackerCommand;
 
-/// <summary>A job AnimeProgress submits; registered before the POST so no early event is missed.</summary>
+/// <summary>
+/// A job AnimeProgress submits; registered before the POST so no early event is missed. A job that waits in the fleet
+/// queue (Core/Queue) is registered without instance and prompt id; <see cref="JobDispatched"/> gives it both.
+/// </summary>
 public sealed record JobRegistration(
     string Title,
     JobKind Kind,
-    string Instance,
-    string PromptId,
+    string? Instance,
+    string? PromptId,
     JsonObject Graph,
     int? FramesTotal = null)
 {
@@ -27,6 +30,16 @@ public sealed record JobRegistration(
 public sealed record RegisterJob(long JobId, JobRegistration Registration) : TrackerCommand;
 
 public sealed record SubmissionAccepted(long JobId) : TrackerCommand;
+
+/// <summary>
+/// The fleet queue chose an instance and a prompt id for a job, before sending it: from here the job is followed on that
+/// instance. If the tracker does not know the job (restarted since), the registration makes it anew; if the prompt is
+/// already followed under another id (discovered in ComfyUI first), it continues under this job's id.
+/// </summary>
+public sealed record JobDispatched(long JobId, JobRegistration Registration) : TrackerCommand;
+
+/// <summary>A job left the fleet queue without reaching ComfyUI (cancelled while it waited): it ends with this status and reason.</summary>
+public sealed record JobWithdrawn(long JobId, JobStatus Status, string Reason) : TrackerCommand;
 
 public sealed record SubmissionFailed(long JobId, string Error) : TrackerCommand;
 

@@ -20,7 +20,22 @@ public static class AuditActions
     public const string NotificationRule = "notification.rule";
     public const string NotificationSend = "notification.send";
 
+    // The fleet queue (issue 16).
+    public const string JobCancel = "job.cancel";
+    public const string JobRetry = "job.retry";
+    public const string JobPriority = "job.priority";
+    public const string JobMove = "job.move";
+    public const string QueuePause = "queue.pause";
+    public const string QueueResume = "queue.resume";
+    public const string InstanceDrain = "instance.drain";
+    public const string InstanceResume = "instance.resume";
+    public const string InstanceLabels = "instance.labels";
+
     /// <summary>For the page's filter.</summary>
     public static readonly IReadOnlyList<string> All =
-        [JobSubmit, SignIn, SignInFailed, SignOut, KeyCreate, KeyRevoke, UserCreate, UserRole, UserDisable, UserEnable, AuditRetention, NotificationChannel, NotificationRule, NotificationSend];
+        [
+            JobSubmit, SignIn, SignInFailed, SignOut, KeyCreate, KeyRevoke, UserCreate, UserRole, UserDisable, UserEnable, AuditRetention,
+            NotificationChannel, NotificationRule, NotificationSend,
+            JobCancel, JobRetry, JobPriority, JobMove, QueuePause, QueueResume, InstanceDrain, InstanceResume, InstanceLabels,
+        ];
 }

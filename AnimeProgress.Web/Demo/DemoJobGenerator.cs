@@ -1,7 +1,7 @@
 using AnimeProgress.Core.ComfyUi;
 using AnimeProgress.Core.Hub;
 using AnimeProgress.Core.Jobs;
-using AnimeProgress.Core.Submission;
+using AnimeProgress.Core.Queue;
 using AnimeProgress.Web.Hosting;
 using Microsoft.Extensions.Options;
 
@@ -9,10 +9,10 @@ namespace AnimeProgress.Web.Demo;
 
 /// <summary>
 /// Keeps the demo busy with a steady mix of image and video jobs, a few told to fail, some
-/// queued behind others. It submits through <see cref="JobSubmitter"/>, the production path.
+/// queued behind others. It submits through the fleet queue (<see cref="FleetQueue"/>), the production path.
 /// </summary>
 public sealed partial class DemoJobGenerator(
-    JobSubmitter submitter,
+    FleetQueue queue,
     ProgressHub hub,
     AnimeProgress.Core.Cluster.IngestionGate ingestion,
     IOptions<DemoOptions> options,
@@ -56,9 +56,9 @@ public sealed partial class DemoJobGenerator(
 
                 try
                 {
-                    await submitter.SubmitAsync(request, stoppingToken);
+                    await queue.EnqueueAsync(request, stoppingToken);
                 }
-                catch (Exception ex) when (ex is ComfyUiRejectedException or HttpRequestException or InvalidOperationException or InvalidDataException)
+                catch (Exception ex) when (ex is JobRefusedException or ComfyUiRejectedException or HttpRequestException or InvalidOperationException or InvalidDataException)
                 {
                     LogSubmitFailed(request.Title, ex.Message);
                 }

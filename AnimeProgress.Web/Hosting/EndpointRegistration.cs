@@ -44,6 +44,7 @@ public static class EndpointRegistration
         app.MapMetrics(); // Prometheus's /metrics: a read key or an Admin (Web/Telemetry)
         app.MapProgressApi(); // issue 6: /ws, /api, /openapi/v1.json (AnimeProgress.Web/Api)
         app.MapJobSubmission();
+        Queue.QueueEndpoints.MapQueueEndpoints(app); // the fleet queue's actions (issue 16; Web/Queue)
         app.MapJobPreviews();
         app.MapAccountEndpoints(); // sign-in and sign-out form posts (Web/Accounts)
         app.MapStaticAssets();

@@ -7,6 +7,7 @@ using AnimeProgress.Web.Keys;
 using AnimeProgress.Web.Limits;
 using AnimeProgress.Web.Telemetry;
 using AnimeProgress.Web.Notifications;
+using AnimeProgress.Web.Queue;
 using Serilog;
 
 namespace AnimeProgress.Web.Hosting;
@@ -38,6 +39,7 @@ public static class ServiceRegistration
         builder.AddPersistence(features);
         services.AddCluster(configuration, features);
         services.AddSubmission();
+        services.AddFleetQueue(configuration); // the fleet queue, its dispatcher and actions (issue 16; Web/Queue, Core/Queue)
         services.AddDemo(configuration, features);
         services.AddReadinessChecks();
         services.AddDiagnostics(configuration);

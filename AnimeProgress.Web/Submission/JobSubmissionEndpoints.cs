@@ -1,8 +1,7 @@
 using System.Globalization;
 using AnimeProgress.Core.Boundary;
 using AnimeProgress.Core.ComfyUi;
-using AnimeProgress.Core.Jobs;
-using AnimeProgress.Core.Submission;
+using AnimeProgress.Core.Queue;
 using AnimeProgress.Web.Audit;
 using AnimeProgress.Web.Keys;
 using AnimeProgress.Web.Limits;
@@ -22,24 +21,26 @@ public static class JobSubmissionEndpoints
             .Audited(AuditActions.JobSubmit)
             .Accepts<SubmitJobRequest>("application/json")
             .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status429TooManyRequests)
-            .WithSummary("Submit an API-format ComfyUI workflow as a tracked job.");
+            .WithSummary("Submit an API-format ComfyUI workflow as a tracked job: it waits in the fleet queue until an instance that fits is free.");
     }
 
     /// <summary>Every submission that reaches the handler is audited with its outcome (refusals by the API's guard are audited there).</summary>
     private static async Task<IResult> SubmitAsync(
         HttpContext context,
-        JobSubmitter submitter,
+        FleetQueue queue,
         ComfyUiFleet fleet,
         AnimeProgress.Core.Cluster.IngestionGate ingestion,
         IOptions<InputLimits> inputLimits,
         IOptions<RequestLimits> requestLimits,
+        IOptions<QueueOptions> queueOptions,
         AuditLog audit,
         CancellationToken cancellationToken)
     {
-        var result = await SubmitJobAsync(context, submitter, fleet, ingestion, inputLimits, requestLimits, cancellationToken);
+        var result = await SubmitJobAsync(context, queue, fleet, ingestion, inputLimits, requestLimits, queueOptions, cancellationToken);
         var (outcome, target, detail) = result switch
         {
             IStatusCodeHttpResult { StatusCode: StatusCodes.Status202Accepted } and IValueHttpResult { Value: SubmittedJob job } =>
@@ -53,11 +54,12 @@ public static class JobSubmissionEndpoints
 
     private static async Task<IResult> SubmitJobAsync(
         HttpContext context,
-        JobSubmitter submitter,
+        FleetQueue queue,
         ComfyUiFleet fleet,
         AnimeProgress.Core.Cluster.IngestionGate ingestion,
         IOptions<InputLimits> inputLimits,
         IOptions<RequestLimits> requestLimits,
+        IOptions<QueueOptions> queueOptions,
         CancellationToken cancellationToken)
     {
         if (!ingestion.IsLeader)
@@ -90,7 +92,7 @@ public static class JobSubmissionEndpoints
                 statusCode: StatusCodes.Status413PayloadTooLarge);
         }
 
-        var parser = new SubmissionParser(inputLimits.Value, name => fleet.Find(name) is not null, () => fleet.Connections.Select(c => c.Instance.Name));
+        var parser = new SubmissionParser(inputLimits.Value, name => fleet.Find(name) is not null, () => fleet.Connections.Select(c => c.Instance.Name), queueOptions.Value.MaxPriority);
         var check = parser.Parse(body);
         if (!check.IsValid)
         {
@@ -99,21 +101,13 @@ public static class JobSubmissionEndpoints
 
         try
         {
-            var id = await submitter.SubmitAsync(check.Request! with { SubmittedBy = Submitters.Of(context.User) }, cancellationToken);
+            var id = await queue.EnqueueAsync(check.Request! with { SubmittedBy = Submitters.Of(context.User) }, cancellationToken);
             return Results.Accepted($"/api/jobs/{id}", new SubmittedJob(id));
         }
-        catch (ComfyUiRejectedException ex)
+        catch (JobRefusedException ex)
         {
-            // ComfyUI refused a job that was really submitted: it keeps its Failed row (the submitter recorded why).
-            return Results.Problem(
-                title: "ComfyUI rejected the workflow",
-                detail: ex.Message,
-                statusCode: StatusCodes.Status422UnprocessableEntity,
-                extensions: new Dictionary<string, object?> { ["errorType"] = ex.ErrorType, ["nodeErrors"] = ex.NodeErrorsJson });
-        }
-        catch (Exception ex) when (ex is HttpRequestException or InvalidOperationException or TaskCanceledException)
-        {
-            return Results.Problem(title: "ComfyUI is not reachable", detail: ex.Message, statusCode: StatusCodes.Status503ServiceUnavailable);
+            // Nothing was stored: no instance can ever take this job as it is asked for.
+            return Results.Problem(title: "No instance can take this job", detail: ex.Message, statusCode: StatusCodes.Status422UnprocessableEntity);
         }
     }
 }

@@ -12,13 +12,13 @@ namespace AnimeProgress.Web.Submission;
 /// type, the workflow an API-format graph (nodes with a <c>class_type</c> and <c>inputs</c>). Everything wrong is said,
 /// field by field, before anything is submitted or stored. Field names match in any case, as JSON binding did.
 /// </summary>
-public sealed class SubmissionParser(InputLimits limits, Func<string, bool> isKnownInstance, Func<IEnumerable<string>> knownInstances)
+public sealed class SubmissionParser(InputLimits limits, Func<string, bool> isKnownInstance, Func<IEnumerable<string>> knownInstances, int maxPriority = 1000)
 {
     public const int MaxFrames = 1_000_000;
     private const int MaxNodeErrors = 5;
     private const int MaxEcho = 80;
 
-    private static readonly string[] Fields = ["title", "kind", "workflow", "frames", "instance", "front"];
+    private static readonly string[] Fields = ["title", "kind", "workflow", "frames", "instance", "front", "priority", "needs"];
     private static readonly JsonDocumentOptions DocumentOptions = new() { AllowDuplicateProperties = false, MaxDepth = 64 };
 
     public SubmissionCheck Parse(ReadOnlyMemory<byte> body)
@@ -70,12 +70,14 @@ public sealed class SubmissionParser(InputLimits limits, Func<string, bool> isKn
         var frames = Frames(fields, errors);
         var instance = Instance(fields, errors);
         var front = Front(fields, errors);
+        var priority = QueueFields.Priority(fields.TryGetValue("priority", out var p) ? p : null, maxPriority, e => Add(errors, "priority", e));
+        var needs = QueueFields.Needs(fields.TryGetValue("needs", out var n) ? n : null, e => Add(errors, "needs", e));
         if (errors.Count > 0)
         {
             return new SubmissionCheck(null, errors.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal));
         }
 
-        var request = new JobRequest(title!, kind, workflow!) { Instance = instance, FramesTotal = frames, Front = front };
+        var request = new JobRequest(title!, kind, workflow!) { Instance = instance, FramesTotal = frames, Front = front, Priority = priority, Needs = needs };
         return new SubmissionCheck(request, new Dictionary<string, string[]>());
     }
 

@@ -36,7 +36,7 @@ public sealed class HostedServiceOrderTests
         var order = await StartOrderAsync(new Dictionary<string, string?> { ["AnimeProgress:Demo:Enabled"] = "true" });
 
         Assert.Equal(
-            [typeof(JobStore), typeof(EtaRunStore), typeof(AnimeProgress.Web.Audit.AuditWriter), typeof(ProgressTracker), typeof(DemoEmulators), typeof(LeaderIngestion), typeof(DemoJobGenerator), typeof(ProgressHistoryRecorder), .. Keys],
+            [typeof(JobStore), typeof(EtaRunStore), typeof(AnimeProgress.Web.Audit.AuditWriter), typeof(ProgressTracker), typeof(DemoEmulators), typeof(LeaderIngestion), typeof(AnimeProgress.Core.Queue.FleetDispatcher), typeof(DemoJobGenerator), typeof(ProgressHistoryRecorder), .. Keys],
             order);
     }
 
@@ -63,7 +63,7 @@ public sealed class HostedServiceOrderTests
             ["AnimeProgress:ComfyUi:Instances:0:BaseUrl"] = "http://127.0.0.1:9",
         });
 
-        Assert.Equal([typeof(JobStore), typeof(EtaRunStore), typeof(AnimeProgress.Web.Audit.AuditWriter), typeof(ProgressTracker), typeof(LeaderIngestion), typeof(ProgressHistoryRecorder), .. Keys], order);
+        Assert.Equal([typeof(JobStore), typeof(EtaRunStore), typeof(AnimeProgress.Web.Audit.AuditWriter), typeof(ProgressTracker), typeof(LeaderIngestion), typeof(AnimeProgress.Core.Queue.FleetDispatcher), typeof(ProgressHistoryRecorder), .. Keys], order);
     }
 
     [Fact]
@@ -79,7 +79,7 @@ public sealed class HostedServiceOrderTests
         Assert.Equal(
             [
                 typeof(JobStore), typeof(EtaRunStore), typeof(AnimeProgress.Web.Audit.AuditWriter), typeof(ProgressTracker), typeof(PostgresJobListener), typeof(LeaderElection),
-                typeof(InstanceStatusStore), typeof(LeaderIngestion), typeof(ProgressHistoryRecorder), .. Keys,
+                typeof(InstanceStatusStore), typeof(LeaderIngestion), typeof(AnimeProgress.Core.Queue.FleetDispatcher), typeof(ProgressHistoryRecorder), .. Keys,
             ],
             order);
     }
@@ -95,7 +95,7 @@ public sealed class HostedServiceOrderTests
             ["ConnectionStrings:AnimeProduction"] = "Host=127.0.0.1;Port=9;Username=none;Password=none",
         });
 
-        Assert.Equal([typeof(JobStore), typeof(EtaRunStore), typeof(AnimeProgress.Web.Audit.AuditWriter), typeof(ProgressTracker), typeof(PostgresJobListener), typeof(LeaderIngestion), typeof(ProgressHistoryRecorder), .. Keys], order);
+        Assert.Equal([typeof(JobStore), typeof(EtaRunStore), typeof(AnimeProgress.Web.Audit.AuditWriter), typeof(ProgressTracker), typeof(PostgresJobListener), typeof(LeaderIngestion), typeof(AnimeProgress.Core.Queue.FleetDispatcher), typeof(ProgressHistoryRecorder), .. Keys], order);
     }
 
     /// <summary>The app's own hosted services in the order the host will start them (nothing is started).</summary>

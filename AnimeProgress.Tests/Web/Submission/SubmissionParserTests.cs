@@ -104,11 +104,38 @@ public sealed class SubmissionParserTests
     [Fact]
     public void An_unknown_or_repeated_field_is_refused()
     {
-        var unknown = Parse($$"""{"title":"Cut","workflow":{{Graph}},"priority":9}""");
+        var unknown = Parse($$"""{"title":"Cut","workflow":{{Graph}},"urgency":9}""");
         var repeated = Parse($$"""{"title":"Cut","Title":"Other","workflow":{{Graph}}}""");
 
-        Assert.Equal(["Unknown field \"priority\"; the fields are title, kind, workflow, frames, instance, front."], unknown.Errors["priority"]);
+        Assert.Equal(["Unknown field \"urgency\"; the fields are title, kind, workflow, frames, instance, front, priority, needs."], unknown.Errors["urgency"]);
         Assert.Equal(["title is given more than once (names match in any case); send it once."], repeated.Errors["title"]);
+    }
+
+    [Fact]
+    public void Priority_and_needs_are_read_into_the_request()
+    {
+        var check = Parse("{\"title\":\"Cut\",\"workflow\":" + Graph + ",\"priority\":7,\"needs\":{\"vramGb\":24,\"labels\":[\"Video\",\" 4090 \"],\"models\":[\"wan2.1_t2v_14B.safetensors\"]}}");
+
+        Assert.True(check.IsValid);
+        Assert.Equal(7, check.Request!.Priority);
+        Assert.Equal(24, check.Request.Needs!.VramGb);
+        Assert.Equal(["4090", "video"], check.Request.Needs.Labels);
+        Assert.Equal(["wan2.1_t2v_14B.safetensors"], check.Request.Needs.Models);
+    }
+
+    [Theory]
+    [InlineData("\"priority\":1001", "priority", "priority must be a whole number from -1000 to 1000, higher first (got 1001).")]
+    [InlineData("\"priority\":1.5", "priority", "priority must be a whole number from -1000 to 1000, higher first (got 1.5).")]
+    [InlineData("\"needs\":[]", "needs", "needs must be an object like {\"vramGb\": 24, \"labels\": [\"video\"], \"models\": [\"model.safetensors\"]}.")]
+    [InlineData("\"needs\":{\"vramGb\":-1}", "needs", "needs.vramGb must be a number of GB above 0 and at most 4096.")]
+    [InlineData("\"needs\":{\"labels\":[\"no spaces\"]}", "needs", "Label 'no spaces' is not allowed: use 1–32 lower-case letters, digits, '-', '_' or '.'.")]
+    [InlineData("\"needs\":{\"gpu\":\"4090\"}", "needs", "needs has no field \"gpu\"; its fields are vramGb, labels and models.")]
+    public void Bad_priority_or_needs_are_refused_with_a_sentence(string field, string key, string sentence)
+    {
+        var check = Parse("{\"title\":\"Cut\",\"workflow\":" + Graph + "," + field + "}");
+
+        Assert.False(check.IsValid);
+        Assert.Equal([sentence], check.Errors[key]);
     }
 
     [Theory]

@@ -107,7 +107,7 @@ internal sealed partial class ApiGuardMiddleware(
             return false;
         }
 
-        if (!(await authorization.AuthorizeAsync(context.User, ApiScopeEndpoints.PolicyFor(scope))).Succeeded)
+        if (!(await authorization.AuthorizeAsync(context.User, ApiScopeEndpoints.PolicyFor(context, scope))).Succeeded)
         {
             LogForbidden(request.Path, key.FindFirst(ApiKeyIdentity.KeyPrefixClaim)?.Value, $"its account's role does not allow {name}");
             await RefuseAsync(context, StatusCodes.Status403Forbidden, "Role does not allow this",

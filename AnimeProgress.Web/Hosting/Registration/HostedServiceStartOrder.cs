@@ -55,6 +55,10 @@ public static class HostedServiceStartOrder
         //    while this node holds the ingestion lease).
         services.AddHostedService<LeaderIngestion>();
 
+        // 7b. The fleet queue's dispatcher (issue 16): on the same lease as ingestion, once the fleet connects; it first
+        //     finishes dispatches a crash cut short, then sends waiting jobs.
+        services.AddHostedService(sp => sp.GetRequiredService<AnimeProgress.Core.Queue.FleetDispatcher>());
+
         // 8. Demo: submit jobs only once the fleet is up.
         if (features.DemoGeneratesJobs)
         {

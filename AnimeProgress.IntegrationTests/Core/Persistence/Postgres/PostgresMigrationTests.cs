@@ -26,13 +26,14 @@ public sealed class PostgresMigrationTests(PostgresFixture postgres)
     private const string SubmittedBy = "20261206234732_SubmittedBy";
     private const string AuditLog = "20261206235757_AuditLog";
     private const string Notifications = "20261207013926_Notifications";
-    private static readonly string[] All = [Initial, NotifyOnDelete, JobVersion, AccountTables, EtaRuns, ApiKeys, DataProtectionKeys, SubmittedBy, AuditLog, Notifications];
+    private const string FleetQueue = "20261207013940_FleetQueue";
+    private static readonly string[] All = [Initial, NotifyOnDelete, JobVersion, AccountTables, EtaRuns, ApiKeys, DataProtectionKeys, SubmittedBy, AuditLog, Notifications, FleetQueue];
 
     /// <summary>The app's tables and ASP.NET Core Identity's, in byte order (COLLATE "C").</summary>
     private static readonly string[] Tables =
     [
         "AspNetRoleClaims", "AspNetRoles", "AspNetUserClaims", "AspNetUserLogins", "AspNetUserRoles", "AspNetUserTokens", "AspNetUsers",
-        "DataProtectionKeys", "api_keys", "app_settings", "audit_log", "comfyui_instances", "eta_runs",
+        "DataProtectionKeys", "api_keys", "app_settings", "audit_log", "comfyui_instances", "eta_runs", "fleet_instances", "fleet_queue",
         "notification_attempts", "notification_channels", "notification_conditions", "notification_deliveries", "notification_events", "notification_rules",
         "production_jobs", "progress_history",
     ];
@@ -41,7 +42,7 @@ public sealed class PostgresMigrationTests(PostgresFixture postgres)
     [
         "ix_api_keys_owner_id", "ix_api_keys_prefix", "ix_api_keys_secret_hash",
         "ix_audit_log_action", "ix_audit_log_actor_name", "ix_audit_log_at",
-        "ix_eta_runs_workflow",
+        "ix_eta_runs_workflow", "ix_fleet_queue_state_position",
         "ix_notification_attempts_delivery_id", "ix_notification_deliveries_digest", "ix_notification_deliveries_due", "ix_notification_deliveries_finished_at",
         "ix_notification_deliveries_rule", "ix_notification_events_occurred_at",
         "ix_production_jobs_comfyui_job_id", "ix_production_jobs_completed_at", "ix_production_jobs_status",

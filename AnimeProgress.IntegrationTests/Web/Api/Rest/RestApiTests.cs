@@ -191,12 +191,19 @@ public sealed class RestApiTests(RestApiTests.SeededApp seeded) : IClassFixture<
         var document = await GetJson("/openapi/v1.json");
 
         var paths = document.GetProperty("paths");
-        foreach (var path in new[] { "/api/jobs", "/api/jobs/{id}", "/api/jobs/{id}/history", "/api/instances" })
+        foreach (var path in new[]
+        {
+            "/api/jobs", "/api/jobs/{id}", "/api/jobs/{id}/history", "/api/instances",
+            // The fleet queue's actions (issue 16).
+            "/api/queue", "/api/jobs/{id}/cancel", "/api/jobs/{id}/retry", "/api/jobs/{id}/move", "/api/queue/pause", "/api/queue/resume",
+            "/api/instances/{name}/drain", "/api/instances/{name}/resume", "/api/instances/{name}",
+        })
         {
             Assert.True(paths.TryGetProperty(path, out _), $"{path} in {string.Join(", ", paths.EnumerateObject().Select(p => p.Name))}");
         }
 
         Assert.DoesNotContain(paths.EnumerateObject(), p => !p.Name.StartsWith("/api/", StringComparison.Ordinal));
+        Assert.True(paths.GetProperty("/api/jobs/{id}").TryGetProperty("patch", out _), "PATCH /api/jobs/{id} (priority)");
         var parameters = paths.GetProperty("/api/jobs").GetProperty("get").GetProperty("parameters").EnumerateArray().Select(p => p.GetProperty("name").GetString());
         Assert.Equal(["status", "kind", "instance", "text", "submittedBy", "page", "pageSize", "offset", "limit"], parameters);
         Assert.Equal("AnimeProgress API", document.GetProperty("info").GetProperty("title").GetString());

@@ -1,0 +1,278 @@
+using AnimeProgress.Core.Cluster;
+using AnimeProgress.Core.ComfyUi;
+using AnimeProgress.Core.Hub;
+using AnimeProgress.Core.Jobs;
+using AnimeProgress.Core.Persistence.Queue;
+using AnimeProgress.Core.Tracking;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace AnimeProgress.Core.Queue;
+
+/// <summary>
+/// Sends waiting jobs of the fleet queue to ComfyUI, on the ingesting node only (the leader in a cluster). An instance
+/// gets a job only while none of our prompts waits there, so ComfyUI never idles between our jobs and the order stays
+/// ours until the last moment. Each dispatch records instance and prompt id before the POST; a dispatch cut short (a
+/// crash, an outage, a lost lease) is finished by asking that instance's queue and history for the prompt id first,
+/// so no job is lost and none runs twice.
+/// </summary>
+public sealed partial class FleetDispatcher(
+    FleetQueueStore store,
+    FleetCapabilities capabilities,
+    ComfyUiFleet fleet,
+    ProgressTracker tracker,
+    ProgressHub hub,
+    IngestionGate ingestion,
+    OwnPendingPrompts pending,
+    DispatchSignal signal,
+    NodeTypeCache nodeTypes,
+    IDispatchFaults faults,
+    IOptions<QueueOptions> options,
+    TimeProvider time,
+    ILogger<FleetDispatcher> logger) : BackgroundService
+{
+    private static readonly TimeSpan RecentDispatch = TimeSpan.FromDays(1);
+    private readonly QueueOptions _options = options.Value;
+    private bool _recover = true;
+    private DateTimeOffset _nextRecovery = DateTimeOffset.MinValue;
+    private bool _paused;
+    private DateTimeOffset _readAt = DateTimeOffset.MinValue;
+    private int _waitingSeen = 1;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            CancellationToken lease;
+            try
+            {
+                lease = await ingestion.WaitForLeaseAsync(stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            using var leading = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, lease);
+            try
+            {
+                await LeadAsync(leading.Token);
+            }
+            catch (OperationCanceledException) when (leading.IsCancellationRequested)
+            {
+                // The lease ended or the host stops; the next leader finishes what was cut short.
+            }
+        }
+    }
+
+    private async Task LeadAsync(CancellationToken cancellationToken)
+    {
+        _recover = true;
+        _readAt = DateTimeOffset.MinValue;
+        var restored = false;
+        while (true)
+        {
+            try
+            {
+                if (!restored)
+                {
+                    await RestoreAsync(cancellationToken);
+                    restored = true;
+                }
+
+                await PassAsync(cancellationToken);
+                await signal.WaitAsync(_options.PollInterval, cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                // Database or ComfyUI failed mid-pass: whatever was being sent is checked before anything new goes out.
+                _recover = true;
+                _nextRecovery = DateTimeOffset.MinValue;
+                LogPassFailed(ex, _options.RetryDelay.TotalSeconds);
+                await Task.Delay(_options.RetryDelay, time, cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>
+    /// After a restart or a change of leader the tracker may not know every job of the queue (its rows are written
+    /// behind): waiting jobs are shown again, and jobs sent in the last day whose run is not over are followed again
+    /// under their prompt id (a prompt the fleet already discovered under another id continues under the job's).
+    /// </summary>
+    private async Task RestoreAsync(CancellationToken cancellationToken)
+    {
+        foreach (var row in await store.WaitingAsync(cancellationToken))
+        {
+            if (hub.Find(row.JobId) is null && !tracker.IsFollowing(row.JobId))
+            {
+                tracker.SeedIds(row.JobId);
+                await tracker.PostAsync(new RegisterJob(row.JobId, FleetQueueRows.Registration(row, null, null)), cancellationToken);
+            }
+        }
+
+        foreach (var row in await store.RecentlyDispatchedAsync(time.GetUtcNow() - RecentDispatch, cancellationToken))
+        {
+            var shown = hub.Find(row.JobId);
+            if (row.Instance is null || row.PromptId is null || shown?.IsTerminal == true || shown?.PromptId == row.PromptId)
+            {
+                continue;
+            }
+
+            if (shown is null && await store.StoredJobAsync(row.JobId, cancellationToken) is { } stored
+                && JobStatusNames.FromWire(stored.Status) is { } status && status.IsTerminal())
+            {
+                continue;
+            }
+
+            tracker.SeedIds(row.JobId);
+            await tracker.PostAsync(new JobDispatched(row.JobId, FleetQueueRows.Registration(row, row.Instance, row.PromptId)), cancellationToken);
+            await tracker.PostAsync(new SubmissionAccepted(row.JobId), cancellationToken);
+        }
+    }
+
+    /// <summary>One look at the fleet: finish cut-short dispatches, then fill every free instance that a waiting job fits.</summary>
+    internal async Task PassAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        if (_recover && now >= _nextRecovery)
+        {
+            // While an instance with an unfinished dispatch is offline, it is asked again every reread interval, not every pass.
+            _nextRecovery = now + _options.RereadInterval;
+            _recover = !await RecoverAsync(cancellationToken);
+        }
+
+        var changed = signal.TakeChanged();
+        if (changed || now - _readAt > _options.RereadInterval)
+        {
+            _paused = await store.IsPausedAsync(cancellationToken);
+        }
+
+        if (_paused)
+        {
+            return;
+        }
+
+        var instances = await capabilities.CurrentAsync(cancellationToken);
+        var busy = pending.BusyInstances();
+        var free = instances.Where(i => i.Online && !i.Draining && !busy.Contains(i.Name)).ToList();
+        if (free.Count == 0 || (!changed && _waitingSeen == 0 && now - _readAt <= _options.RereadInterval))
+        {
+            return;
+        }
+
+        var waiting = await store.WaitingAsync(cancellationToken);
+        _readAt = now;
+        _waitingSeen = waiting.Count;
+        nodeTypes.KeepOnly(waiting);
+        foreach (var row in waiting)
+        {
+            if (free.Count == 0)
+            {
+                break;
+            }
+
+            var needs = FleetQueueRows.NeedsOf(row);
+            var types = nodeTypes.Of(row);
+            var target = free
+                .Where(i => (row.PinnedInstance is null || i.Name == row.PinnedInstance) && Placement.Misfit(needs, types, i, unknownFits: false) is null)
+                .OrderBy(i => i.QueueRemaining)
+                .ThenBy(i => i.Name, StringComparer.Ordinal)
+                .FirstOrDefault();
+            if (target is null || fleet.Find(target.Name) is not { } connection)
+            {
+                continue;
+            }
+
+            free.Remove(target);
+            await DispatchAsync(row, connection, cancellationToken);
+        }
+    }
+
+    private async Task DispatchAsync(FleetQueueRow row, ComfyUiConnection connection, CancellationToken cancellationToken)
+    {
+        var promptId = Guid.NewGuid().ToString("D");
+        if (!await store.TryStartDispatchAsync(row.JobId, connection.Instance.Name, promptId, cancellationToken))
+        {
+            // Cancelled or taken since it was read: nothing was sent.
+            return;
+        }
+
+        pending.Sent(connection.Instance.Name, row.JobId);
+        await faults.AfterAsync(DispatchStep.Recorded, row.JobId, cancellationToken);
+        await SendAsync(row, connection, promptId, cancellationToken);
+    }
+
+    /// <summary>Posts the prompt under its recorded id and confirms it; the tracker follows it on that instance from before the POST.</summary>
+    private async Task SendAsync(FleetQueueRow row, ComfyUiConnection connection, string promptId, CancellationToken cancellationToken)
+    {
+        await tracker.PostAsync(new JobDispatched(row.JobId, FleetQueueRows.Registration(row, connection.Instance.Name, promptId)), cancellationToken);
+        var extra = row.ExtraData is null ? null : System.Text.Json.Nodes.JsonNode.Parse(row.ExtraData) as System.Text.Json.Nodes.JsonObject;
+        try
+        {
+            await connection.Http.SubmitAsync(FleetQueueRows.Graph(row), connection.ClientId, promptId, extra, front: false, cancellationToken);
+        }
+        catch (ComfyUiRejectedException ex)
+        {
+            // ComfyUI refused the graph: the job fails with its reason; sending it again would be refused again.
+            await store.TryFinishDispatchAsync(row.JobId, promptId, QueueEntryState.Failed, cancellationToken);
+            await tracker.PostAsync(new SubmissionFailed(row.JobId, "Submission failed: " + ex.Message), cancellationToken);
+            LogRejected(row.JobId, connection.Instance.Name, ex.Message);
+            return;
+        }
+
+        await faults.AfterAsync(DispatchStep.Sent, row.JobId, cancellationToken);
+        await store.TryFinishDispatchAsync(row.JobId, promptId, QueueEntryState.Dispatched, cancellationToken);
+        await faults.AfterAsync(DispatchStep.Confirmed, row.JobId, cancellationToken);
+        await tracker.PostAsync(new SubmissionAccepted(row.JobId), cancellationToken);
+        LogDispatched(row.JobId, connection.Instance.Name, promptId);
+    }
+
+    /// <summary>
+    /// Dispatches cut short: the instance is asked whether it holds the prompt (queue) or ran it (history). If so the
+    /// dispatch is confirmed; if not, it is sent now under the same prompt id. An instance that is offline is asked
+    /// when it is back. True when none is left.
+    /// </summary>
+    private async Task<bool> RecoverAsync(CancellationToken cancellationToken)
+    {
+        var done = true;
+        foreach (var row in await store.InStateAsync(QueueEntryState.Dispatching, cancellationToken))
+        {
+            if (row.Instance is not { } name || row.PromptId is not { } promptId || fleet.Find(name) is not { IsOnline: true } connection)
+            {
+                done = false;
+                continue;
+            }
+
+            pending.Sent(name, row.JobId);
+            var queue = await connection.Http.GetQueueAsync(cancellationToken);
+            var known = queue.Contains(promptId) || await connection.Http.GetHistoryAsync(promptId, cancellationToken) is not null;
+            if (known)
+            {
+                await tracker.PostAsync(new JobDispatched(row.JobId, FleetQueueRows.Registration(row, name, promptId)), cancellationToken);
+                await store.TryFinishDispatchAsync(row.JobId, promptId, QueueEntryState.Dispatched, cancellationToken);
+                await tracker.PostAsync(new SubmissionAccepted(row.JobId), cancellationToken);
+                LogRecovered(row.JobId, name, promptId, "ComfyUI already had it; not sent again");
+            }
+            else
+            {
+                LogRecovered(row.JobId, name, promptId, "ComfyUI did not have it; sending it now");
+                await SendAsync(row, connection, promptId, cancellationToken);
+            }
+        }
+
+        return done;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} dispatched to {Instance} as prompt {PromptId}")]
+    private partial void LogDispatched(long jobId, string instance, string promptId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId} was refused by {Instance}: {Error}")]
+    private partial void LogRejected(long jobId, string instance, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Unfinished dispatch of job {JobId} to {Instance} (prompt {PromptId}): {Outcome}")]
+    private partial void LogRecovered(long jobId, string instance, string promptId, string outcome);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Dispatch pass failed; unfinished dispatches are checked again in {DelaySeconds:0.#} s")]
+    private partial void LogPassFailed(Exception ex, double delaySeconds);
+}

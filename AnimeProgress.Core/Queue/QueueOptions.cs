@@ -1,0 +1,25 @@
+namespace AnimeProgress.Core.Queue;
+
+/// <summary>Bound from <c>AnimeProgress:Queue</c>: the fleet queue and its dispatcher (issue 16).</summary>
+public sealed class QueueOptions
+{
+    public const string Section = "AnimeProgress:Queue";
+
+    /// <summary>How often the dispatcher looks for an instance whose waiting prompt of ours has started (the dispatch gap's bound).</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>The waiting jobs are read again at least this often while an instance is free (changes made on other nodes).</summary>
+    public TimeSpan RereadInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>After a failed pass (database or ComfyUI unreachable) the dispatcher waits this long, then checks its unfinished dispatches first.</summary>
+    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Priorities go from minus this to this (default 1000).</summary>
+    public int MaxPriority { get; set; } = 1000;
+
+    /// <summary>
+    /// Fault injection for the exactly-once tests only: the dispatcher stops for good after this step of a dispatch
+    /// (<c>Recorded</c>, <c>Sent</c> or <c>Confirmed</c>) and logs it, so a test can kill the process right there. Never set it in production.
+    /// </summary>
+    public DispatchStep? HoldAfterStep { get; set; }
+}

@@ -1,0 +1,123 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json.Nodes;
+using AnimeProgress.ComfyUiEmulator;
+using AnimeProgress.Core.Jobs;
+using AnimeProgress.IntegrationTests.Support;
+using AnimeProgress.IntegrationTests.Web.Keys;
+using AnimeProgress.Web.Accounts;
+using AnimeProgress.Web.Demo;
+using AnimeProgress.Web.Keys;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace AnimeProgress.IntegrationTests.Core.Queue;
+
+/// <summary>
+/// The app with its fleet queue in front of emulated ComfyUI instances (gpu-a 24 GB, optionally gpu-b 12 GB), and an
+/// Operator's key for the API: what every fleet-queue test starts from.
+/// </summary>
+internal sealed class QueueFleet : IAsyncDisposable
+{
+    private readonly List<ComfyUiEmulatorServer> _gpus;
+
+    private QueueFleet(List<ComfyUiEmulatorServer> gpus, AppHost app, string operatorKey)
+    {
+        _gpus = gpus;
+        App = app;
+        OperatorKey = operatorKey;
+    }
+
+    public AppHost App { get; }
+
+    public string OperatorKey { get; }
+
+    public ComfyUiEmulatorServer GpuA => _gpus[0];
+
+    public ComfyUiEmulatorServer GpuB => _gpus[1];
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public static async Task<QueueFleet> StartAsync(int instances = 1, Action<IServiceCollection>? services = null, IDictionary<string, string?>? extra = null)
+    {
+        var gpus = new List<ComfyUiEmulatorServer>
+        {
+            await ComfyUiEmulatorServer.StartAsync(new EmulatorOptions { Port = 0, TimeScale = 0.1 }, Ct),
+        };
+        if (instances > 1)
+        {
+            gpus.Add(await ComfyUiEmulatorServer.StartAsync(new EmulatorOptions { Port = 0, TimeScale = 0.1, VramTotalBytes = 12L << 30, DeviceName = "cuda:0 NVIDIA GeForce RTX 4070 Ti : cudaMallocAsync" }, Ct));
+        }
+
+        var settings = new Dictionary<string, string?>();
+        for (var i = 0; i < gpus.Count; i++)
+        {
+            settings[$"AnimeProgress:ComfyUi:Instances:{i}:Name"] = i == 0 ? "gpu-a" : "gpu-b";
+            settings[$"AnimeProgress:ComfyUi:Instances:{i}:BaseUrl"] = gpus[i].BaseUrl.ToString();
+        }
+
+        foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
+
+        var app = AppHost.Start(settings, services);
+        await Eventually.True(() => app.Hub.Instances.Count(i => i.Online && i.Devices.Count > 0) == gpus.Count, TimeSpan.FromSeconds(30), "every instance online with its GPU");
+        var (_, operatorKey) = await KeyApps.KeyAsync(app, "olga", AppRoles.Operator, ApiScope.Read | ApiScope.Submit | ApiScope.Control);
+        return new QueueFleet(gpus, app, operatorKey);
+    }
+
+    /// <summary>A job a few steps long (about a second), or one that runs until it is stopped.</summary>
+    public static JsonObject Workflow(bool longRunning = false) =>
+        DemoWorkflows.Image("x", longRunning ? 2000 : 3, seed: Random.Shared.Next()).Workflow;
+
+    public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, object? body = null, string? key = null)
+    {
+        var content = body is null ? null : new StringContent(System.Text.Json.JsonSerializer.Serialize(body), Encoding.UTF8, "application/json");
+        return await KeyApps.SendAsync(App, method, path, key ?? OperatorKey, content);
+    }
+
+    public async Task<long> SubmitAsync(string title, bool longRunning = false, int priority = 0, object? needs = null, string? key = null)
+    {
+        using var response = await SendAsync(HttpMethod.Post, "/api/jobs", new { title, workflow = Workflow(longRunning), priority, needs }, key);
+        Assert.True(response.StatusCode == HttpStatusCode.Accepted, await response.Content.ReadAsStringAsync(Ct));
+        return (await response.Content.ReadFromJsonAsync<JsonObject>(Ct))!["id"]!.GetValue<long>();
+    }
+
+    /// <summary>Status code and the answer's message (an action's) or detail (a problem's).</summary>
+    public async Task<(HttpStatusCode Status, string Text)> ActAsync(HttpMethod method, string path, object? body = null, string? key = null)
+    {
+        using var response = await SendAsync(method, path, body, key);
+        var json = await response.Content.ReadFromJsonAsync<JsonObject>(Ct);
+        return (response.StatusCode, json?["message"]?.GetValue<string>() ?? json?["detail"]?.GetValue<string>() ?? "");
+    }
+
+    public async Task<JsonArray> QueueAsync()
+    {
+        using var response = await SendAsync(HttpMethod.Get, "/api/queue");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<JsonObject>(Ct))!["jobs"]!.AsArray();
+    }
+
+    public async Task<List<long>> WaitingOrderAsync() =>
+        [.. (await QueueAsync()).Where(j => j!["state"]!.GetValue<string>() == "waiting").Select(j => j!["id"]!.GetValue<long>())];
+
+    public Task<JobSnapshot> RunningAsync(long id) =>
+        Eventually.Get(() => App.Hub.Find(id) is { Status: JobStatus.Running } job ? job : null, TimeSpan.FromSeconds(30), $"job {id} running");
+
+    public Task<JobSnapshot> EndedAsync(long id) =>
+        Eventually.Get(() => App.Hub.Find(id) is { IsTerminal: true } job ? job : null, TimeSpan.FromSeconds(60), $"job {id} ended");
+
+    /// <summary>Our prompts pending (not running) on an instance, as the hub shows them.</summary>
+    public int OursPendingOn(string instance) =>
+        App.Hub.Jobs.Count(j => j.Instance == instance && j.Status == JobStatus.Queued && j.Source == JobSource.AnimeProgress);
+
+    public async ValueTask DisposeAsync()
+    {
+        await App.DisposeAsync();
+        foreach (var gpu in _gpus)
+        {
+            await gpu.DisposeAsync();
+        }
+    }
+}
