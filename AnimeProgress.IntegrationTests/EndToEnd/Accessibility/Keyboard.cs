@@ -5,10 +5,15 @@ namespace AnimeProgress.IntegrationTests.EndToEnd.Accessibility;
 /// <summary>Moving through a page the way a keyboard-only user does: Tab, and nothing else.</summary>
 internal static class Keyboard
 {
-    /// <summary>Every control a keyboard user should reach, visible ones only, each tagged so it can be recognised.</summary>
+    /// <summary>
+    /// Every control a keyboard user should reach, visible ones only, each tagged so it can be recognised. A control a
+    /// component takes out of the Tab order on purpose (tabindex -1, e.g. a date picker's icon, which its field opens
+    /// from the keyboard) is not one of them.
+    /// </summary>
     private const string TagControls = """
         () => {
-            const controls = [...document.querySelectorAll('a[href], button:not([disabled]), input:not([disabled]):not([type=hidden]), select, textarea, [tabindex]:not([tabindex="-1"])')]
+            const controls = [...document.querySelectorAll('a[href], button:not([disabled]), input:not([disabled]):not([type=hidden]), select, textarea, [tabindex]')]
+                .filter(e => e.getAttribute('tabindex') !== '-1')
                 .filter(e => e.getClientRects().length > 0 && getComputedStyle(e).visibility !== 'hidden' && !e.closest('[aria-hidden=true], [inert]'));
             controls.forEach((e, i) => e.setAttribute('data-kb', String(i)));
             return controls.map(e => e.getAttribute('aria-label') || e.textContent.trim().slice(0, 40) || e.tagName);
