@@ -44,6 +44,6 @@ public sealed partial class DemoEmulators(ComfyUiFleet fleet, IOptions<DemoOptio
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Demo ComfyUI emulator {Instance} listening at {BaseUrl}")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Demo ComfyUI emulator {Instance} started at {BaseUrl} (the app watches it; the address to open follows)")]
     private partial void LogStarted(string instance, Uri baseUrl);
 }

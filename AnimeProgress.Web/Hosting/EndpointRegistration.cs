@@ -50,6 +50,7 @@ public static class EndpointRegistration
         app.MapStaticAssets();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode().RequireAuthorization(PageAccess.Policy);
         Demo.NoInstanceNotice.LogIfIdle(app);
+        StartBanner.LogWhenStarted(app);
         return app;
     }
 }

@@ -27,6 +27,8 @@ public abstract class ComponentTestContext : BunitContext
         // The layout listens for the session sweep ending its circuit (Web/Accounts/Sessions).
         Services.AddSingleton(new AnimeProgress.Web.Accounts.Sessions.OpenSessions());
         Services.AddScoped<AnimeProgress.Web.Accounts.Sessions.CircuitSession>();
+        // The layout asks the browser for the viewer's time zone (UTC in loose JS interop: the browser never answers).
+        Services.AddScoped<AnimeProgress.Web.Components.TimeZones.ViewerTimeZone>();
     }
 
     internal BunitAuthorizationContext Authorization { get; }

@@ -22,9 +22,10 @@ public static class AppTheme
             AppbarBackground = "#4c1d95",
             Background = "#f6f5fb",
             Surface = "#ffffff",
-            Success = "#15803d",
+            // Dark enough for white text on a snackbar, which MudBlazor draws slightly translucent.
+            Success = "#166534",
             Error = "#b91c1c",
-            Warning = "#b45309",
+            Warning = "#92400e",
             Info = "#0369a1",
             TextSecondary = "#5f5e66",
         },

@@ -9,6 +9,7 @@ public static class DashboardRegistration
     {
         services.AddValidatedOptions<DashboardOptions, DashboardOptionsValidator>(configuration, DashboardOptions.Section);
         services.AddMudServices();
+        services.AddScoped<AnimeProgress.Web.Components.TimeZones.ViewerTimeZone>();
         services.AddRazorComponents().AddInteractiveServerComponents();
         return services;
     }

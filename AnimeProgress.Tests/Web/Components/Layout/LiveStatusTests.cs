@@ -39,6 +39,26 @@ public sealed class LiveStatusTests : ComponentTestContext
     }
 
     [Fact]
+    public void A_polite_live_region_announces_outcomes_and_never_progress()
+    {
+        PublishJob(1, JobStatus.Running, 1);
+        var cut = Render<LiveStatus>();
+        var announcer = () => cut.Find("[data-testid=job-announcer]");
+        Assert.Equal("polite", announcer().GetAttribute("aria-live"));
+
+        // Progress of a running job: nothing to announce.
+        Hub.Publish(new JobSnapshot { Id = 1, Title = "Cut 1", Status = JobStatus.Running, Percent = 40, Version = 2 });
+        PublishJob(3, JobStatus.Running, 1);
+        cut.WaitForAssertion(() => Assert.Single(cut.FindAll(".live-pill")));
+        Assert.Equal("", announcer().TextContent);
+
+        PublishJob(1, JobStatus.Completed, 3);
+        cut.WaitForAssertion(() => Assert.Equal("Completed: Cut 1.", announcer().TextContent));
+        PublishJob(3, JobStatus.Failed, 2, "VAEDecode: out of memory");
+        cut.WaitForAssertion(() => Assert.Equal("Failed: Cut 3 — VAEDecode: out of memory.", announcer().TextContent));
+    }
+
+    [Fact]
     public void Jobs_that_finished_before_the_page_opened_raise_nothing()
     {
         var finished = Time.GetUtcNow();

@@ -1,0 +1,85 @@
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+
+namespace AnimeProgress.IntegrationTests.EndToEnd.Accessibility;
+
+/// <summary>
+/// A keyboard-only operator: every control of each page is reached with Tab and shows where the focus is; the theme
+/// toggle, the navigation, a job's detail link and the history filters are used with the keyboard alone.
+/// </summary>
+[Collection(nameof(BrowserCollection))]
+public sealed partial class KeyboardBrowserTests(BrowserFixture fixture)
+{
+    [Theory]
+    [InlineData("fleet", ".instance-card")]
+    [InlineData("history", "[data-testid=history-row]")]
+    [InlineData("keys", "[data-testid=key-list]")]
+    [InlineData("admin/audit", "[data-testid=audit-table]")]
+    public async Task Tab_reaches_every_control_and_the_focus_is_always_visible(string path, string ready)
+    {
+        var page = await fixture.NewPageAsync();
+        await page.GotoAsync(new Uri(fixture.Url, path).ToString(), new PageGotoOptions { WaitUntil = WaitUntilState.NetworkIdle });
+        await BrowserFixture.WaitForThemeAsync(page);
+        await page.Locator(ready).First.WaitForAsync();
+
+        var (unreached, invisible) = await Keyboard.TabRoundAsync(page);
+
+        Assert.True(unreached.Count == 0, $"/{path}: Tab never reaches {string.Join(", ", unreached)}");
+        Assert.True(invisible.Count == 0, $"/{path}: no visible focus on {string.Join(", ", invisible)}");
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task The_dashboard_is_used_with_the_keyboard_alone()
+    {
+        var page = await fixture.OpenDashboardAsync(scheme: ColorScheme.Light);
+        await page.Locator(".job-card[data-status=Running]").First.WaitForAsync();
+        var root = page.Locator(".app-root");
+
+        // The theme toggle: reached by Tab, switched with Enter.
+        var stops = await Keyboard.TabToAsync(page, "[data-testid=theme-toggle]");
+        await page.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(root).ToHaveAttributeAsync("data-theme", "dark");
+        Assert.All(stops, s => Assert.True(s.Visible, $"no visible focus on {s.Name}"));
+
+        // A job's title leads to its detail page.
+        await page.EvaluateAsync("() => document.activeElement?.blur()");
+        await Keyboard.TabToAsync(page, "a.job-card__title");
+        await page.Keyboard.PressAsync("Enter");
+        await page.WaitForURLAsync(JobDetailUrl());
+        await Assertions.Expect(page.Locator("[data-testid=job-detail]")).ToBeVisibleAsync();
+
+        // The app bar's navigation: to the machines page.
+        await page.EvaluateAsync("() => document.activeElement?.blur()");
+        await Keyboard.TabToAsync(page, "a[aria-label='ComfyUI machines']");
+        await page.Keyboard.PressAsync("Enter");
+        await page.WaitForURLAsync(new Uri(fixture.Url, "fleet").ToString());
+        await page.Locator(".instance-card").First.WaitForAsync();
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task The_history_search_filters_the_table_from_the_keyboard()
+    {
+        var page = await fixture.NewPageAsync();
+        await page.GotoAsync(new Uri(fixture.Url, "history").ToString(), new PageGotoOptions { WaitUntil = WaitUntilState.NetworkIdle });
+        await BrowserFixture.WaitForThemeAsync(page);
+        var first = page.Locator("[data-testid=history-row]").First;
+        await first.WaitForAsync();
+        var title = (await first.TextContentAsync())!.Trim();
+
+        await Keyboard.TabToAsync(page, "input[aria-label='Search title or prompt id'], [aria-label='Search title or prompt id'] input");
+        await page.Keyboard.TypeAsync(title);
+
+        // Only rows with that title remain, and there are fewer of them than before (other jobs had other titles).
+        var before = await page.Locator("[data-testid=history-row]").CountAsync();
+        await page.WaitForFunctionAsync(
+            "t => { const rows = [...document.querySelectorAll('[data-testid=history-row]')]; return rows.length > 0 && rows.every(r => r.textContent.includes(t)); }",
+            title, new() { Timeout = 15_000 });
+        Assert.True(before > 1, "the demo finished more than one job before the search");
+        await page.Context.CloseAsync();
+    }
+
+    [GeneratedRegex("/jobs/\\d+$")]
+    private static partial Regex JobDetailUrl();
+}
