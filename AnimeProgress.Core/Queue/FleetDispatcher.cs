@@ -1,8 +1,10 @@
+using System.Diagnostics;
 using AnimeProgress.Core.Cluster;
 using AnimeProgress.Core.ComfyUi;
 using AnimeProgress.Core.Hub;
 using AnimeProgress.Core.Jobs;
 using AnimeProgress.Core.Persistence.Queue;
+using AnimeProgress.Core.Telemetry;
 using AnimeProgress.Core.Tracking;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -28,6 +30,7 @@ public sealed partial class FleetDispatcher(
     DispatchSignal signal,
     NodeTypeCache nodeTypes,
     IDispatchFaults faults,
+    WaitingJobTraces traces,
     IOptions<QueueOptions> options,
     TimeProvider time,
     ILogger<FleetDispatcher> logger) : BackgroundService
@@ -206,6 +209,9 @@ public sealed partial class FleetDispatcher(
     /// <summary>Posts the prompt under its recorded id and confirms it; the tracker follows it on that instance from before the POST.</summary>
     private async Task SendAsync(FleetQueueRow row, ComfyUiConnection connection, string promptId, CancellationToken cancellationToken)
     {
+        // The POST to ComfyUI, in the job's trace when it was submitted by this process (HttpClient's span nests under it).
+        using var dispatch = JobTracing.StartUnder(JobTracing.Dispatch, traces.Take(row.JobId), row.JobId, ActivityKind.Client);
+        dispatch?.SetTag(TelemetryNames.ComfyUiInstance, connection.Instance.Name);
         await tracker.PostAsync(new JobDispatched(row.JobId, FleetQueueRows.Registration(row, connection.Instance.Name, promptId)), cancellationToken);
         var extra = row.ExtraData is null ? null : System.Text.Json.Nodes.JsonNode.Parse(row.ExtraData) as System.Text.Json.Nodes.JsonObject;
         try
@@ -214,6 +220,7 @@ public sealed partial class FleetDispatcher(
         }
         catch (ComfyUiRejectedException ex)
         {
+            dispatch?.SetStatus(ActivityStatusCode.Error, ex.Message);
             // ComfyUI refused the graph: the job fails with its reason; sending it again would be refused again.
             await store.TryFinishDispatchAsync(row.JobId, promptId, QueueEntryState.Failed, cancellationToken);
             await tracker.PostAsync(new SubmissionFailed(row.JobId, "Submission failed: " + ex.Message), cancellationToken);

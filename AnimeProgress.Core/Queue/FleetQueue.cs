@@ -1,6 +1,7 @@
 using AnimeProgress.Core.Jobs;
 using AnimeProgress.Core.Persistence.Queue;
 using AnimeProgress.Core.Submission;
+using AnimeProgress.Core.Telemetry;
 using AnimeProgress.Core.Tracking;
 
 namespace AnimeProgress.Core.Queue;
@@ -16,6 +17,7 @@ public sealed class FleetQueue(
     OwnPendingPrompts pending,
     DispatchSignal signal,
     NodeTypeCache nodeTypes,
+    WaitingJobTraces traces,
     TimeProvider time)
 {
     /// <summary>Adds a job to the queue; throws <see cref="JobRefusedException"/> with the sentence when no instance can ever take it.</summary>
@@ -29,10 +31,15 @@ public sealed class FleetQueue(
             throw new JobRefusedException(refusal);
         }
 
+        // The root of the job's trace (under the HTTP request's span when it came through the API); its dispatch joins it.
+        using var submit = JobTracing.StartSubmit();
         var id = await tracker.NextJobIdAsync(cancellationToken);
+        submit?.SetTag(TelemetryNames.JobId, id);
         var row = FleetQueueRows.FromRequest(id, request, time.GetUtcNow());
         await store.AddAsync(row, request.Front, cancellationToken);
-        tracker.Register(id, FleetQueueRows.Registration(row, null, null));
+        var trace = submit?.Context ?? default;
+        traces.Remember(id, trace);
+        tracker.Register(id, FleetQueueRows.Registration(row, null, null) with { Trace = trace });
         signal.Signal();
         return id;
     }

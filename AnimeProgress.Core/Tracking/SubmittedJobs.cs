@@ -45,7 +45,7 @@ internal sealed class SubmittedJobs(JobTable table, JobTransitions transitions, 
             job.Snapshot = job.Snapshot with { CreatedAt = known.Snapshot.CreatedAt };
         }
 
-        job.Trace = command.Registration.Trace ?? known?.Trace;
+        job.Trace = command.Registration.Trace != default ? command.Registration.Trace : known?.Trace ?? default;
         table.Put(job);
         using var span = JobTracing.StartUnder(JobTracing.Snapshot, job.Trace, job.Snapshot.Id);
         publisher.Publish(job);

@@ -17,6 +17,7 @@ public static class QueueRegistration
         services.AddSingleton<OwnPendingPrompts>();
         services.AddSingleton<DispatchSignal>();
         services.AddSingleton<NodeTypeCache>();
+        services.AddSingleton<AnimeProgress.Core.Telemetry.WaitingJobTraces>();
         services.AddSingleton<IDispatchFaults, ConfiguredDispatchFaults>();
         services.AddSingleton<FleetQueue>();
         services.AddSingleton<QueueActions>();
