@@ -50,8 +50,8 @@ public sealed class HostedServiceOrderTests
         });
 
         Assert.Equal(
-            [typeof(JobStore), typeof(EtaRunStore), typeof(AnimeProgress.Web.Audit.AuditWriter), typeof(ProgressTracker), typeof(LeaderIngestion), typeof(ProgressHistoryRecorder), .. Keys,
-                typeof(AnimeProgress.Web.Telemetry.MetricsPortServer)],
+            [typeof(JobStore), typeof(EtaRunStore), typeof(AnimeProgress.Web.Audit.AuditWriter), typeof(ProgressTracker), typeof(LeaderIngestion), typeof(AnimeProgress.Core.Queue.FleetDispatcher),
+                typeof(ProgressHistoryRecorder), .. Keys, typeof(AnimeProgress.Web.Telemetry.MetricsPortServer)],
             order);
     }
 

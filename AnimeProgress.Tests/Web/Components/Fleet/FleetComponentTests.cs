@@ -1,15 +1,38 @@
+using AnimeProgress.Core.Boundary;
 using AnimeProgress.Core.ComfyUi;
 using AnimeProgress.Core.Fleet;
 using AnimeProgress.Core.Jobs;
+using AnimeProgress.Core.Persistence;
+using AnimeProgress.Core.Queue;
 using AnimeProgress.Web.Components.Fleet;
 using AnimeProgress.Web.Components.Jobs;
 using AnimeProgress.Web.Components.Pages;
 using Bunit;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 
 namespace AnimeProgress.Tests.Web.Components.Fleet;
 
 public sealed class FleetComponentTests : ComponentTestContext
 {
+    private readonly string _file = Path.Combine(Path.GetTempPath(), $"animeprogress-fleet-page-{Guid.NewGuid():N}.db");
+
+    /// <summary>The page reads operators' drain and labels through the real capabilities, over a real (empty) SQLite file.</summary>
+    public FleetComponentTests()
+    {
+        var contexts = new Contexts(_file);
+        using (var db = contexts.CreateDbContext())
+        {
+            db.Database.EnsureCreated();
+        }
+
+        var fleet = new ComfyUiFleet(new NoHttp(), new NoObserver(), Options.Create(new ComfyUiOptions()), Time, NullLoggerFactory.Instance, Options.Create(new InputLimits()));
+        var store = new FleetQueueStore(contexts, Time);
+        Services.AddSingleton(new FleetCapabilities(fleet, Hub, store, Time, NullLogger<FleetCapabilities>.Instance));
+    }
+
     private InstanceStatus Gpu(string name, bool online, int queue = 0, int attempt = 0) => new()
     {
         Name = name,
@@ -100,5 +123,47 @@ public sealed class FleetComponentTests : ComponentTestContext
 
         Assert.Equal("Stalled", cut.Find("[data-testid=stalled]").TextContent);
         Assert.Equal("api/jobs/8/preview?v=3", cut.Find("img.job-card__preview").GetAttribute("src"));
+    }
+
+    [Fact]
+    public void A_drained_instance_card_says_it_takes_nothing_new_and_shows_its_labels()
+    {
+        var cut = Render<InstanceCard>(p => p
+            .Add(c => c.Instance, Gpu("gpu-1", online: true))
+            .Add(c => c.Now, Time.GetUtcNow())
+            .Add(c => c.Draining, true)
+            .Add(c => c.Labels, ["video", "4090"]));
+
+        Assert.Contains("takes nothing new", cut.Find("[data-testid=instance-drain]").TextContent, StringComparison.Ordinal);
+        Assert.Contains("video", cut.Markup, StringComparison.Ordinal);
+        Assert.Contains("4090", cut.Markup, StringComparison.Ordinal);
+
+        cut.Render(p => p.Add(c => c.Draining, false));
+        Assert.Empty(cut.FindAll("[data-testid=instance-drain]"));
+    }
+
+    protected override async ValueTask DisposeAsyncCore()
+    {
+        await base.DisposeAsyncCore();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        File.Delete(_file);
+    }
+
+    private sealed class Contexts(string file) : IDbContextFactory<AnimeProgressDbContext>
+    {
+        public AnimeProgressDbContext CreateDbContext() =>
+            new(new DbContextOptionsBuilder<AnimeProgressDbContext>().UseSqlite($"Data Source={file};Pooling=False").Options);
+    }
+
+    private sealed class NoHttp : IHttpClientFactory
+    {
+        public HttpClient CreateClient(string name) => new();
+    }
+
+    private sealed class NoObserver : IInstanceObserver
+    {
+        public ValueTask ObserveAsync(InstanceObservation observation, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
+        public IReadOnlyList<string> ActivePromptIds(string instance) => [];
     }
 }
