@@ -39,8 +39,11 @@ public sealed class FleetQueue(
         await store.AddAsync(row, request.Front, cancellationToken);
         var trace = submit?.Context ?? default;
         traces.Remember(id, trace);
-        tracker.Register(id, FleetQueueRows.Registration(row, null, null) with { Trace = trace });
+        // Posted to the tracker before the dispatcher is woken (its dispatch must follow the registration); answered
+        // once the job is published, so its address can be read at once.
+        var registered = tracker.RegisterAsync(id, FleetQueueRows.Registration(row, null, null) with { Trace = trace }, cancellationToken);
         signal.Signal();
+        await registered;
         return id;
     }
 

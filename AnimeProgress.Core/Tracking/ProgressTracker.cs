@@ -22,6 +22,7 @@ public sealed partial class ProgressTracker : BackgroundService
     private readonly JobTable _table = new();
     private readonly ProgressHub _hub;
     private readonly IJobIdSource _idSource;
+    private static readonly TimeSpan RegistrationWait = TimeSpan.FromSeconds(5);
     private readonly TimeProvider _time;
     private readonly TrackerOptions _options;
     private readonly ILogger<ProgressTracker> _logger;
@@ -72,6 +73,24 @@ public sealed partial class ProgressTracker : BackgroundService
 
     /// <summary>Queues a job's registration under an id from <see cref="NextJobIdAsync"/>, ahead of any event about it.</summary>
     public void Register(long id, JobRegistration registration) => Post(new RegisterJob(id, registration));
+
+    /// <summary>
+    /// Registers the job and waits (a few seconds at most) until it is published, so a GET of its address right after
+    /// the answer finds it. Past the bound the job is still registered and shows once the tracker gets to it.
+    /// </summary>
+    public async Task RegisterAsync(long id, JobRegistration registration, CancellationToken cancellationToken)
+    {
+        var registered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Post(new RegisterJob(id, registration) { Registered = registered });
+        try
+        {
+            await registered.Task.WaitAsync(RegistrationWait, _time, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            // A tracker this far behind is reported by its own health check; the submission itself is not lost.
+        }
+    }
 
     /// <summary>Ids continue after the highest one the store has seen.</summary>
     public void SeedIds(long highestExistingId) => _idSource.Seen(highestExistingId);

@@ -16,8 +16,12 @@ internal sealed class SubmittedJobs(JobTable table, JobTransitions transitions, 
         var job = Queued(command.JobId, command.Registration).Track(time.GetUtcNow());
         job.Trace = command.Registration.Trace;
         table.Put(job);
-        using var span = JobTracing.StartUnder(JobTracing.Snapshot, job.Trace, job.Snapshot.Id);
-        publisher.PublishNew(job.Snapshot);
+        using (JobTracing.StartUnder(JobTracing.Snapshot, job.Trace, job.Snapshot.Id))
+        {
+            publisher.PublishNew(job.Snapshot);
+        }
+
+        command.Registered?.TrySetResult();
     }
 
     /// <summary>The fleet queue sends the job to an instance under a prompt id: followed there from now on.</summary>

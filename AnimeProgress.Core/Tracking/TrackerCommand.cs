@@ -27,7 +27,11 @@ public sealed record JobRegistration(
     public ActivityContext Trace { get; init; }
 }
 
-public sealed record RegisterJob(long JobId, JobRegistration Registration) : TrackerCommand;
+public sealed record RegisterJob(long JobId, JobRegistration Registration) : TrackerCommand
+{
+    /// <summary>Completed once the job is published, for a caller that answers with the job's address right after.</summary>
+    public TaskCompletionSource? Registered { get; init; }
+}
 
 public sealed record SubmissionAccepted(long JobId) : TrackerCommand;
 
