@@ -35,8 +35,9 @@ public sealed class FleetQueueTests : IAsyncLifetime
         // Higher priority enters ahead; the rest keep their order. Nothing more went to ComfyUI: one of ours waits there.
         Assert.Equal([b, a, c], await _fleet.WaitingOrderAsync());
         Assert.Equal(1, _fleet.OursPendingOn("gpu-a"));
-        var queue = await _fleet.QueueAsync();
-        Assert.Contains("gpu-a is busy", queue[0]!["reason"]!.GetValue<string>(), StringComparison.Ordinal);
+        // The head of what waits (the pending job may still be listed first as being sent until its dispatch is confirmed).
+        var head = (await _fleet.QueueAsync()).First(j => j!["state"]!.GetValue<string>() == "waiting");
+        Assert.Contains("gpu-a is busy", head!["reason"]!.GetValue<string>(), StringComparison.Ordinal);
 
         Assert.Equal(HttpStatusCode.OK, (await _fleet.ActAsync(HttpMethod.Post, $"/api/jobs/{c}/move", new { to = "front" })).Status);
         Assert.Equal([c, b, a], await _fleet.WaitingOrderAsync());
