@@ -14,48 +14,17 @@ namespace AnimeProgress.Core.Ingestion;
 public sealed partial class LeaderIngestion(ComfyUiFleet fleet, IngestionGate ingestion, TimeProvider time, ILogger<LeaderIngestion> logger)
     : BackgroundService
 {
-    private static readonly TimeSpan RestartPause = TimeSpan.FromSeconds(5);
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
         fleet.AddConfigured();
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            CancellationToken lease;
-            try
-            {
-                lease = await ingestion.WaitForLeaseAsync(stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
+        return LeaderLoop.RunAsync(ingestion, time, RunFleetAsync, ex => LogFleetFailed(ex, LeaderLoop.RestartPause.TotalSeconds), stoppingToken);
+    }
 
-            using var leading = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, lease);
-            try
-            {
-                await fleet.RunAsync(leading.Token);
-                // An empty fleet returns at once: hold the lease idle rather than ask for it again in a tight loop.
-                await Task.Delay(Timeout.Infinite, leading.Token);
-            }
-            catch (OperationCanceledException) when (leading.IsCancellationRequested)
-            {
-                // The lease ended (another node leads now) or the host stops: both are normal.
-            }
-            catch (Exception ex) when (ex is not OutOfMemoryException)
-            {
-                // The supervisors catch every loop's failure; this is the last line, so the host never stops for it.
-                LogFleetFailed(ex, RestartPause.TotalSeconds);
-                try
-                {
-                    await Task.Delay(RestartPause, time, stoppingToken);
-                }
-                catch (OperationCanceledException)
-                {
-                    return;
-                }
-            }
-        }
+    private async Task RunFleetAsync(CancellationToken leading)
+    {
+        await fleet.RunAsync(leading);
+        // An empty fleet returns at once: hold the lease idle rather than ask for it again in a tight loop.
+        await Task.Delay(Timeout.Infinite, leading);
     }
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "ComfyUI ingestion failed; starting it again in {PauseSeconds:0} s")]

@@ -43,31 +43,10 @@ public sealed partial class FleetDispatcher(
     private DateTimeOffset _readAt = DateTimeOffset.MinValue;
     private int _waitingSeen = 1;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            CancellationToken lease;
-            try
-            {
-                lease = await ingestion.WaitForLeaseAsync(stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-
-            using var leading = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, lease);
-            try
-            {
-                await LeadAsync(leading.Token);
-            }
-            catch (OperationCanceledException) when (leading.IsCancellationRequested)
-            {
-                // The lease ended or the host stops; the next leader finishes what was cut short.
-            }
-        }
-    }
+    // The lease ending or the host stopping cancels LeadAsync; the next leader finishes what was cut short. LeadAsync
+    // catches its own failures, so the loop's restart is only a last line.
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        LeaderLoop.RunAsync(ingestion, time, LeadAsync, ex => LogPassFailed(ex, LeaderLoop.RestartPause.TotalSeconds), stoppingToken);
 
     private async Task LeadAsync(CancellationToken cancellationToken)
     {

@@ -1,15 +1,14 @@
-using AnimeProgress.Core.Cluster;
-
-namespace AnimeProgress.Core.Notifications;
+namespace AnimeProgress.Core.Cluster;
 
 /// <summary>
-/// Runs a notification loop only while this node holds the ingestion lease (in a cluster only the leader detects and
-/// sends), starting it again on the next lease; a failure is handed to <paramref name="failed"/> and the loop restarts
-/// after a pause, so nothing it throws reaches the host.
+/// Runs a loop only while this node holds the ingestion lease (always on a single node; on the elected leader in a
+/// cluster: ingestion, dispatch, notification detection and delivery), starting it again on the next lease. A failure
+/// is handed to <c>failed</c> and the loop restarts after <see cref="RestartPause"/>, so nothing it throws reaches the
+/// host (a failed BackgroundService would stop it).
 /// </summary>
 public static class LeaderLoop
 {
-    private static readonly TimeSpan RestartPause = TimeSpan.FromSeconds(5);
+    public static readonly TimeSpan RestartPause = TimeSpan.FromSeconds(5);
 
     public static async Task RunAsync(IngestionGate gate, TimeProvider time, Func<CancellationToken, Task> body, Action<Exception> failed, CancellationToken stoppingToken)
     {
