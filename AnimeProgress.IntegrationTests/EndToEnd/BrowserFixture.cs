@@ -25,13 +25,7 @@ public sealed class BrowserFixture : IAsyncLifetime
         _app = AppHost.StartDemo(timeScale: 0.6);
         Proxy = new TcpProxy(_app.BaseAddress);
         _playwright = await Playwright.CreateAsync();
-        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = "/usr/bin/chromium",
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--no-first-run"],
-        });
+        Browser = await Chromium.LaunchAsync(_playwright);
     }
 
     public async Task<IPage> NewPageAsync(int width = 1366, int height = 900, ColorScheme scheme = ColorScheme.Light)

@@ -30,12 +30,7 @@ public sealed class SignedInAccessibilityBrowserTests : IAsyncLifetime
         _app = AppHost.StartDemo(timeScale: 0.6);
         await Browser.AddUserAsync(_app, "ada", "Admin", Password);
         _playwright = await Playwright.CreateAsync();
-        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = "/usr/bin/chromium",
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-        });
+        _browser = await Chromium.LaunchAsync(_playwright);
     }
 
     [Theory]

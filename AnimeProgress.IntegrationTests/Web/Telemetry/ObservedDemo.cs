@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using AnimeProgress.IntegrationTests.EndToEnd;
 using AnimeProgress.IntegrationTests.Support;
 using AnimeProgress.Web.Demo;
 using Microsoft.Extensions.DependencyInjection;
@@ -61,13 +62,7 @@ public sealed class ObservedDemo : IAsyncLifetime
         if (_browser is null)
         {
             _playwright = await Playwright.CreateAsync();
-            _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-            {
-                ExecutablePath = "/usr/bin/chromium",
-                Headless = true,
-                Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking",
-                    "--disable-component-update", "--disable-sync", "--no-first-run"],
-            });
+            _browser = await Chromium.LaunchAsync(_playwright);
         }
 
         var context = await _browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1366, Height = 900 } });
