@@ -1,6 +1,9 @@
 using AnimeProgress.IntegrationTests.Support;
 using AnimeProgress.IntegrationTests.Support.Oidc;
 using AnimeProgress.IntegrationTests.Web.Accounts;
+using AnimeProgress.Core.Persistence;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
 namespace AnimeProgress.IntegrationTests.EndToEnd;
@@ -95,6 +98,15 @@ public sealed class AccountChangesBrowserTests : IAsyncLifetime
         await olga.WaitForSelectorAsync(".app-root[data-ready=true]");
         Assert.Equal(new Uri(Root, "/").ToString(), olga.Url);
         await Assertions.Expect(olga.Locator(".account-name")).ToHaveTextAsync("olga");
+
+        // The change was made inside the Admin's circuit, which has no request of its own: it is audited with the
+        // address the circuit's connection came from, as a REST call would be.
+        await using (var db = await _app!.Services.GetRequiredService<IDbContextFactory<AnimeProgressDbContext>>().CreateDbContextAsync(TestContext.Current.CancellationToken))
+        {
+            await Eventually.True(
+                () => db.AuditLog.AsNoTracking().Any(e => e.Action == "user.role" && e.Target == "olga" && e.ActorName == "ada" && e.ClientAddress == "127.0.0.1"),
+                TimeSpan.FromSeconds(10), "the role change audited as ada's, from 127.0.0.1");
+        }
 
         // Dan is disabled: his open dashboard is told and ends on the sign-in page.
         await admin.ClickAsync("button[aria-label='Disable dan']");

@@ -49,6 +49,8 @@ public static class AccountsRegistration
             .Configure<IOptions<AccountOptions>>((cookie, accounts) => Configure(cookie, accounts.Value));
         services.AddAuthorization(o => o.AddAccessPolicies());
         services.AddCascadingAuthenticationState();
+        services.AddHttpContextAccessor();
+        services.AddTransient<IClaimsTransformation, ClientAddressClaim>(); // "from where" for circuit actions' audit
         services.AddOpenSessionSweep();
         return services;
     }

@@ -8,6 +8,9 @@ namespace AnimeProgress.Web.Audit;
 /// <summary>Who did an audited action: an account, an API key (and its owner), nobody known, the app itself, or a CLI command.</summary>
 public sealed record AuditActor(string Kind, string? Id = null, string? Name = null, long? KeyId = null, string? KeyPrefix = null)
 {
+    /// <summary>Where the actor's request came from, when the principal says (<see cref="ClientAddressClaim"/>).</summary>
+    public string? From { get; init; }
+
     public const string UserKind = "user";
     public const string KeyKind = "key";
     public const string AnonymousKind = "anonymous";
@@ -27,7 +30,9 @@ public sealed record AuditActor(string Kind, string? Id = null, string? Name = n
     /// A request's actor: its key (with the owner) when it came with one, else its signed-in account; the first start's
     /// local Admin and a wall screen are anonymous (nobody signed in).
     /// </summary>
-    public static AuditActor Of(ClaimsPrincipal? user)
+    public static AuditActor Of(ClaimsPrincipal? user) => Who(user) with { From = ClientAddressClaim.Of(user) };
+
+    private static AuditActor Who(ClaimsPrincipal? user)
     {
         if (user is null || !SignedIn.IsAccount(user))
         {

@@ -17,7 +17,7 @@ public sealed class FirstStartTests
 
     private static AppHost Start(bool behindProxy = false)
     {
-        var settings = new Dictionary<string, string?> { ["AnimeProgress:Demo:Enabled"] = "false" };
+        var settings = new Dictionary<string, string?> { ["AnimeProgress:Demo:Enabled"] = "false", ["AnimeProgress:Accounts:RevalidationInterval"] = "00:00:01" };
         if (behindProxy)
         {
             settings["AnimeProgress:Network:TrustedProxies:0"] = "127.0.0.1";
@@ -103,5 +103,24 @@ public sealed class FirstStartTests
 
         await browser.SignInOrFailAsync("ada", "first admin password");
         Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_dashboard_opened_on_the_first_start_is_ended_once_the_first_account_exists()
+    {
+        await using var app = Start();
+        using var browser = new Browser(app);
+        var circuit = await CircuitClient.OpenAsync(app, browser);
+        using var socket = circuit.Socket;
+
+        // Admin only because nobody had an account: an account made elsewhere (the CLI) ends it within a few sweeps,
+        // and its reconnect meets the sign-in rule.
+        await Task.Delay(TimeSpan.FromSeconds(2), Ct);
+        Assert.False(circuit.Closed.IsCompleted, "the first start's circuit was closed before any account existed");
+        await Browser.AddUserAsync(app, "ada", "Admin", "first admin password");
+
+        await circuit.Closed.WaitAsync(TimeSpan.FromSeconds(20), Ct);
+        using var negotiate = await browser.Http.PostAsync(new Uri("/_blazor/negotiate?negotiateVersion=1", UriKind.Relative), null, Ct);
+        Assert.Equal(HttpStatusCode.Unauthorized, negotiate.StatusCode);
     }
 }

@@ -3,9 +3,9 @@ using System.Collections.Concurrent;
 namespace AnimeProgress.Web.Accounts.Sessions;
 
 /// <summary>
-/// Every open circuit, circuit connection and /ws socket of this node that came in as a stored account or key, with
-/// what it came in with. Registering and leaving are O(1); the sweep reads a snapshot and asks the database once per
-/// sweep for all of their distinct accounts and keys together.
+/// Every open circuit, circuit connection and /ws socket of this node that came in as a stored account or key (or as
+/// the first start's local Admin), with what it came in with. Registering and leaving are O(1); the sweep reads a
+/// snapshot and asks the database once per sweep for all of their distinct accounts and keys together.
 /// </summary>
 public sealed class OpenSessions
 {

@@ -18,6 +18,7 @@ public static class SessionChecks
     public const string AccountLocked = "The account is locked or disabled.";
     public const string SignedOut = "You were signed out.";
     public const string RoleChanged = "Your role changed.";
+    public const string FirstStartOver = "An account now exists: please sign in.";
 
     /// <returns>Why the session must end, or null when it may stay.</returns>
     public static string? Reason(

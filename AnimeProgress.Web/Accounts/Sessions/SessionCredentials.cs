@@ -6,11 +6,17 @@ namespace AnimeProgress.Web.Accounts.Sessions;
 
 /// <summary>
 /// What an open circuit or socket was let in with: the account, the security stamp of its sign-in (none for a key),
-/// its roles, and the key it came with. The sweep compares these with the database; anything else about the principal
-/// (the first start's local Admin, a wall screen, a configured token not yet a key) has nothing stored to follow.
+/// its roles, and the key it came with. The sweep compares these with the database; the first start's local Admin is
+/// followed too (it ends once an account exists); anything else about the principal (a wall screen, a configured
+/// token not yet a key) has nothing stored to follow.
 /// </summary>
 public sealed record SessionCredentials(string UserId, string? SecurityStamp, string Roles, long? KeyId)
 {
+    /// <summary>The first start's local Admin: no account behind it, Admin only until the first account or key exists.</summary>
+    public static readonly SessionCredentials FirstStart = new("", null, AppRoles.Admin, null);
+
+    public bool IsFirstStart => UserId.Length == 0;
+
     /// <summary>Identity's claim for the stamp (its default <see cref="ClaimsIdentityOptions.SecurityStampClaimType"/>).</summary>
     public static readonly string SecurityStampClaimType = new ClaimsIdentityOptions().SecurityStampClaimType;
 
@@ -20,6 +26,11 @@ public sealed record SessionCredentials(string UserId, string? SecurityStamp, st
         if (user is null)
         {
             return null;
+        }
+
+        if (FirstStartAccess.IsFirstStart(user))
+        {
+            return FirstStart;
         }
 
         if (ApiKeyIdentity.Of(user) is { } key)

@@ -8,10 +8,12 @@ namespace AnimeProgress.Web.Accounts.Sessions;
 /// <see cref="AccountOptions.RevalidationInterval"/> it reads the distinct accounts and keys behind
 /// <see cref="OpenSessions"/> (a constant number of queries, <see cref="SessionStateReader"/>) and ends only the
 /// sessions whose sign-out, role, lockout, deletion, revocation or expiry it finds. No timer or query per viewer.
+/// The first start's local Admin sessions end once the first account or key exists.
 /// </summary>
 public sealed partial class SessionSweep(
     OpenSessions sessions,
     SessionStateReader reader,
+    AccountPresence presence,
     RecentAccountChanges changes,
     IOptions<AccountOptions> options,
     TimeProvider time,
@@ -53,9 +55,10 @@ public sealed partial class SessionSweep(
     /// <returns>How many sessions were told to end.</returns>
     public async Task<int> SweepOnceAsync(CancellationToken cancellationToken)
     {
-        var open = sessions.Snapshot();
+        var all = sessions.Snapshot();
         changes.Forget(options.Value.RevalidationInterval * 2);
-        var ended = 0;
+        var ended = await EndFirstStartAsync(all, cancellationToken);
+        var open = all.Where(s => !s.Credentials.IsFirstStart).ToList();
         if (open.Count > 0)
         {
             var userIds = open.Select(s => s.Credentials.UserId).ToHashSet(StringComparer.Ordinal);
@@ -91,6 +94,31 @@ public sealed partial class SessionSweep(
         Interlocked.Increment(ref _sweeps);
         return ended;
     }
+
+    /// <summary>
+    /// A dashboard opened on the first start was Admin only because no account existed: once one does (made on the users
+    /// page or by the CLI in another process), it must sign in like everyone else. The presence check is cached, so this
+    /// asks the database at most once every few seconds, and never again once an account exists.
+    /// </summary>
+    private async Task<int> EndFirstStartAsync(IReadOnlyCollection<OpenSessions.Entry> open, CancellationToken cancellationToken)
+    {
+        var firstStart = open.Where(s => s.Credentials.IsFirstStart).ToList();
+        if (firstStart.Count == 0 || await presence.IsFirstStartAsync(cancellationToken))
+        {
+            return 0;
+        }
+
+        foreach (var session in firstStart)
+        {
+            session.End.End(SessionChecks.FirstStartOver);
+        }
+
+        LogFirstStartOver(firstStart.Count);
+        return firstStart.Count;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Ending {Count} open sessions of the first start's local Admin: an account now exists")]
+    private partial void LogFirstStartOver(int count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not check the open sessions' accounts and keys (transient: {Transient}); trying again at the next sweep")]
     private partial void LogSweepFailed(Exception ex, bool transient);

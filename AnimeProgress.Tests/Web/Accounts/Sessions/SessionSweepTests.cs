@@ -3,6 +3,8 @@ using AnimeProgress.Core.Persistence;
 using AnimeProgress.Core.Persistence.Keys;
 using AnimeProgress.Web.Accounts;
 using AnimeProgress.Web.Accounts.Sessions;
+using AnimeProgress.Web.Api;
+using AnimeProgress.Web.Api.Access;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
@@ -76,6 +78,35 @@ public sealed class SessionSweepTests : IDisposable
         Assert.Equal(200, ends[ids[1]].Count);
     }
 
+    [Fact]
+    public async Task The_first_starts_local_admin_sessions_end_once_an_account_exists_and_not_before()
+    {
+        await using (var db = Context())
+        {
+            await db.Database.EnsureCreatedAsync(Ct);
+        }
+
+        var sessions = new OpenSessions();
+        var local = new Ends();
+        for (var i = 0; i < 3; i++)
+        {
+            sessions.Register(SessionCredentials.Of(FirstStartAccess.Principal()), local);
+        }
+
+        var sweep = Sweep(sessions);
+        Assert.Equal(0, await sweep.SweepOnceAsync(Ct));
+        Assert.Equal(0, local.Count);
+
+        var (ids, _) = await SeedAsync();
+        var account = new Ends();
+        sessions.Register(new SessionCredentials(ids[0], "stamp-" + ids[0], "Viewer", null), account);
+        _time.Advance(AccountPresence.RecheckInterval);
+
+        Assert.Equal(3, await sweep.SweepOnceAsync(Ct));
+        Assert.Equal([SessionChecks.FirstStartOver], local.Reasons.Distinct());
+        Assert.Equal(0, account.Count);
+    }
+
     private async Task<int> CommandsOfOneSweepAsync(List<string> ids, long keyId, int perAccount)
     {
         var sessions = new OpenSessions();
@@ -96,6 +127,7 @@ public sealed class SessionSweepTests : IDisposable
     private SessionSweep Sweep(OpenSessions sessions) => new(
         sessions,
         new SessionStateReader(new Factory(Context)),
+        new AccountPresence(new Factory(Context), new AccessTokens(Options.Create(new ApiOptions())), _time, NullLogger<AccountPresence>.Instance),
         new RecentAccountChanges(_time),
         Options.Create(new AccountOptions()),
         _time,
