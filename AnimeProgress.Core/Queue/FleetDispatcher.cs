@@ -124,6 +124,7 @@ public sealed partial class FleetDispatcher(
             _recover = !await RecoverAsync(cancellationToken);
         }
 
+        await TakeBackReturnedAsync(cancellationToken);
         var changed = signal.TakeChanged();
         if (changed || now - _readAt > _options.RereadInterval)
         {
@@ -168,6 +169,22 @@ public sealed partial class FleetDispatcher(
 
             free.Remove(target);
             await DispatchAsync(row, connection, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Jobs an instance lost while they were pending (it went offline and came back without them) wait again at their
+    /// old place, to be sent under a new prompt id: ComfyUI no longer knows the old one, so none runs twice.
+    /// </summary>
+    private async Task TakeBackReturnedAsync(CancellationToken cancellationToken)
+    {
+        foreach (var returned in tracker.TakeReturnedToQueue())
+        {
+            if (await store.TryRequeueAsync(returned.JobId, returned.PromptId, cancellationToken))
+            {
+                LogReturned(returned.JobId, returned.Instance, returned.PromptId);
+                signal.Signal();
+            }
         }
     }
 
@@ -252,6 +269,9 @@ public sealed partial class FleetDispatcher(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} dispatched to {Instance} as prompt {PromptId}")]
     private partial void LogDispatched(long jobId, string instance, string promptId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId} was pending on {Instance} (prompt {PromptId}) when it went offline and came back without it; it waits in the fleet queue again")]
+    private partial void LogReturned(long jobId, string instance, string promptId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId} was refused by {Instance}: {Error}")]
     private partial void LogRejected(long jobId, string instance, string error);
