@@ -93,6 +93,13 @@ public sealed class QueueBrowserTests : IAsyncLifetime
         await Assertions.Expect(retry.Locator(".queue-row__title")).ToHaveTextAsync("bravo");
         var retried = long.Parse(await retry.GetAttributeAsync("data-job") ?? "0", System.Globalization.CultureInfo.InvariantCulture);
         Assert.Equal([charlie, alpha, retried], await _fleet.WaitingOrderAsync());
+
+        // The chain on the jobs' detail pages, both ways.
+        await page.GotoAsync(new Uri(Root, $"/jobs/{bravo}").ToString());
+        await Assertions.Expect(page.GetByTestId("retried-as")).ToContainTextAsync($"#{retried}");
+        await page.GetByTestId("retried-as").GetByRole(AriaRole.Link, new() { Name = $"#{retried}" }).ClickAsync();
+        await page.WaitForURLAsync(new Uri(Root, $"/jobs/{retried}").ToString());
+        await Assertions.Expect(page.GetByTestId("retry-of")).ToHaveTextAsync($"Retry of #{bravo}");
         await page.Context.CloseAsync();
 
         // A Viewer sees the queue and the cancelled job, and no control at all.
