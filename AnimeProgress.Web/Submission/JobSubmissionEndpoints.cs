@@ -92,7 +92,10 @@ public static class JobSubmissionEndpoints
                 statusCode: StatusCodes.Status413PayloadTooLarge);
         }
 
-        var parser = new SubmissionParser(inputLimits.Value, name => fleet.Find(name) is not null, () => fleet.Connections.Select(c => c.Instance.Name), queueOptions.Value.MaxPriority);
+        var submitter = Submitters.Of(context.User);
+        var parser = new SubmissionParser(
+            inputLimits.Value, name => fleet.Find(name) is not null, () => fleet.Connections.Select(c => c.Instance.Name), queueOptions.Value.MaxPriority,
+            workflow => DefaultPriority.For(queueOptions.Value, workflow, submitter));
         var check = parser.Parse(body);
         if (!check.IsValid)
         {
@@ -101,7 +104,7 @@ public static class JobSubmissionEndpoints
 
         try
         {
-            var id = await queue.EnqueueAsync(check.Request! with { SubmittedBy = Submitters.Of(context.User) }, cancellationToken);
+            var id = await queue.EnqueueAsync(check.Request! with { SubmittedBy = submitter }, cancellationToken);
             return Results.Accepted($"/api/jobs/{id}", new SubmittedJob(id));
         }
         catch (JobRefusedException ex)
