@@ -94,6 +94,14 @@ public sealed class QueueBrowserTests : IAsyncLifetime
         var retried = long.Parse(await retry.GetAttributeAsync("data-job") ?? "0", System.Globalization.CultureInfo.InvariantCulture);
         Assert.Equal([charlie, alpha, retried], await _fleet.WaitingOrderAsync());
 
+        // In bulk: two selected jobs move to the front together, in the order they had.
+        await page.CheckAsync("input[aria-label='Select alpha']");
+        await page.CheckAsync("input[aria-label='Select bravo']");
+        await Assertions.Expect(page.GetByTestId("queue-selected")).ToHaveTextAsync("2 selected");
+        await page.GetByTestId("queue-bulk").GetByRole(AriaRole.Button, new() { Name = "Move selected to the front" }).ClickAsync();
+        await Assertions.Expect(page.Locator("tr[data-testid=queue-row] .queue-row__title").Last).ToHaveTextAsync("charlie");
+        Assert.Equal([alpha, retried, charlie], await _fleet.WaitingOrderAsync());
+
         // The chain on the jobs' detail pages, both ways.
         await page.GotoAsync(new Uri(Root, $"/jobs/{bravo}").ToString());
         await Assertions.Expect(page.GetByTestId("retried-as")).ToContainTextAsync($"#{retried}");
@@ -107,6 +115,7 @@ public sealed class QueueBrowserTests : IAsyncLifetime
         await Assertions.Expect(viewer.Locator("tr[data-testid=queue-row]")).ToHaveCountAsync(3);
         await Assertions.Expect(viewer.Locator($"[data-testid=ended-row][data-job='{bravo}']")).ToBeVisibleAsync();
         await Assertions.Expect(viewer.Locator("main button")).ToHaveCountAsync(0);
+        await Assertions.Expect(viewer.Locator("main input")).ToHaveCountAsync(0);
         await Assertions.Expect(viewer.GetByText("Pause the queue")).ToHaveCountAsync(0);
         await Assertions.Expect(viewer.GetByText("Resume the queue")).ToHaveCountAsync(0);
 
@@ -125,7 +134,7 @@ public sealed class QueueBrowserTests : IAsyncLifetime
         });
         Assert.Equal(403, cancel.Status);
         Assert.Contains($"Only an Operator or the job's submitter may cancel job #{charlie}.", await cancel.TextAsync(), StringComparison.Ordinal);
-        Assert.Equal([charlie, alpha, retried], await _fleet.WaitingOrderAsync());
+        Assert.Equal([alpha, retried, charlie], await _fleet.WaitingOrderAsync());
         await viewer.Context.CloseAsync();
     }
 

@@ -34,7 +34,12 @@ public sealed class QueueTableTests : ComponentTestContext
             .Add(c => c.MayActOn, mayActOn ?? (_ => mayOperate))
             .Add(c => c.OnMoveTo, ((QueueEntryView Entry, QueueMove To) m) => _acted.Add($"move {m.Entry.JobId} {m.To.Describe()}"))
             .Add(c => c.OnPriority, ((QueueEntryView Entry, int Priority) c) => _acted.Add($"priority {c.Entry.JobId} {c.Priority}"))
-            .Add(c => c.OnCancel, (QueueEntryView e) => _acted.Add($"cancel {e.JobId}")));
+            .Add(c => c.OnCancel, (QueueEntryView e) => _acted.Add($"cancel {e.JobId}"))
+            .Add(c => c.OnBulkCancel, (IReadOnlyList<QueueEntryView> es) => _acted.Add($"cancel {Ids(es)}"))
+            .Add(c => c.OnBulkFront, (IReadOnlyList<QueueEntryView> es) => _acted.Add($"front {Ids(es)}"))
+            .Add(c => c.OnBulkPriority, ((IReadOnlyList<QueueEntryView> Entries, int Priority) c) => _acted.Add($"priority {Ids(c.Entries)} {c.Priority}")));
+
+    private static string Ids(IReadOnlyList<QueueEntryView> entries) => string.Join(",", entries.Select(e => e.JobId));
 
     [Fact]
     public void Rows_show_place_priority_submitter_needs_and_why_each_waits_in_dispatch_order()
@@ -60,6 +65,8 @@ public sealed class QueueTableTests : ComponentTestContext
         var cut = RenderTable(mayOperate: false);
 
         Assert.Empty(cut.FindAll("button"));
+        Assert.Empty(cut.FindAll("input"));
+        Assert.Empty(cut.FindAll("[data-testid=queue-bulk]"));
     }
 
     [Fact]
@@ -92,6 +99,52 @@ public sealed class QueueTableTests : ComponentTestContext
         var cut = RenderTable(mayOperate: false, by => by == "sam");
 
         Assert.Equal(["Cancel bravo"], cut.FindAll("button").Select(b => b.GetAttribute("aria-label")));
+        Assert.Equal(["Select every job you may act on", "Select bravo"], cut.FindAll("input[type=checkbox]").Select(b => b.GetAttribute("aria-label")));
+
+        // Their bulk bar cancels (their own jobs) and offers no reordering.
+        cut.Find("input[aria-label='Select bravo']").Change(true);
+        Assert.Equal("1 selected", cut.Find("[data-testid=queue-selected]").TextContent);
+        Assert.Equal(["Cancel selected", "Clear selection"], cut.FindAll("[data-testid=queue-bulk] button").Select(b => b.TextContent.Trim()));
+    }
+
+    [Fact]
+    public void An_operator_moves_the_selected_jobs_to_the_front_in_their_order_and_sets_their_priority()
+    {
+        var cut = RenderTable(mayOperate: true);
+        Assert.Empty(cut.FindAll("tr[data-job='9'] input"));
+
+        cut.Find("input[aria-label='Select charlie']").Change(true);
+        cut.Find("input[aria-label='Select alpha']").Change(true);
+        Assert.Equal("2 selected", cut.Find("[data-testid=queue-selected]").TextContent);
+        cut.FindAll("[data-testid=queue-bulk] button").Single(b => b.TextContent.Trim() == "Move selected to the front").Click();
+        Assert.Empty(cut.FindAll("[data-testid=queue-bulk]"));
+
+        cut.Find("input[aria-label='Select bravo']").Change(true);
+        cut.Find("input[aria-label='Priority for the selected jobs']").Change("7");
+        cut.FindAll("[data-testid=queue-bulk] button").Single(b => b.TextContent.Trim() == "Set priority").Click();
+
+        Assert.Equal(["front 10,12", "priority 11 7"], _acted);
+    }
+
+    [Fact]
+    public async Task Bulk_cancel_asks_first_and_keep_them_cancels_nothing()
+    {
+        var dialogs = Render<MudDialogProvider>();
+        var cut = RenderTable(mayOperate: true);
+        cut.Find("input[aria-label='Select every job you may act on']").Change(true);
+        Assert.Equal("3 selected", cut.Find("[data-testid=queue-selected]").TextContent);
+
+        await cut.InvokeAsync(() => cut.FindAll("[data-testid=queue-bulk] button").Single(b => b.TextContent.Trim() == "Cancel selected").Click());
+        dialogs.WaitForAssertion(() => Assert.Contains("alpha (#10), bravo (#11), charlie (#12) leave the queue", dialogs.Find(".mud-dialog").TextContent, StringComparison.Ordinal));
+        dialogs.FindAll(".mud-dialog button").Single(b => b.TextContent.Trim() == "Keep them").Click();
+        dialogs.WaitForAssertion(() => Assert.Empty(dialogs.FindAll(".mud-dialog")));
+        Assert.Empty(_acted);
+        Assert.Equal("3 selected", cut.Find("[data-testid=queue-selected]").TextContent);
+
+        await cut.InvokeAsync(() => cut.FindAll("[data-testid=queue-bulk] button").Single(b => b.TextContent.Trim() == "Cancel selected").Click());
+        dialogs.WaitForAssertion(() => Assert.NotEmpty(dialogs.FindAll(".mud-dialog")));
+        dialogs.FindAll(".mud-dialog button").Single(b => b.TextContent.Trim() == "Cancel the selected jobs").Click();
+        cut.WaitForAssertion(() => Assert.Equal(["cancel 10,11,12"], _acted));
     }
 
     [Fact]
