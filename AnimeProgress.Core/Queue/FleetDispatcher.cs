@@ -147,6 +147,7 @@ public sealed partial class FleetDispatcher(
         var waiting = await store.WaitingAsync(cancellationToken);
         _readAt = now;
         _waitingSeen = waiting.Count;
+        await ShowSubmittedElsewhereAsync(waiting, cancellationToken);
         nodeTypes.KeepOnly(waiting);
         foreach (var row in waiting)
         {
@@ -169,6 +170,19 @@ public sealed partial class FleetDispatcher(
 
             free.Remove(target);
             await DispatchAsync(row, connection, cancellationToken);
+        }
+    }
+
+    /// <summary>Waiting jobs another node of the cluster took (only the leader's tracker shows jobs): shown as queued here.</summary>
+    private async Task ShowSubmittedElsewhereAsync(List<FleetQueueRow> waiting, CancellationToken cancellationToken)
+    {
+        foreach (var row in waiting)
+        {
+            if (hub.Find(row.JobId) is null && !tracker.IsFollowing(row.JobId))
+            {
+                tracker.SeedIds(row.JobId);
+                await tracker.PostAsync(new RegisterJob(row.JobId, FleetQueueRows.Registration(row, null, null)), cancellationToken);
+            }
         }
     }
 

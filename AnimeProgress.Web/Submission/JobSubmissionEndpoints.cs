@@ -33,14 +33,13 @@ public static class JobSubmissionEndpoints
         HttpContext context,
         FleetQueue queue,
         ComfyUiFleet fleet,
-        AnimeProgress.Core.Cluster.IngestionGate ingestion,
         IOptions<InputLimits> inputLimits,
         IOptions<RequestLimits> requestLimits,
         IOptions<QueueOptions> queueOptions,
         AuditLog audit,
         CancellationToken cancellationToken)
     {
-        var result = await SubmitJobAsync(context, queue, fleet, ingestion, inputLimits, requestLimits, queueOptions, cancellationToken);
+        var result = await SubmitJobAsync(context, queue, fleet, inputLimits, requestLimits, queueOptions, cancellationToken);
         var (outcome, target, detail) = result switch
         {
             IStatusCodeHttpResult { StatusCode: StatusCodes.Status202Accepted } and IValueHttpResult { Value: SubmittedJob job } =>
@@ -56,21 +55,11 @@ public static class JobSubmissionEndpoints
         HttpContext context,
         FleetQueue queue,
         ComfyUiFleet fleet,
-        AnimeProgress.Core.Cluster.IngestionGate ingestion,
         IOptions<InputLimits> inputLimits,
         IOptions<RequestLimits> requestLimits,
         IOptions<QueueOptions> queueOptions,
         CancellationToken cancellationToken)
     {
-        if (!ingestion.IsLeader)
-        {
-            // Only the ingesting node follows jobs in ComfyUI; a job submitted here would be seen twice.
-            return Results.Problem(
-                title: "This node does not ingest from ComfyUI",
-                detail: "Another AnimeProgress node leads; submit there (or retry: leadership moves within seconds when a leader dies).",
-                statusCode: StatusCodes.Status503ServiceUnavailable);
-        }
-
         if (!context.Request.HasJsonContentType())
         {
             return Results.Problem(
