@@ -124,6 +124,7 @@ public sealed partial class FleetDispatcher(
             _recover = !await RecoverAsync(cancellationToken);
         }
 
+        await TakeBackReturnedAsync(cancellationToken);
         var changed = signal.TakeChanged();
         if (changed || now - _readAt > _options.RereadInterval)
         {
@@ -146,6 +147,7 @@ public sealed partial class FleetDispatcher(
         var waiting = await store.WaitingAsync(cancellationToken);
         _readAt = now;
         _waitingSeen = waiting.Count;
+        await ShowSubmittedElsewhereAsync(waiting, cancellationToken);
         nodeTypes.KeepOnly(waiting);
         foreach (var row in waiting)
         {
@@ -168,6 +170,35 @@ public sealed partial class FleetDispatcher(
 
             free.Remove(target);
             await DispatchAsync(row, connection, cancellationToken);
+        }
+    }
+
+    /// <summary>Waiting jobs another node of the cluster took (only the leader's tracker shows jobs): shown as queued here.</summary>
+    private async Task ShowSubmittedElsewhereAsync(List<FleetQueueRow> waiting, CancellationToken cancellationToken)
+    {
+        foreach (var row in waiting)
+        {
+            if (hub.Find(row.JobId) is null && !tracker.IsFollowing(row.JobId))
+            {
+                tracker.SeedIds(row.JobId);
+                await tracker.PostAsync(new RegisterJob(row.JobId, FleetQueueRows.Registration(row, null, null)), cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Jobs an instance lost while they were pending (it went offline and came back without them) wait again at their
+    /// old place, to be sent under a new prompt id: ComfyUI no longer knows the old one, so none runs twice.
+    /// </summary>
+    private async Task TakeBackReturnedAsync(CancellationToken cancellationToken)
+    {
+        foreach (var returned in tracker.TakeReturnedToQueue())
+        {
+            if (await store.TryRequeueAsync(returned.JobId, returned.PromptId, cancellationToken))
+            {
+                LogReturned(returned.JobId, returned.Instance, returned.PromptId);
+                signal.Signal();
+            }
         }
     }
 
@@ -252,6 +283,9 @@ public sealed partial class FleetDispatcher(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} dispatched to {Instance} as prompt {PromptId}")]
     private partial void LogDispatched(long jobId, string instance, string promptId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId} was pending on {Instance} (prompt {PromptId}) when it went offline and came back without it; it waits in the fleet queue again")]
+    private partial void LogReturned(long jobId, string instance, string promptId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId} was refused by {Instance}: {Error}")]
     private partial void LogRejected(long jobId, string instance, string error);

@@ -1,3 +1,4 @@
+using AnimeProgress.Core.Cluster;
 using AnimeProgress.Core.Jobs;
 using AnimeProgress.Core.Persistence.Queue;
 using AnimeProgress.Core.Submission;
@@ -8,7 +9,8 @@ namespace AnimeProgress.Core.Queue;
 
 /// <summary>
 /// Jobs submitted through AnimeProgress enter here (the API, the pages, the demo): refused at once if no instance can
-/// ever take them, else stored as waiting and shown as queued; the <see cref="FleetDispatcher"/> sends them.
+/// ever take them, else stored as waiting and shown as queued; the <see cref="FleetDispatcher"/> sends them. In a
+/// cluster any node takes submissions: the row is the queue, and the leader's dispatcher picks it up from the database.
 /// </summary>
 public sealed class FleetQueue(
     FleetQueueStore store,
@@ -18,6 +20,7 @@ public sealed class FleetQueue(
     DispatchSignal signal,
     NodeTypeCache nodeTypes,
     WaitingJobTraces traces,
+    IngestionGate ingestion,
     TimeProvider time)
 {
     /// <summary>Adds a job to the queue; throws <see cref="JobRefusedException"/> with the sentence when no instance can ever take it.</summary>
@@ -38,6 +41,13 @@ public sealed class FleetQueue(
         var row = FleetQueueRows.FromRequest(id, request, time.GetUtcNow());
         await store.AddAsync(row, request.Front, cancellationToken);
         var trace = submit?.Context ?? default;
+        if (!ingestion.IsLeader)
+        {
+            // Only the leader's tracker shows jobs (a second one would write them twice): its dispatcher reads this row
+            // within its reread interval, shows it as queued and sends it; this node sees it through the leader's rows.
+            return id;
+        }
+
         traces.Remember(id, trace);
         // Posted to the tracker before the dispatcher is woken (its dispatch must follow the registration); answered
         // once the job is published, so its address can be read at once.

@@ -18,6 +18,15 @@ public sealed class QueueOptions
     public int MaxPriority { get; set; } = 1000;
 
     /// <summary>
+    /// Default priority of a job <c>POST /api/jobs</c> gives none for, by its workflow: the workflow's key as the
+    /// history shows it (its first 8 or more hex characters) → priority. Wins over <see cref="SubmitterPriorities"/>.
+    /// </summary>
+    public Dictionary<string, int> WorkflowPriorities { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Default priority of a job given none, by who submits it (the account, or a key's owner) → priority.</summary>
+    public Dictionary<string, int> SubmitterPriorities { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>
     /// Fault injection for the exactly-once tests only: the dispatcher stops for good after this step of a dispatch
     /// (<c>Recorded</c>, <c>Sent</c> or <c>Confirmed</c>) and logs it, so a test can kill the process right there. Never set it in production.
     /// </summary>

@@ -29,6 +29,29 @@ public sealed class QueueOptionsValidator : IValidateOptions<QueueOptions>
             errors.Add(nameof(options.MaxPriority), $"must be between 1 and 1000000 (got {options.MaxPriority}).");
         }
 
+        foreach (var (key, priority) in options.WorkflowPriorities)
+        {
+            if (!DefaultPriority.IsWorkflowKeyPrefix(key))
+            {
+                errors.Add($"{nameof(options.WorkflowPriorities)}:{key}", "must name a workflow by its key as the history shows it: 8 to 16 hex characters.");
+            }
+
+            InRange($"{nameof(options.WorkflowPriorities)}:{key}", priority);
+        }
+
+        foreach (var (submitter, priority) in options.SubmitterPriorities)
+        {
+            InRange($"{nameof(options.SubmitterPriorities)}:{submitter}", priority);
+        }
+
         return errors.Result;
+
+        void InRange(string key, int priority)
+        {
+            if (Math.Abs((long)priority) > options.MaxPriority)
+            {
+                errors.Add(key, $"must be a priority from {-options.MaxPriority} to {options.MaxPriority} (got {priority}).");
+            }
+        }
     }
 }

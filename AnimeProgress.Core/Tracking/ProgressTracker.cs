@@ -33,6 +33,7 @@ public sealed partial class ProgressTracker : BackgroundService
     private readonly JobAdoption _adoption;
     private readonly TrackerClock _clock;
     private readonly UntrackedQueues _untracked = new();
+    private readonly ReturnedPrompts _returned = new();
     private readonly TrackerMetrics? _metrics;
 
     public ProgressTracker(
@@ -63,7 +64,7 @@ public sealed partial class ProgressTracker : BackgroundService
         _submitted = new SubmittedJobs(_table, transitions, publisher, previews, time);
         _events = new EventFolder(_table, _instances, transitions, publisher, time);
         var cap = new ActiveJobCap(_table, _untracked, _options.MaxActiveJobsPerInstance);
-        _reconciliation = new QueueReconciliation(_table, _instances, transitions, publisher, eta, _idSource, cap, time);
+        _reconciliation = new QueueReconciliation(_table, _instances, transitions, publisher, eta, _idSource, cap, _returned, time);
         _adoption = new JobAdoption(_table, _instances, publisher, previews, _idSource, time, logger);
         _clock = new TrackerClock(_table, publisher, eta, _options, time);
     }
@@ -127,6 +128,12 @@ public sealed partial class ProgressTracker : BackgroundService
     /// its last queue read showed them (thread-safe). Empty on a node that does not lead ingestion.
     /// </summary>
     public IReadOnlyList<UntrackedPrompt> UntrackedQueue(string instance) => _untracked.Of(instance);
+
+    /// <summary>
+    /// Fleet-queue jobs an instance lost before they started (it went offline and came back without them), shown as
+    /// waiting again; the dispatcher takes them (thread-safe) and puts their rows back in the queue.
+    /// </summary>
+    public IReadOnlyList<ReturnedPrompt> TakeReturnedToQueue() => _returned.TakeAll();
 
     /// <summary>Folds one command. Public for tests, which drive the tracker synchronously.</summary>
     public void Apply(TrackerCommand command)

@@ -10,7 +10,7 @@ namespace AnimeProgress.Core.Tracking;
 /// ComfyUI no longer knows (cancelled or lost, but only if accepted before the queue was read).
 /// </summary>
 internal sealed class QueueReconciliation(
-    JobTable table, InstanceRegistry instances, JobTransitions transitions, JobPublisher publisher, IEtaModel eta, IJobIdSource ids, ActiveJobCap cap, TimeProvider time)
+    JobTable table, InstanceRegistry instances, JobTransitions transitions, JobPublisher publisher, IEtaModel eta, IJobIdSource ids, ActiveJobCap cap, ReturnedPrompts returned, TimeProvider time)
 {
     // Ids for the prompts this reconcile will discover, awaited before it is applied (PrepareAsync), so the
     // single-reader loop never blocks on the id source's round trip.
@@ -55,6 +55,13 @@ internal sealed class QueueReconciliation(
             else if (job.AcceptedAt <= r.AsOf)
             {
                 // In neither the queue nor the history: deleted while pending, or lost with a ComfyUI restart (reference §4).
+                if (job.Snapshot.Status == JobStatus.Queued && r.AfterOutage && job.FromFleetQueue)
+                {
+                    // Lost before it started: it never ran, so it goes back to the fleet queue instead of failing.
+                    ReturnToFleetQueue(job, r.Instance, promptId);
+                    continue;
+                }
+
                 if (job.Snapshot.Status == JobStatus.Queued && !r.AfterOutage)
                 {
                     transitions.Finish(job, JobStatus.Cancelled, Stage.Cancelled, "Removed from the ComfyUI queue", now);
@@ -73,6 +80,17 @@ internal sealed class QueueReconciliation(
 
         AdoptFinished(r, now);
         instances.Update(r.Instance, null, i => i with { QueueRemaining = r.Queue.Running.Count + r.Queue.Pending.Count, RunningPromptId = running, UntrackedQueued = admission.Untracked });
+    }
+
+    /// <summary>The job shows as waiting in the fleet queue again (no instance, no prompt) and is handed to the dispatcher.</summary>
+    private void ReturnToFleetQueue(TrackedJob job, string instance, string promptId)
+    {
+        table.Remove(job.Snapshot.Id, out _);
+        job.Snapshot = job.Snapshot with { Instance = null, PromptId = null, QueuePosition = null };
+        job.AcceptedAt = null;
+        table.Put(job);
+        publisher.Publish(job);
+        returned.Add(new ReturnedPrompt(job.Snapshot.Id, instance, promptId));
     }
 
     /// <summary>Finished prompts nobody follows that the queue no longer shows: adopted from the history alone.</summary>

@@ -50,6 +50,7 @@ internal sealed class SubmittedJobs(JobTable table, JobTransitions transitions, 
         }
 
         job.Trace = command.Registration.Trace != default ? command.Registration.Trace : known?.Trace ?? default;
+        job.FromFleetQueue = true;
         table.Put(job);
         using var span = JobTracing.StartUnder(JobTracing.Snapshot, job.Trace, job.Snapshot.Id);
         publisher.Publish(job);

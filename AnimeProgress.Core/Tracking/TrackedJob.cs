@@ -39,6 +39,9 @@ internal sealed class TrackedJob(JobSnapshot snapshot, WorkflowGraph graph)
 
     public string? CurrentNode { get; set; }
 
+    /// <summary>Sent by the fleet queue's dispatcher: if ComfyUI loses it before it starts, it goes back to that queue.</summary>
+    public bool FromFleetQueue { get; set; }
+
     /// <summary>The last event about this job; a stall is measured from here.</summary>
     public DateTimeOffset LastSignAt { get; set; }
 

@@ -33,14 +33,13 @@ public static class JobSubmissionEndpoints
         HttpContext context,
         FleetQueue queue,
         ComfyUiFleet fleet,
-        AnimeProgress.Core.Cluster.IngestionGate ingestion,
         IOptions<InputLimits> inputLimits,
         IOptions<RequestLimits> requestLimits,
         IOptions<QueueOptions> queueOptions,
         AuditLog audit,
         CancellationToken cancellationToken)
     {
-        var result = await SubmitJobAsync(context, queue, fleet, ingestion, inputLimits, requestLimits, queueOptions, cancellationToken);
+        var result = await SubmitJobAsync(context, queue, fleet, inputLimits, requestLimits, queueOptions, cancellationToken);
         var (outcome, target, detail) = result switch
         {
             IStatusCodeHttpResult { StatusCode: StatusCodes.Status202Accepted } and IValueHttpResult { Value: SubmittedJob job } =>
@@ -56,21 +55,11 @@ public static class JobSubmissionEndpoints
         HttpContext context,
         FleetQueue queue,
         ComfyUiFleet fleet,
-        AnimeProgress.Core.Cluster.IngestionGate ingestion,
         IOptions<InputLimits> inputLimits,
         IOptions<RequestLimits> requestLimits,
         IOptions<QueueOptions> queueOptions,
         CancellationToken cancellationToken)
     {
-        if (!ingestion.IsLeader)
-        {
-            // Only the ingesting node follows jobs in ComfyUI; a job submitted here would be seen twice.
-            return Results.Problem(
-                title: "This node does not ingest from ComfyUI",
-                detail: "Another AnimeProgress node leads; submit there (or retry: leadership moves within seconds when a leader dies).",
-                statusCode: StatusCodes.Status503ServiceUnavailable);
-        }
-
         if (!context.Request.HasJsonContentType())
         {
             return Results.Problem(
@@ -92,7 +81,10 @@ public static class JobSubmissionEndpoints
                 statusCode: StatusCodes.Status413PayloadTooLarge);
         }
 
-        var parser = new SubmissionParser(inputLimits.Value, name => fleet.Find(name) is not null, () => fleet.Connections.Select(c => c.Instance.Name), queueOptions.Value.MaxPriority);
+        var submitter = Submitters.Of(context.User);
+        var parser = new SubmissionParser(
+            inputLimits.Value, name => fleet.Find(name) is not null, () => fleet.Connections.Select(c => c.Instance.Name), queueOptions.Value.MaxPriority,
+            workflow => DefaultPriority.For(queueOptions.Value, workflow, submitter));
         var check = parser.Parse(body);
         if (!check.IsValid)
         {
@@ -101,7 +93,7 @@ public static class JobSubmissionEndpoints
 
         try
         {
-            var id = await queue.EnqueueAsync(check.Request! with { SubmittedBy = Submitters.Of(context.User) }, cancellationToken);
+            var id = await queue.EnqueueAsync(check.Request! with { SubmittedBy = submitter }, cancellationToken);
             return Results.Accepted($"/api/jobs/{id}", new SubmittedJob(id));
         }
         catch (JobRefusedException ex)

@@ -15,11 +15,12 @@ internal static class QueueFields
     public const double MaxVramGb = 4096;
     private static readonly string[] NeedsFields = ["vramGb", "labels", "models"];
 
-    public static int Priority(JsonElement? value, int maxPriority, Action<string> error)
+    /// <summary>The priority given, or null when none is (the configured default applies then).</summary>
+    public static int? Priority(JsonElement? value, int maxPriority, Action<string> error)
     {
         if (value is not { ValueKind: not JsonValueKind.Null } v)
         {
-            return 0;
+            return null;
         }
 
         if (v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out var priority) && priority >= -maxPriority && priority <= maxPriority)

@@ -12,7 +12,7 @@ namespace AnimeProgress.Web.Submission;
 /// type, the workflow an API-format graph (nodes with a <c>class_type</c> and <c>inputs</c>). Everything wrong is said,
 /// field by field, before anything is submitted or stored. Field names match in any case, as JSON binding did.
 /// </summary>
-public sealed class SubmissionParser(InputLimits limits, Func<string, bool> isKnownInstance, Func<IEnumerable<string>> knownInstances, int maxPriority = 1000)
+public sealed class SubmissionParser(InputLimits limits, Func<string, bool> isKnownInstance, Func<IEnumerable<string>> knownInstances, int maxPriority = 1000, Func<JsonObject, int>? defaultPriority = null)
 {
     public const int MaxFrames = 1_000_000;
     private const int MaxNodeErrors = 5;
@@ -77,7 +77,10 @@ public sealed class SubmissionParser(InputLimits limits, Func<string, bool> isKn
             return new SubmissionCheck(null, errors.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal));
         }
 
-        var request = new JobRequest(title!, kind, workflow!) { Instance = instance, FramesTotal = frames, Front = front, Priority = priority, Needs = needs };
+        var request = new JobRequest(title!, kind, workflow!)
+        {
+            Instance = instance, FramesTotal = frames, Front = front, Priority = priority ?? defaultPriority?.Invoke(workflow!) ?? 0, Needs = needs,
+        };
         return new SubmissionCheck(request, new Dictionary<string, string[]>());
     }
 

@@ -189,4 +189,34 @@ public sealed class FleetQueueTests : IAsyncLifetime
         Assert.Equal(JobStatus.Completed, (await _fleet.EndedAsync(job)).Status);
         Assert.Equal("gpu-a", _fleet.App.Hub.Find(job)!.Instance);
     }
+
+    [Fact]
+    public async Task A_job_pending_on_an_instance_that_restarts_goes_back_to_the_fleet_queue_and_runs_once_while_the_running_one_is_lost()
+    {
+        var running = await _fleet.SubmitAsync("running", longRunning: true);
+        await _fleet.RunningAsync(running);
+        var pending = await _fleet.SubmitAsync("pending");
+        var sent = await Eventually.Get(() => _fleet.App.Hub.Find(pending) is { Instance: "gpu-a", PromptId: not null, Status: JobStatus.Queued } job ? job : null, what: "pending sent to gpu-a");
+        var behind = await _fleet.SubmitAsync("behind");
+        Assert.Equal([behind], await _fleet.WaitingOrderAsync());
+
+        await _fleet.RestartGpuAAsync();
+
+        // The running job ran (partly): it is lost. The pending one never started: it waits again, ahead of the one
+        // behind it, and is sent under a new prompt id; ComfyUI never saw the old one again.
+        var lost = await _fleet.EndedAsync(running);
+        Assert.Equal(JobStatus.Failed, lost.Status);
+        Assert.Contains("Lost", lost.Error, StringComparison.Ordinal);
+        var done = await _fleet.EndedAsync(pending);
+        Assert.Equal(JobStatus.Completed, done.Status);
+        Assert.NotEqual(sent.PromptId, done.PromptId);
+        Assert.Equal(1, _fleet.GpuA.TimesQueued(done.PromptId!));
+        Assert.Equal(0, _fleet.GpuA.TimesQueued(sent.PromptId!));
+        var after = await _fleet.EndedAsync(behind);
+        Assert.Equal(JobStatus.Completed, after.Status);
+        Assert.True(done.StartedAt <= after.StartedAt, "the returned job keeps its place ahead of the one that waited behind it");
+        await using var db = await _fleet.App.Services.GetRequiredService<IDbContextFactory<AnimeProgressDbContext>>().CreateDbContextAsync(Ct);
+        var row = await db.FleetQueue.AsNoTracking().SingleAsync(r => r.JobId == pending, Ct);
+        Assert.Equal(("dispatched", done.PromptId), (row.State, row.PromptId));
+    }
 }

@@ -67,6 +67,18 @@ internal sealed class QueueFleet : IAsyncDisposable
         return new QueueFleet(gpus, app, operatorKey);
     }
 
+    /// <summary>
+    /// gpu-a dies (losing what it had queued, as ComfyUI keeps its queue in memory) and, once the app sees it offline,
+    /// starts again empty on the same port.
+    /// </summary>
+    public async Task RestartGpuAAsync()
+    {
+        var old = _gpus[0];
+        await old.DisposeAsync();
+        await Eventually.True(() => App.Hub.Instances.Any(i => i.Name == "gpu-a" && !i.Online), TimeSpan.FromSeconds(30), "gpu-a offline");
+        _gpus[0] = await ComfyUiEmulatorServer.StartAsync(new EmulatorOptions { Port = old.Port, TimeScale = 0.1 }, Ct);
+    }
+
     /// <summary>A job a few steps long (about a second), or one that runs until it is stopped.</summary>
     public static JsonObject Workflow(bool longRunning = false) =>
         DemoWorkflows.Image("x", longRunning ? 2000 : 3, seed: Random.Shared.Next()).Workflow;

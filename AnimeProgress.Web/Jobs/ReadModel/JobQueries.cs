@@ -36,6 +36,15 @@ public sealed class JobQueries(
         return row is null ? null : JobRowMapper.ToSnapshot(row);
     }
 
+    /// <summary>The job a fleet-queue job retries and the jobs that retried it; none for a job that never was in the fleet queue.</summary>
+    public async Task<RetryLinks> RetryLinksAsync(long id, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var retryOf = await db.FleetQueue.AsNoTracking().Where(r => r.JobId == id).Select(r => r.RetryOf).FirstOrDefaultAsync(cancellationToken);
+        var retriedAs = await db.FleetQueue.AsNoTracking().Where(r => r.RetryOf == id).OrderBy(r => r.JobId).Select(r => r.JobId).ToListAsync(cancellationToken);
+        return retryOf is null && retriedAs.Count == 0 ? RetryLinks.None : new RetryLinks(retryOf, retriedAs);
+    }
+
     /// <summary>The job's stored row and its samples, or null when the database has no such job (it may still be live).</summary>
     public async Task<StoredJobRecord?> GetStoredAsync(long id, CancellationToken cancellationToken)
     {

@@ -96,11 +96,11 @@ public sealed class TwoNodeTests(PostgresFixture postgres) : IAsyncLifetime
         var page = await toFollower.GetStringAsync("/", Ct);
         Assert.Contains("Two-node long cut", page, StringComparison.Ordinal);
 
-        // Submitting on a node that does not ingest is refused plainly, not tracked twice.
-        using (var refused = await toFollower.PostAsJsonAsync("api/jobs", new { title = "x", workflow = DemoWorkflows.Image("x", 2, 1).Workflow }, Ct))
-        {
-            Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, refused.StatusCode);
-        }
+        // A job submitted on the follower goes into the fleet queue's table; the leader sends it (it waits on ComfyUI
+        // behind the long job) and the follower shows it through the leader's rows, not through a tracker of its own.
+        var fromFollower = await SubmitAsync(toFollower, "Submitted on the follower", steps: 2);
+        await Eventually.True(() => follower.Hub.Find(fromFollower) is { Source: JobSource.AnimeProgress, Instance: "gpu" }, TimeSpan.FromSeconds(30), "the follower's job sent to the GPU by the leader");
+        Assert.False(follower.Services.GetRequiredService<AnimeProgress.Core.Tracking.ProgressTracker>().IsFollowing(fromFollower));
 
         Assert.Contains("\"role\": \"follower\"", await ReadinessAsync(toFollower), StringComparison.Ordinal);
 
@@ -120,6 +120,8 @@ public sealed class TwoNodeTests(PostgresFixture postgres) : IAsyncLifetime
         Assert.Equal("completed", Sql.StatusOf(db, quick));
         Assert.Equal(JobStatus.Completed, follower.Hub.Find(quick)!.Status);
         Assert.Single(follower.Hub.Jobs, j => j.Title == "Two-node long cut");
+        await Eventually.True(() => follower.Hub.Find(fromFollower)?.Status == JobStatus.Completed, TimeSpan.FromSeconds(30), "the follower's job completed under the new leader");
+        Assert.Single(follower.Hub.Jobs, j => j.Title == "Submitted on the follower");
         TestContext.Current.TestOutputHelper?.WriteLine($"takeover after {takeover.TotalSeconds:F1} s");
     }
 }
