@@ -3,6 +3,7 @@ using AnimeProgress.Core.Jobs;
 using AnimeProgress.IntegrationTests.Support;
 using AnimeProgress.IntegrationTests.Web.Accounts;
 using AnimeProgress.IntegrationTests.Web.Notifications;
+using AnimeProgress.Web.Notifications.Channels;
 using Microsoft.Playwright;
 
 namespace AnimeProgress.IntegrationTests.EndToEnd;
@@ -10,6 +11,7 @@ namespace AnimeProgress.IntegrationTests.EndToEnd;
 /// <summary>
 /// Issue 18 in chromium: an Admin creates a webhook channel and a rule on /admin/notifications, sends a test message,
 /// and sees it delivered in the delivery log; a real Kestrel receiver gets it signed with the secret the page showed once.
+/// And a person (a Viewer) subscribes a personal webhook to their own jobs from their profile.
 /// </summary>
 public sealed class NotificationsBrowserTests : IAsyncLifetime
 {
@@ -26,20 +28,43 @@ public sealed class NotificationsBrowserTests : IAsyncLifetime
         _receiver = await HttpReceiver.StartAsync();
         _app = AppHost.Start(NotifyingApp.Settings());
         await Browser.AddUserAsync(_app, "ada", "Admin", Password);
+        await Browser.AddUserAsync(_app, "mika", "Viewer", Password);
         _playwright = await Playwright.CreateAsync();
         Assertions.SetDefaultExpectTimeout(20_000);
         _browser = await Chromium.LaunchAsync(_playwright);
     }
 
     [Fact]
+    public async Task A_person_subscribes_their_own_webhook_from_their_profile_and_receives_their_jobs_outcomes()
+    {
+        var page = await SignedInPageAsync("mika", "/");
+        await page.ClickAsync("a[aria-label='My notifications']");
+        await page.WaitForURLAsync(new Uri(Root, "/profile/notifications").ToString());
+        await Assertions.Expect(page.GetByText("No subscriptions yet.")).ToBeVisibleAsync();
+
+        await page.FillAsync("#my-webhook-url", _receiver!.Url.ToString());
+        await page.FillAsync("#my-webhook-events", "job.completed, job.failed");
+        await page.ClickAsync("[data-testid=my-subscribe]");
+        var secret = await page.Locator("[data-testid=my-secret] code").InnerTextAsync();
+        await Assertions.Expect(page.Locator("[data-testid=my-subscription-events]")).ToHaveTextAsync("job.completed, job.failed");
+
+        // Someone else's job is not Mika's business; Mika's own failure reaches the webhook, signed with the shown secret.
+        NotifyingApp.Finish(_app!, 8, JobStatus.Completed, submittedBy: "olga");
+        NotifyingApp.Finish(_app!, 9, JobStatus.Failed, error: "out of memory", submittedBy: "mika");
+        var request = await Eventually.Get(() => _receiver.Requests.TryPeek(out var r) ? r : null, TimeSpan.FromSeconds(30), "Mika's outcome");
+        Assert.Equal(["job.failed:9"], WebhookPayload.EventIds(request.Body));
+        Assert.True(ReceiverSignature.Verify(secret, request.Header("webhook-id"), request.Header("webhook-timestamp"), request.Body, request.Header("webhook-signature")));
+        Assert.Single(_receiver.Requests);
+
+        await page.ClickAsync("[data-testid=my-subscriptions] button:has-text('Remove')");
+        await Assertions.Expect(page.GetByText("No subscriptions yet.")).ToBeVisibleAsync();
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
     public async Task An_admin_creates_a_webhook_rule_sends_a_test_message_and_sees_it_in_the_delivery_log()
     {
-        var page = await (await Chromium.NewContextAsync(_browser!)).NewPageAsync();
-        // The app notices the account within seconds of its start; until then this machine is the first start's Admin.
-        await Eventually.True(
-            () => page.GotoAsync(Root.ToString()).GetAwaiter().GetResult() is not null && page.Url.Contains("/login", StringComparison.Ordinal),
-            TimeSpan.FromSeconds(30), "sent to /login");
-        await Chromium.SignInAsync(page, Root, "ada", Password, "/admin/notifications");
+        var page = await SignedInPageAsync("ada", "/admin/notifications");
 
         // The channel: a webhook to the receiver; its signing secret is shown once.
         await page.FillAsync("#channel-name", "ops");
@@ -90,6 +115,17 @@ public sealed class NotificationsBrowserTests : IAsyncLifetime
             TimeSpan.FromSeconds(30), "the job's failure delivered in the log");
         Assert.Equal(2, _receiver.Requests.Count);
         await page.Context.CloseAsync();
+    }
+
+    private async Task<IPage> SignedInPageAsync(string name, string path)
+    {
+        var page = await (await Chromium.NewContextAsync(_browser!)).NewPageAsync();
+        // The app notices the accounts within seconds of its start; until then this machine is the first start's Admin.
+        await Eventually.True(
+            () => page.GotoAsync(Root.ToString()).GetAwaiter().GetResult() is not null && page.Url.Contains("/login", StringComparison.Ordinal),
+            TimeSpan.FromSeconds(30), "sent to /login");
+        await Chromium.SignInAsync(page, Root, name, Password, path);
+        return page;
     }
 
     public async ValueTask DisposeAsync()
