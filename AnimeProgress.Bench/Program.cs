@@ -8,6 +8,7 @@ IBenchCommand[] commands =
     new AnimeProgress.Bench.ListenLatency.ListenLatencyCommand(),
     new AnimeProgress.Bench.JobMemory.JobMemoryCommand(),
     new AnimeProgress.Bench.Fuzz.FuzzCommand(),
+    new AnimeProgress.Bench.NotificationDelivery.NotificationDeliveryCommand(),
 ];
 
 using var cancel = new CancellationTokenSource();
