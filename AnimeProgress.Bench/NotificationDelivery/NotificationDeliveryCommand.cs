@@ -116,6 +116,9 @@ internal sealed class NotificationDeliveryCommand : IBenchCommand
         output.WriteLine(string.Create(inv,
             $"requests: {requests.Count}, signature not valid: {requests.Count(r => !r.Signed)}, events received twice: {DeliveryStats.Duplicates(requests)}; outbox at the end: {end.Delivered} delivered, {end.Pending} pending, {end.Dead} dead"));
         output.WriteLine(string.Create(inv, $"app memory at the end: RSS {Mb(end.ResidentBytes)} MB, managed heap {Mb(end.HeapBytes)} MB"));
+        var slowest = requests.SelectMany(r => r.Events.Select(e => (e.Id, e.OccurredAt, r.Arrived, r.MessageId)))
+            .Where(e => e.OccurredAt >= measureFrom && e.OccurredAt <= cut).OrderByDescending(e => e.Arrived - e.OccurredAt).Take(3);
+        output.WriteLine("slowest: " + string.Join("; ", slowest.Select(e => string.Create(inv, $"{e.Id} at {e.OccurredAt:HH:mm:ss.fff} arrived {e.Arrived:HH:mm:ss.fff}"))));
         output.WriteLine(window.Describe());
         return P(latencies, 0.99) <= TargetP99Ms ? 0 : 1;
     }
