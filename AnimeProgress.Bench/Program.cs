@@ -9,6 +9,7 @@ IBenchCommand[] commands =
     new AnimeProgress.Bench.JobMemory.JobMemoryCommand(),
     new AnimeProgress.Bench.Fuzz.FuzzCommand(),
     new AnimeProgress.Bench.SignedInProxy.SignedInProxyCommand(),
+    new AnimeProgress.Bench.NotificationDelivery.NotificationDeliveryCommand(),
 ];
 
 using var cancel = new CancellationTokenSource();

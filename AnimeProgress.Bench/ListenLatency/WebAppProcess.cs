@@ -32,6 +32,9 @@ internal sealed class WebAppProcess : IAsyncDisposable
 
     public int Pid => _process.Id;
 
+    /// <summary>The app's data folder (its SQLite file, when no PostgreSQL is configured).</summary>
+    public string DataDirectory => _dataDirectory;
+
     public bool HasExited => _process.HasExited;
 
     /// <summary>The app next to this program (the Bench project references the web project), or <paramref name="appDll"/>.</summary>
@@ -168,7 +171,7 @@ internal sealed class WebAppProcess : IAsyncDisposable
         }
     }
 
-    private static int FreePort()
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

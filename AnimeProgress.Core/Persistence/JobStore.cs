@@ -34,6 +34,7 @@ public sealed partial class JobStore : BackgroundService
     private readonly ILogger<JobStore> _logger;
     private readonly JobWriteSink _sink;
     private readonly WriteBehindBuffer<long, JobWrite> _writes;
+    private readonly Notifications.IJobOutcomeOutbox? _outbox;
     private HubSubscription? _subscription;
 
     public JobStore(
@@ -56,6 +57,7 @@ public sealed partial class JobStore : BackgroundService
         _limits = limits.Value;
         _time = time;
         _logger = logger;
+        _outbox = outbox;
         _sink = new JobWriteSink(contexts, _options, logger, outbox);
         _writes = new WriteBehindBuffer<long, JobWrite>(_sink, time, writeBehindMetrics);
     }
@@ -155,6 +157,8 @@ public sealed partial class JobStore : BackgroundService
             return;
         }
 
+        await TellObservedOutcomesAsync(batch, cancellationToken);
+
         // A row another program wrote is shown, never written back (that would overwrite its values with the
         // sanitised copy, e.g. an unknown status with "failed").
         var urgent = _writes.Offer(batch.Jobs
@@ -165,6 +169,34 @@ public sealed partial class JobStore : BackgroundService
             // The token only cancels waiting for a flush in progress: a taken batch is always written, and what still
             // waits when the subscription ends is written by StopAsync.
             await _writes.FlushAsync(dueOnly: true, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Outcomes of rows other programs wrote are not written here, so they are told here: the leader hands them to the
+    /// notification outbox (issue 18). A failure is logged, not thrown: the hub's other work goes on, and the row is
+    /// told when it is seen again (the next start).
+    /// </summary>
+    private async Task TellObservedOutcomesAsync(HubBatch batch, CancellationToken cancellationToken)
+    {
+        if (_outbox is null)
+        {
+            return;
+        }
+
+        var observed = batch.Jobs.Where(j => j is { Source: JobSource.Database, IsTerminal: true }).ToList();
+        if (observed.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await _outbox.ObservedAsync(observed, cancellationToken);
+        }
+        catch (Exception ex) when (ex is DbUpdateException || DatabaseErrors.IsTransient(ex))
+        {
+            LogObservedOutcomesFailed(ex, observed.Count);
         }
     }
 
@@ -193,6 +225,9 @@ public sealed partial class JobStore : BackgroundService
         _writes.RemoveWhere((_, write) => write.Snapshot is not { IsTerminal: true });
         _sink.ForgetAll();
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not store the notifications of {Count} outcomes other programs wrote; they are told when the rows are seen again")]
+    private partial void LogObservedOutcomesFailed(Exception ex, int count);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Loaded {Count} jobs from the store; ids continue after {MaxId}")]
     private partial void LogLoaded(int count, long maxId);

@@ -160,13 +160,26 @@ public sealed class NotificationAdministration(
         })];
     }
 
-    /// <summary>A delivered or dead delivery goes again (same message id), with a fresh dead-letter period.</summary>
+    /// <summary>
+    /// A delivered or dead delivery goes again under the same message id, with a fresh dead-letter period. A digest's
+    /// row takes the whole digest with it: the digest's id is its message id, so sending one of its events alone under
+    /// that id would make a receiver that dedupes drop the others when they are sent again later.
+    /// </summary>
     public async Task SendAgainAsync(ClaimsPrincipal user, long deliveryId, CancellationToken cancellationToken)
     {
         await DemandAdminAsync(user);
         var now = time.GetUtcNow();
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var changed = await db.NotificationDeliveries.Where(d => d.Id == deliveryId && d.State != DeliveryStates.Pending).ExecuteUpdateAsync(s => s
+        var row = await db.NotificationDeliveries.AsNoTracking().Where(d => d.Id == deliveryId).Select(d => new { d.DigestId, d.Channel }).SingleOrDefaultAsync(cancellationToken);
+        if (row is null)
+        {
+            return;
+        }
+
+        var rows = row.DigestId is null
+            ? db.NotificationDeliveries.Where(d => d.Id == deliveryId)
+            : db.NotificationDeliveries.Where(d => d.DigestId == row.DigestId && d.Channel == row.Channel);
+        var changed = await rows.Where(d => d.State != DeliveryStates.Pending).ExecuteUpdateAsync(s => s
             .SetProperty(d => d.State, DeliveryStates.Pending)
             .SetProperty(d => d.NextAttemptAt, now)
             .SetProperty(d => d.CreatedAt, now)

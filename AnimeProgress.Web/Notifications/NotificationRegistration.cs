@@ -40,6 +40,7 @@ public static class NotificationRegistration
                 pipeline.AddTimeout(context.ServiceProvider.GetRequiredService<IOptions<NotificationOptions>>().Value.AttemptTimeout));
         services.AddSingleton<NotificationSender>();
         services.AddScoped<NotificationAdministration>();
+        services.AddScoped<MyJobNotifications>();
         return services;
     }
 }

@@ -11,3 +11,6 @@ public sealed record DeliveryView(long Id, string EventId, string EventType, str
     DateTimeOffset CreatedAt, DateTimeOffset NextAttemptAt, string? LastResult, string? DigestId, IReadOnlyList<AttemptView> Tries);
 
 public sealed record AttemptView(DateTimeOffset At, string Outcome, int? StatusCode, string? Answer);
+
+/// <summary>One of a signed-in person's "my jobs" subscriptions, as their profile shows it: never the secret, the URL only as scheme and host.</summary>
+public sealed record MySubscriptionView(string Name, string Events, string Destination);

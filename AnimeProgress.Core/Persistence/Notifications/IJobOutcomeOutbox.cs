@@ -13,4 +13,10 @@ public interface IJobOutcomeOutbox
 
     /// <summary>The transaction committed: the sender may look now.</summary>
     void Committed();
+
+    /// <summary>
+    /// Outcomes of jobs the leader observes but does not write (rows other programs write into <c>production_jobs</c>,
+    /// shown and followed, never written back): their events are stored in a transaction of their own.
+    /// </summary>
+    Task ObservedAsync(IReadOnlyList<JobSnapshot> finished, CancellationToken cancellationToken);
 }

@@ -1,8 +1,12 @@
 using System.Globalization;
+using System.Security.Claims;
 using System.Text.Json;
 using AnimeProgress.Core.Persistence.Notifications;
 using AnimeProgress.IntegrationTests.Support;
+using AnimeProgress.Web.Accounts;
+using AnimeProgress.Web.Notifications;
 using AnimeProgress.Web.Notifications.Channels;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace AnimeProgress.IntegrationTests.Web.Notifications;
 
@@ -41,6 +45,17 @@ public sealed class NotificationRuleTimingTests
         var all = receiver.Requests.SelectMany(r => WebhookPayload.EventIds(r.Body)).ToList();
         Assert.Equal(30, all.Distinct().Count());
         Assert.Equal(30, all.Count);
+
+        // "Send again" on one of its rows sends the whole digest under its id: one event alone under that id would make
+        // a receiver that dedupes drop the rest if they were sent again later.
+        using var scope = app.Services.CreateScope();
+        var ada = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.Name, "ada"), new Claim(ClaimTypes.NameIdentifier, "ada"), new Claim(ClaimTypes.Role, AppRoles.Admin)], "test"));
+        await scope.ServiceProvider.GetRequiredService<NotificationAdministration>().SendAgainAsync(ada, deliveries.Last(d => d.DigestId == digest).Id, TestContext.Current.CancellationToken);
+        await NotifyingApp.UntilAsync(() => Task.FromResult(receiver.Requests.Count == 5), "the digest sent again");
+        var again = receiver.Requests.Last();
+        Assert.Equal(digest, again.Header("webhook-id"));
+        Assert.Equal(WebhookPayload.EventIds(message.Body), WebhookPayload.EventIds(again.Body));
+        Assert.Equal(27, WebhookPayload.EventIds(again.Body).Count);
     }
 
     [Fact]

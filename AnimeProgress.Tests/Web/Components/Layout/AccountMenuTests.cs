@@ -21,6 +21,7 @@ public sealed class AccountMenuTests : ComponentTestContext
         var cut = Render<AccountMenu>();
 
         Assert.Equal("mika", cut.Find(".account-name").TextContent);
+        Assert.Equal("profile/notifications", cut.Find("a[aria-label='My notifications']").GetAttribute("href"));
         var form = cut.Find("form.account-signout");
         Assert.Equal("post", form.GetAttribute("method"));
         Assert.Equal(AccountEndpoints.SignOutPath, form.GetAttribute("action"));
