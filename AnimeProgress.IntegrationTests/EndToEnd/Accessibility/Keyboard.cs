@@ -2,7 +2,7 @@ using Microsoft.Playwright;
 
 namespace AnimeProgress.IntegrationTests.EndToEnd.Accessibility;
 
-/// <summary>Moving through a page the way a keyboard-only user does: Tab, and nothing else.</summary>
+/// <summary>Moving through a page the way a keyboard-only user does: Tab and Shift+Tab, Enter, Space, the arrow keys.</summary>
 internal static class Keyboard
 {
     /// <summary>
@@ -42,21 +42,74 @@ internal static class Keyboard
     }
 
     /// <summary>Presses Tab until the focus is on an element matching <paramref name="selector"/>; fails if it never is.</summary>
-    public static async Task<IReadOnlyList<FocusStop>> TabToAsync(IPage page, string selector, int maxTabs = 80)
+    public static Task<IReadOnlyList<FocusStop>> TabToAsync(IPage page, string selector, int maxTabs = 80, bool backwards = false) =>
+        TabUntilAsync(page, selector, "s => document.activeElement?.matches(s) ?? false", selector, maxTabs, backwards);
+
+    /// <summary>Presses Tab until the focus is on a button or link whose own text is <paramref name="text"/>, inside
+    /// <paramref name="within"/> (e.g. one table row or a dialog).</summary>
+    public static Task<IReadOnlyList<FocusStop>> TabToTextAsync(IPage page, string text, string within = "body", int maxTabs = 80) =>
+        TabUntilAsync(page, $"'{text}' in {within}", """
+            a => { const e = document.activeElement;
+                   return !!e && e.matches('button, a[href]') && e.textContent.trim() === a.text && !!e.closest(a.within); }
+            """, new { text, within }, maxTabs, backwards: false);
+
+    /// <summary>Presses Tab (or Shift+Tab) until <paramref name="isThere"/> (a function of <paramref name="argument"/>) is
+    /// true in the page; every stop on the way must show its focus.</summary>
+    private static async Task<IReadOnlyList<FocusStop>> TabUntilAsync(IPage page, string what, string isThere, object argument, int maxTabs, bool backwards)
     {
         var stops = new List<FocusStop>();
         for (var i = 0; i < maxTabs; i++)
         {
-            await page.Keyboard.PressAsync("Tab");
-            stops.Add(await page.EvaluateAsync<FocusStop>(Focused));
-            if (await page.EvaluateAsync<bool>("s => document.activeElement?.matches(s) ?? false", selector))
+            await page.Keyboard.PressAsync(backwards ? "Shift+Tab" : "Tab");
+            var stop = await page.EvaluateAsync<FocusStop>(Focused);
+            stops.Add(stop);
+            Assert.True(stop.Visible, $"no visible focus on {stop.Name} on the way to {what}");
+            if (await page.EvaluateAsync<bool>(isThere, argument))
             {
                 return stops;
             }
         }
 
-        throw new Xunit.Sdk.XunitException($"Tab never reached {selector} in {maxTabs} presses; it went: {string.Join(" → ", stops.Select(s => s.Name))}");
+        throw new Xunit.Sdk.XunitException($"Tab never reached {what} in {maxTabs} presses; it went: {string.Join(" → ", stops.Select(s => s.Name))}");
     }
+
+    /// <summary>Starts the next Tab from the top of the page (as after a page load), wherever the focus was.</summary>
+    public static Task FromTopAsync(IPage page) => page.EvaluateAsync("() => document.activeElement?.blur()");
+
+    /// <summary>
+    /// With the focus on a MudSelect: opens its list with Enter, moves the highlight with the arrow keys to
+    /// <paramref name="option"/> and picks it with Enter, as a keyboard user does.
+    /// </summary>
+    public static async Task ChooseAsync(IPage page, string option)
+    {
+        await page.Keyboard.PressAsync("Enter");
+        var list = page.Locator(".mud-popover-open .mud-list-item");
+        await list.First.WaitForAsync();
+        var texts = (await list.AllTextContentsAsync()).Select(t => t.Trim()).ToList();
+        Assert.Contains(option, texts);
+        for (var i = 0; i <= texts.Count; i++)
+        {
+            var highlighted = await page.Locator(".mud-popover-open .mud-list-item.mud-selected-item").AllTextContentsAsync();
+            if (highlighted.Count == 1 && highlighted[0].Trim() == option)
+            {
+                await page.Keyboard.PressAsync("Enter");
+                await Assertions.Expect(page.Locator(".mud-popover-open .mud-list-item")).ToHaveCountAsync(0);
+                return;
+            }
+
+            var was = highlighted.Count > 0 ? highlighted[0].Trim() : "";
+            await page.Keyboard.PressAsync(texts.IndexOf(option) < texts.IndexOf(was) ? "ArrowUp" : "ArrowDown");
+            // The circuit moves the highlight: wait for it before the next key, or two presses would look like one.
+            await page.WaitForFunctionAsync(
+                "was => (document.querySelector('.mud-popover-open .mud-list-item.mud-selected-item')?.textContent.trim() ?? '') !== was",
+                was, new() { Timeout = 5_000 });
+        }
+
+        throw new Xunit.Sdk.XunitException($"the arrow keys never highlighted '{option}' among {string.Join(", ", texts)}");
+    }
+
+    /// <summary>Whether the focused element shows that it has the focus.</summary>
+    public static async Task<FocusStop> FocusedAsync(IPage page) => await page.EvaluateAsync<FocusStop>(Focused);
 
     /// <summary>
     /// Tabs once round the whole page from the top and returns the controls Tab never reached, and the stops where the
@@ -68,7 +121,8 @@ internal static class Keyboard
         await page.EvaluateAsync("() => document.activeElement?.blur()");
         var reached = new HashSet<string>(StringComparer.Ordinal);
         var invisible = new List<string>();
-        for (var i = 0; i < names.Length + 10; i++)
+        // Twice round: on a live page a card that moves while Tab passes it is reached the second time.
+        for (var i = 0; i < (2 * names.Length) + 10 && reached.Count < names.Length; i++)
         {
             await page.Keyboard.PressAsync("Tab");
             var stop = await page.EvaluateAsync<FocusStop>(Focused);
@@ -83,7 +137,10 @@ internal static class Keyboard
             }
         }
 
-        var unreached = names.Select((name, i) => (name, i)).Where(c => !reached.Contains(c.i.ToString(System.Globalization.CultureInfo.InvariantCulture))).Select(c => c.name).ToList();
+        // A control that left the page meanwhile (a finished job's card) cannot be reached and is not counted.
+        var present = new HashSet<string>(await page.EvaluateAsync<string[]>("() => [...document.querySelectorAll('[data-kb]')].map(e => e.getAttribute('data-kb'))"), StringComparer.Ordinal);
+        var unreached = names.Select((name, i) => (name, id: i.ToString(System.Globalization.CultureInfo.InvariantCulture)))
+            .Where(c => present.Contains(c.id) && !reached.Contains(c.id)).Select(c => c.name).ToList();
         return (unreached, invisible.Distinct(StringComparer.Ordinal).ToList());
     }
 }

@@ -4,13 +4,18 @@ using Microsoft.Playwright;
 namespace AnimeProgress.IntegrationTests.EndToEnd.Accessibility;
 
 /// <summary>
-/// A keyboard-only operator: every control of each page is reached with Tab and shows where the focus is; the theme
-/// toggle, the navigation, a job's detail link and the history filters are used with the keyboard alone.
+/// A keyboard-only operator on the first start's app: every control of each page is reached with Tab and shows where
+/// the focus is; the theme toggle, the navigation, a job's detail link and the history filters are used with the
+/// keyboard alone. The admin pages' actions, on an app with data for them: <see cref="AdminKeyboardBrowserTests"/>.
 /// </summary>
 [Collection(nameof(BrowserCollection))]
 public sealed partial class KeyboardBrowserTests(BrowserFixture fixture)
 {
     [Theory]
+    [InlineData("", ".job-card[data-status=Running]")]
+    [InlineData("queue", "[data-testid=queue-state]")]
+    [InlineData("admin/users", "h1")]
+    [InlineData("admin/notifications", "[data-testid=rule-form]")]
     [InlineData("fleet", ".instance-card")]
     [InlineData("history", "[data-testid=history-row]")]
     [InlineData("keys", "[data-testid=key-list]")]
@@ -36,11 +41,13 @@ public sealed partial class KeyboardBrowserTests(BrowserFixture fixture)
         await page.Locator(".job-card[data-status=Running]").First.WaitForAsync();
         var root = page.Locator(".app-root");
 
-        // The theme toggle: reached by Tab, switched with Enter.
-        var stops = await Keyboard.TabToAsync(page, "[data-testid=theme-toggle]");
+        // The theme toggle: reached by Tab (every stop on the way shows its focus), switched with Enter and back with Space.
+        await Keyboard.TabToAsync(page, "[data-testid=theme-toggle]");
         await page.Keyboard.PressAsync("Enter");
         await Assertions.Expect(root).ToHaveAttributeAsync("data-theme", "dark");
-        Assert.All(stops, s => Assert.True(s.Visible, $"no visible focus on {s.Name}"));
+        Assert.True((await Keyboard.FocusedAsync(page)).Visible, "the toggle shows its focus in the dark theme too");
+        await page.Keyboard.PressAsync(" ");
+        await Assertions.Expect(root).ToHaveAttributeAsync("data-theme", "light");
 
         // A job's title leads to its detail page.
         await page.EvaluateAsync("() => document.activeElement?.blur()");
@@ -48,6 +55,9 @@ public sealed partial class KeyboardBrowserTests(BrowserFixture fixture)
         await page.Keyboard.PressAsync("Enter");
         await page.WaitForURLAsync(JobDetailUrl());
         await Assertions.Expect(page.Locator("[data-testid=job-detail]")).ToBeVisibleAsync();
+        var (unreached, invisible) = await Keyboard.TabRoundAsync(page);
+        Assert.True(unreached.Count == 0, $"job detail: Tab never reaches {string.Join(", ", unreached)}");
+        Assert.True(invisible.Count == 0, $"job detail: no visible focus on {string.Join(", ", invisible)}");
 
         // The app bar's navigation: to the machines page.
         await page.EvaluateAsync("() => document.activeElement?.blur()");
@@ -77,6 +87,15 @@ public sealed partial class KeyboardBrowserTests(BrowserFixture fixture)
             "t => { const rows = [...document.querySelectorAll('[data-testid=history-row]')]; return rows.length > 0 && rows.every(r => r.textContent.includes(t)); }",
             title, new() { Timeout = 15_000 });
         Assert.True(before > 1, "the demo finished more than one job before the search");
+
+        // Back with Shift+Tab to the Kind list: the other kind leaves no row, the job's own kind brings its rows back.
+        var kind = (await page.Locator("[data-testid=history-row]").First.Locator("xpath=ancestor::tr[1]/td[3]").TextContentAsync())!.Trim();
+        var other = kind == "Video" ? "Image" : "Video";
+        await Keyboard.TabToAsync(page, "[aria-label=Kind]", maxTabs: 6, backwards: true);
+        await Keyboard.ChooseAsync(page, other);
+        await Assertions.Expect(page.GetByTestId("history-empty")).ToBeVisibleAsync();
+        await Keyboard.ChooseAsync(page, kind);
+        await Assertions.Expect(page.Locator("[data-testid=history-row]").First).ToHaveTextAsync(title);
         await page.Context.CloseAsync();
     }
 

@@ -1,67 +1,59 @@
-using AnimeProgress.IntegrationTests.Support;
-using AnimeProgress.IntegrationTests.Web.Accounts;
+using AnimeProgress.Core.Jobs;
 using Microsoft.Playwright;
 
 namespace AnimeProgress.IntegrationTests.EndToEnd.Accessibility;
 
 /// <summary>
-/// axe on what only an app with accounts shows: the sign-in form, the app bar of a signed-in Admin (name, keys, audit,
-/// sign out), the keys page with its new-key form, and the sign-out page; both themes, desktop and phone. Its own app:
-/// an account ends the first start, which the other browser tests rely on.
+/// axe on what only an app with accounts shows, and on the admin pages while they hold data: the sign-in form, the
+/// app bar of a signed-in Admin, the fleet queue with waiting and cancelled jobs, the users list, the notification
+/// channels, rules and delivery log, a failed job's detail, the keys page and the sign-out page; both themes, desktop
+/// and phone. One app (<see cref="AdminDemo"/>) and one browser for the class, one page per viewing.
 /// </summary>
 public sealed class SignedInAccessibilityBrowserTests : IAsyncLifetime
 {
-    private const string Password = "a long enough password";
-    private AppHost? _app;
+    private AdminDemo? _demo;
     private IPlaywright? _playwright;
     private IBrowser? _browser;
 
-    /// <summary>Pages opened after signing in (the sign-in form itself is checked before).</summary>
+    /// <summary>Pages opened after signing in (the sign-in form itself is checked before); "{failed}" stands for a failed job's id.</summary>
     public static readonly IReadOnlyList<AuditedPage> Pages =
     [
         new("dashboard (signed in)", "", ".job-card [role=progressbar]"),
+        new("queue (signed in)", "queue", "[data-testid=ended-row] button"),
+        new("users (signed in)", "admin/users", "tr[data-account=vik] [aria-label='Disable vik']"),
+        new("notifications (signed in)", "admin/notifications", "[data-testid=delivery-send-again]"),
+        new("failed job detail (signed in)", "jobs/{failed}", "[data-testid=detail-error]"),
+        new("fleet (signed in)", "fleet", ".instance-card"),
+        new("history (signed in)", "history", "[data-testid=history-row]"),
         new("keys (signed in)", "keys", "[data-testid=key-list]"),
         new("audit (signed in)", "admin/audit", "[data-testid=audit-actor]"),
+        new("access denied (signed in)", "login/denied", "h1", Interactive: false),
         new("logout (signed in)", "logout", "form[action] button[type=submit]", Interactive: false),
     ];
 
     public async ValueTask InitializeAsync()
     {
-        _app = AppHost.StartDemo(timeScale: 0.6);
-        await Browser.AddUserAsync(_app, "ada", "Admin", Password);
+        _demo = await AdminDemo.StartAsync(TestContext.Current.CancellationToken);
         _playwright = await Playwright.CreateAsync();
         _browser = await Chromium.LaunchAsync(_playwright);
     }
 
     [Theory]
     [MemberData(nameof(Viewing.All), MemberType = typeof(Viewing))]
-    public async Task The_account_pages_have_no_serious_or_critical_axe_violation(string viewingName)
+    public async Task The_account_and_admin_pages_have_no_serious_or_critical_axe_violation(string viewingName)
     {
         var viewing = Viewing.Named(viewingName);
-        var context = await _browser!.NewContextAsync(new BrowserNewContextOptions
-        {
-            ViewportSize = new ViewportSize { Width = viewing.Width, Height = viewing.Height },
-            ColorScheme = viewing.Scheme,
-            ReducedMotion = ReducedMotion.Reduce,
-        });
-        context.SetDefaultTimeout(45_000);
-        var page = await context.NewPageAsync();
-        var root = _app!.BaseAddress;
+        var page = await AdminDemo.NewPageAsync(_browser!, viewing);
         var violations = new List<string>();
 
-        // The account exists, so even this machine is sent to the sign-in form (the app notices within seconds).
-        await Eventually.True(() => page.GotoAsync(new Uri(root, "login?failed=true").ToString()).GetAwaiter().GetResult() is not null
-            && page.Locator("input[name=userName]").CountAsync().GetAwaiter().GetResult() == 1, TimeSpan.FromSeconds(30), "the sign-in form");
+        await _demo!.OpenSignInFormAsync(page, "login?failed=true");
         violations.AddRange(await AxeAudit.SeriousViolationsAsync(page, $"sign-in form ({viewing.Name})"));
-
-        await page.FillAsync("input[name=userName]", "ada");
-        await page.FillAsync("input[name=password]", Password);
-        await page.ClickAsync("button[type=submit]");
-        await page.WaitForSelectorAsync(".app-root[data-ready=true]");
+        await Chromium.SignInAsync(page, _demo.Root, AdminDemo.Admin, AdminDemo.Password);
 
         foreach (var audited in Pages)
         {
-            await page.GotoAsync(new Uri(root, audited.Path).ToString(), new PageGotoOptions { WaitUntil = WaitUntilState.NetworkIdle });
+            var path = audited.Path.Replace("{failed}", (await FailedJobIdAsync()).ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+            await page.GotoAsync(new Uri(_demo.Root, path).ToString(), new PageGotoOptions { WaitUntil = WaitUntilState.NetworkIdle });
             if (audited.Interactive)
             {
                 await BrowserFixture.WaitForThemeAsync(page);
@@ -71,8 +63,16 @@ public sealed class SignedInAccessibilityBrowserTests : IAsyncLifetime
             violations.AddRange(await AxeAudit.SeriousViolationsAsync(page, $"{audited.Name} ({viewing.Name})"));
         }
 
-        await context.CloseAsync();
+        await page.Context.CloseAsync();
         Assert.True(violations.Count == 0, AxeAudit.Report(violations));
+    }
+
+    private async Task<long> FailedJobIdAsync()
+    {
+        JobSnapshot? failed = null;
+        await Eventually.True(() => (failed = _demo!.App.Hub.Jobs.FirstOrDefault(j => j.Status == JobStatus.Failed)) is not null,
+            TimeSpan.FromSeconds(90), "a failed demo job");
+        return failed!.Id;
     }
 
     public async ValueTask DisposeAsync()
@@ -83,9 +83,9 @@ public sealed class SignedInAccessibilityBrowserTests : IAsyncLifetime
         }
 
         _playwright?.Dispose();
-        if (_app is not null)
+        if (_demo is not null)
         {
-            await _app.DisposeAsync();
+            await _demo.DisposeAsync();
         }
     }
 }
