@@ -108,3 +108,25 @@ for rep in $(seq 1 "$REPEATS"); do
     done
   done
 done
+
+# One table of medians over the runs (a run where no circuit was established is left out and counted).
+python3 - "$OUT" > "$OUT/summary.md" <<'PY'
+import glob, json, re, statistics, sys
+runs, empty = {}, []
+for path in sorted(glob.glob(f"{sys.argv[1]}/N*-*-*.json")):
+    n, state, _ = re.match(r".*/N(\d+)-(.*)-(\d+)\.json$", path).groups()
+    data = json.load(open(path))
+    (runs.setdefault((int(n), state), []) if data["established"] else empty).append(data if data["established"] else path)
+print("| N | state | runs | established/failed/stalled | batches/s per viewer | EVT p50 / p99 ms | heap KiB per viewer (each run) | RSS KiB per viewer | server CPU | other CPU |")
+print("| - | - | - | - | - | - | - | - | - | - |")
+for (n, state), ds in sorted(runs.items(), key=lambda kv: (kv[0][0], ["before", "open", "signed", "signed-metrics", "signed-traces"].index(kv[0][1]))):
+    med = lambda f: statistics.median(f(d) for d in ds)
+    evt = lambda d, p: d["latencyMs"]["EVT="]["hold"][p]
+    print(f"| {n} | {state} | {len(ds)} | {sum(d['established'] for d in ds)}/{sum(d['failed'] for d in ds)}/{sum(d['stalled'] for d in ds)}"
+          f" | {med(lambda d: d['batchesPerSecPerCircuitHold']):.2f} | {med(lambda d: evt(d, 'p50')):.0f} / {med(lambda d: evt(d, 'p99')):.0f}"
+          f" | {med(lambda d: d['serverGcHeapPerCircuitKb']):.0f} ({', '.join(str(round(d['serverGcHeapPerCircuitKb'])) for d in ds)})"
+          f" | {med(lambda d: d['serverRssPerCircuitKb']):.0f} | {med(lambda d: d['cpuHold']['serverPct']):.0f}% | {med(lambda d: d['cpuHold']['otherProcessesPct']):.0f}% |")
+for path in empty:
+    print(f"\nNo circuit established in {path.rsplit('/', 1)[-1]} (see its server log).")
+PY
+cat "$OUT/summary.md"
