@@ -98,8 +98,18 @@ public sealed class HostedServiceOrderTests
         Assert.Equal([typeof(JobStore), typeof(EtaRunStore), typeof(AnimeProgress.Web.Audit.AuditWriter), typeof(ProgressTracker), typeof(PostgresJobListener), typeof(LeaderIngestion), typeof(AnimeProgress.Core.Queue.FleetDispatcher), typeof(ProgressHistoryRecorder), .. Keys], order);
     }
 
+    [Fact]
+    public async Task Data_protection_reads_its_keys_only_after_the_store_made_the_schema_they_live_in()
+    {
+        var order = await StartOrderAsync(new Dictionary<string, string?> { ["AnimeProgress:Demo:Enabled"] = "true" }, ownOnly: false);
+
+        var store = order.IndexOf(typeof(JobStore));
+        var warmUp = order.FindIndex(t => t.FullName == AnimeProgress.Web.Hosting.Registration.HostedServiceStartOrder.DataProtectionWarmUp);
+        Assert.True(store >= 0 && warmUp > store, $"store at {store}, Data Protection's warm-up at {warmUp}");
+    }
+
     /// <summary>The app's own hosted services in the order the host will start them (nothing is started).</summary>
-    private static async Task<List<Type>> StartOrderAsync(Dictionary<string, string?> settings)
+    private static async Task<List<Type>> StartOrderAsync(Dictionary<string, string?> settings, bool ownOnly = true)
     {
         var data = Directory.CreateTempSubdirectory("animeprogress-order-").FullName;
         try
@@ -111,7 +121,7 @@ public sealed class HostedServiceOrderTests
             await using var app = builder.Build();
             return app.Services.GetServices<IHostedService>()
                 .Select(s => s.GetType())
-                .Where(t => t.Assembly.GetName().Name!.StartsWith("AnimeProgress.", StringComparison.Ordinal))
+                .Where(t => !ownOnly || t.Assembly.GetName().Name!.StartsWith("AnimeProgress.", StringComparison.Ordinal))
                 .ToList();
         }
         finally

@@ -21,6 +21,11 @@ public static class HostedServiceStartOrder
         //    folds, reads or writes. Stopped last, it flushes every write the others caused.
         services.AddHostedService(sp => sp.GetRequiredService<JobStore>());
 
+        // 1a. Data Protection's own warm-up reads the key ring, which is in this schema (the sign-in cookie's keys,
+        //     DataProtectionRegistration): started before the store, it met a fresh database without the table and
+        //     logged errors on every first start. Moved to start right after it.
+        StartAfterTheStore(services, DataProtectionWarmUp);
+
         // 1b. The ETA engine's finished runs, before the tracker starts the restored jobs' estimates. Stopped after the
         //     tracker, it writes the runs of the last jobs that finished.
         services.AddHostedService(sp => sp.GetRequiredService<EtaRunStore>());
@@ -90,5 +95,18 @@ public static class HostedServiceStartOrder
             services.AddHostedService(sp => sp.GetRequiredService<Telemetry.MetricsPortServer>());
         }
         return services;
+    }
+
+    /// <summary>ASP.NET Core's hosted service that loads the Data Protection key ring at start (an internal type).</summary>
+    public const string DataProtectionWarmUp = "Microsoft.AspNetCore.DataProtection.Internal.DataProtectionHostedService";
+
+    private static void StartAfterTheStore(IServiceCollection services, string typeName)
+    {
+        // Registered already by AddDataProtection (an earlier feature): moved to here. Registered later, it starts later anyway.
+        if (services.FirstOrDefault(d => d.ServiceType == typeof(IHostedService) && d.ImplementationType?.FullName == typeName) is { } registration)
+        {
+            services.Remove(registration);
+            services.Add(registration);
+        }
     }
 }
