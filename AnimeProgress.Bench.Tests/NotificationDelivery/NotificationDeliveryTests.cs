@@ -122,13 +122,14 @@ public sealed class NotificationDeliveryTests
     [Fact]
     public void Options_read_the_phase_and_the_slow_receivers_shape()
     {
-        Assert.True(NotifyOptions.TryParse(["--phase", "slow", "--delay", "2.5", "--receiver-concurrency", "4", "--digest-after", "20"], out var options, out _));
+        Assert.True(NotifyOptions.TryParse(["--phase", "slow", "--delay", "2.5", "--receiver-concurrency", "4", "--digest-after", "20", "--retained", "50"], out var options, out _));
 
         Assert.False(options.Healthy);
         Assert.True(options.Slow);
         Assert.Equal(2.5, options.DelaySeconds);
         Assert.Equal(4, options.ReceiverConcurrency);
         Assert.Equal(20, options.DigestAfter);
+        Assert.Equal(50, options.Retained);
     }
 
     private static NotificationEvent Event(long job, DateTimeOffset at) => new()

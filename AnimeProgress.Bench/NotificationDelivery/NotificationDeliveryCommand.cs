@@ -25,7 +25,7 @@ internal sealed class NotificationDeliveryCommand : IBenchCommand
 
     public string Name => "notify";
 
-    public string Usage => "[--phase healthy|slow|both] [--rate 4] [--failure-rate 0.2] [--events 300] [--warmup 15] [--delay 3] [--receiver-concurrency 0] [--minutes 3] [--digest-after N] [--sample 5] [--instances 4] [--time-scale 0.01] [--app <AnimeProgress.Web.dll>]";
+    public string Usage => "[--phase healthy|slow|both] [--rate 4] [--failure-rate 0.2] [--events 300] [--warmup 15] [--delay 3] [--receiver-concurrency 0] [--minutes 3] [--digest-after N] [--sample 5] [--instances 4] [--time-scale 0.01] [--retained N] [--app <AnimeProgress.Web.dll>]";
 
     public async Task<int> RunAsync(string[] args, TextWriter output, CancellationToken cancellationToken)
     {
@@ -49,7 +49,7 @@ internal sealed class NotificationDeliveryCommand : IBenchCommand
 
         var inv = CultureInfo.InvariantCulture;
         output.WriteLine(string.Create(inv,
-            $"notify: {Environment.ProcessorCount} cores, load average {LoadAverage()}; demo: {options.Instances} emulated GPUs at time scale {options.TimeScale}, {options.Rate} jobs/s submitted, {options.FailureRate:P0} told to fail"));
+            $"notify: {Environment.ProcessorCount} cores, load average {LoadAverage()}; demo: {options.Instances} emulated GPUs at time scale {options.TimeScale}, {options.Rate} jobs/s submitted, {options.FailureRate:P0} told to fail{(options.Retained is { } k ? $"; finished jobs kept in memory: {k}" : "")}"));
         var code = 0;
         if (options.Healthy)
         {
@@ -228,6 +228,11 @@ internal sealed class NotificationDeliveryCommand : IBenchCommand
             ["AnimeProgress:Notifications:Rules:0:Channel"] = "hook",
             ["AnimeProgress:Notifications:Rules:0:Events:0"] = Events,
         };
+        if (options.Retained is { } retained)
+        {
+            settings["AnimeProgress:Tracking:MaxFinishedRetained"] = retained.ToString(inv);
+        }
+
         if (digestAfter is { } d)
         {
             settings["AnimeProgress:Notifications:Rules:0:DigestAfter"] = d.ToString(inv);

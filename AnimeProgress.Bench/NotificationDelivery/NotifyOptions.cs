@@ -40,6 +40,12 @@ internal sealed class NotifyOptions
 
     public double TimeScale { get; private set; } = 0.01;
 
+    /// <summary>
+    /// <c>AnimeProgress:Tracking:MaxFinishedRetained</c> for the app (null: its default, 500): the finished jobs it keeps
+    /// in memory for the dashboard fill up over the first minutes at these rates, which hides what the outbox costs.
+    /// </summary>
+    public int? Retained { get; private set; }
+
     public string? App { get; private set; }
 
     public static bool TryParse(string[] args, out NotifyOptions options, out string? problem)
@@ -88,6 +94,9 @@ internal sealed class NotifyOptions
                     break;
                 case "--time-scale" when double.TryParse(value, inv, out var t) && t is > 0 and <= 1:
                     options.TimeScale = t;
+                    break;
+                case "--retained" when int.TryParse(value, inv, out var k) && k is >= 0 and <= 100_000:
+                    options.Retained = k;
                     break;
                 case "--app" when !string.IsNullOrWhiteSpace(value):
                     options.App = value;
