@@ -13,6 +13,20 @@ internal sealed class SubmittedJobs(JobTable table, JobTransitions transitions, 
 {
     public void Register(RegisterJob command)
     {
+        // Registered once: the fleet dispatcher also shows waiting rows it finds unknown (submitted on another node), and
+        // its read can race this node's own registration of a job it just queued. The second registration changes
+        // nothing, except that the job keeps the trace whichever of the two carried it.
+        if (table.TryGet(command.JobId, out var known))
+        {
+            if (known.Trace == default)
+            {
+                known.Trace = command.Registration.Trace;
+            }
+
+            command.Registered?.TrySetResult();
+            return;
+        }
+
         var job = Queued(command.JobId, command.Registration).Track(time.GetUtcNow());
         job.Trace = command.Registration.Trace;
         table.Put(job);
