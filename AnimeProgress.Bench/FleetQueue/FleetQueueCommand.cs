@@ -168,11 +168,15 @@ internal sealed class FleetQueueCommand : IBenchCommand
                     ["workflow"] = FleetWorkflow.Graph(job),
                     ["needs"] = new JsonObject
                     {
-                        ["vramGb"] = job.VramGb > 0 ? job.VramGb : null,
                         ["labels"] = new JsonArray([.. job.Labels.Select(l => (JsonNode?)l)]),
                         ["models"] = new JsonArray([.. job.Models.Select(m => (JsonNode?)m)]),
                     },
                 };
+                if (job.VramGb > 0)
+                {
+                    body["needs"]!["vramGb"] = job.VramGb;
+                }
+
                 using var response = await http.PostAsJsonAsync(new Uri(app.Url, "api/jobs"), body, cancellationToken);
                 if (response.StatusCode != HttpStatusCode.Accepted)
                 {

@@ -48,5 +48,5 @@ internal static class FleetWorkflow
 
     /// <summary>The job number a graph carries, or null for a graph the bench did not send.</summary>
     public static int? JobIndex(JsonNode? graph) =>
-        graph?["3"]?["inputs"]?["seed"] is JsonValue seed && seed.TryGetValue<long>(out var value) && value >= SeedBase ? (int)(value - SeedBase) : null;
+        graph?["3"]?["inputs"]?["seed"] is JsonValue seed && long.TryParse(seed.ToJsonString(), out var value) && value >= SeedBase ? (int)(value - SeedBase) : null;
 }
