@@ -78,7 +78,8 @@ public sealed class FleetQueueBenchTests
         // a freed at 1000 while job 1 waited: gap 50. b freed at 600 while job 1 waited: gap to 5000; freed at 5100: nothing waited.
         Assert.Equal([50.0, 4400.0], figures.GapsMs);
         Assert.Equal(5.3, figures.MakespanSeconds, 6);
-        Assert.Equal((0, 1), (figures.Lost, figures.RunTwice));
+        Assert.Equal((0, 1, 0), (figures.Lost, figures.RunTwice, figures.Misplaced));
+        Assert.Equal(1, FleetRunStats.Compute("y", jobs, fleet, accepted, [.. runs, new PromptRun("b", 2, "p2b", 6000, 7000, true)]).Misplaced);
         Assert.Equal(4400, FleetRunStats.Quantile(figures.GapsMs, 0.99));
         Assert.Equal(50, FleetRunStats.Quantile(figures.GapsMs, 0.5));
     }

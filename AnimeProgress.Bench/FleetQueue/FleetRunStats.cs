@@ -11,7 +11,8 @@ internal sealed record StrategyFigures(
     IReadOnlyList<double> GapsMs,
     int Lost,
     int RunTwice,
-    int Failed);
+    int Failed,
+    int Misplaced);
 
 /// <summary>
 /// Figures from the prompts the emulators ran and the moments jobs were accepted. Pure, so the tests can check it.
@@ -59,7 +60,8 @@ internal static class FleetRunStats
             [.. gaps.Order()],
             Lost: jobs.Count(j => !perJob.ContainsKey(j.Index)),
             RunTwice: perJob.Values.Count(c => c > 1),
-            Failed: runs.Count(r => !r.Succeeded));
+            Failed: runs.Count(r => !r.Succeeded),
+            Misplaced: runs.Count(r => !jobs.Single(j => j.Index == r.Job).Fits(fleet.Single(f => f.Name == r.Instance))));
     }
 
     /// <summary>The value at quantile <paramref name="q"/> (nearest rank) of sorted values; 0 when empty.</summary>
