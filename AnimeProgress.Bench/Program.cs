@@ -10,6 +10,7 @@ IBenchCommand[] commands =
     new AnimeProgress.Bench.Fuzz.FuzzCommand(),
     new AnimeProgress.Bench.SignedInProxy.SignedInProxyCommand(),
     new AnimeProgress.Bench.NotificationDelivery.NotificationDeliveryCommand(),
+    new AnimeProgress.Bench.FleetQueue.FleetQueueCommand(),
 ];
 
 using var cancel = new CancellationTokenSource();

@@ -79,6 +79,7 @@ public sealed class ComfyUiEmulatorServer : IAsyncDisposable
             TimeScale = options.TimeScale,
             DeviceName = options.DeviceName,
             VramTotalBytes = options.VramTotalBytes,
+            AbsentModels = [.. options.AbsentModels],
         };
         var engine = new EmulatorEngine(own);
 

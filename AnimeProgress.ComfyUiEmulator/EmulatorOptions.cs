@@ -15,4 +15,10 @@ public sealed class EmulatorOptions
     public string DeviceName { get; set; } = "cuda:0 NVIDIA GeForce RTX 4090 : cudaMallocAsync";
 
     public long VramTotalBytes { get; set; } = 24L * 1024 * 1024 * 1024;
+
+    /// <summary>
+    /// Model files this machine does not have: <c>/object_info</c> leaves them out of its loaders' lists, as ComfyUI lists
+    /// only the files in its model folders. Empty: every made-up model file is listed.
+    /// </summary>
+    public IReadOnlyList<string> AbsentModels { get; set; } = [];
 }

@@ -16,12 +16,14 @@ internal sealed class WebAppProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly Queue<string> _tail = new();
     private readonly string _dataDirectory;
+    private readonly bool _ownsData;
 
-    private WebAppProcess(Process process, Uri url, string dataDirectory)
+    private WebAppProcess(Process process, Uri url, string dataDirectory, bool ownsData)
     {
         _process = process;
         Url = url;
         _dataDirectory = dataDirectory;
+        _ownsData = ownsData;
         process.OutputDataReceived += (_, e) => Keep(e.Data);
         process.ErrorDataReceived += (_, e) => Keep(e.Data);
         process.BeginOutputReadLine();
@@ -44,11 +46,12 @@ internal sealed class WebAppProcess : IAsyncDisposable
         return File.Exists(path) ? Path.GetFullPath(path) : throw new FileNotFoundException($"The web app is not at {path}; build it or pass --app <AnimeProgress.Web.dll>.", path);
     }
 
-    public static WebAppProcess Start(string appDll, IReadOnlyDictionary<string, string> settings)
+    /// <summary>Starts the app; with <paramref name="dataDirectory"/> it uses (and leaves behind) that folder, e.g. to restart on the same database.</summary>
+    public static WebAppProcess Start(string appDll, IReadOnlyDictionary<string, string> settings, string? dataDirectory = null)
     {
         var port = FreePort();
         var url = new Uri($"http://127.0.0.1:{port}/");
-        var data = Directory.CreateTempSubdirectory("animeprogress-listen-bench-").FullName;
+        var data = dataDirectory ?? Directory.CreateTempSubdirectory("animeprogress-listen-bench-").FullName;
         var start = new ProcessStartInfo("dotnet", [appDll, "--urls", url.GetLeftPart(UriPartial.Authority)])
         {
             RedirectStandardOutput = true,
@@ -66,7 +69,7 @@ internal sealed class WebAppProcess : IAsyncDisposable
         }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("could not start dotnet");
-        return new WebAppProcess(process, url, data);
+        return new WebAppProcess(process, url, data, ownsData: dataDirectory is null);
     }
 
     /// <summary>Polls <c>/readyz</c> until it answers 200 (database reachable, every ComfyUI instance online).</summary>
@@ -116,6 +119,16 @@ internal sealed class WebAppProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>SIGKILL, as a crash or an OOM kill: no graceful stop.</summary>
+    public async Task KillAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)
@@ -142,6 +155,11 @@ internal sealed class WebAppProcess : IAsyncDisposable
         }
 
         _process.Dispose();
+        if (!_ownsData)
+        {
+            return;
+        }
+
         try
         {
             Directory.Delete(_dataDirectory, recursive: true);
