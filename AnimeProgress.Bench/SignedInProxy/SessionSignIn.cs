@@ -5,11 +5,11 @@ namespace AnimeProgress.Bench.SignedInProxy;
 
 /// <summary>
 /// Signs in through the app's own sign-in form, as a browser does (GET /login for the antiforgery token, POST
-/// /account/login), and answers the Cookie header that browser would send from then on.
+/// /account/login), and answers that browser's cookie jar.
 /// </summary>
 internal static partial class SessionSignIn
 {
-    public static async Task<string> CookieHeaderAsync(Uri target, string userName, string password, CancellationToken cancellationToken)
+    public static async Task<BrowserCookieJar> SignInAsync(Uri target, string userName, string password, CancellationToken cancellationToken)
     {
         var cookies = new CookieContainer();
         using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = cookies, UseCookies = true })
@@ -35,7 +35,7 @@ internal static partial class SessionSignIn
             throw new InvalidOperationException($"sign-in as '{userName}' refused: {(int)answer.StatusCode} {location}");
         }
 
-        return cookies.GetCookieHeader(target);
+        return new BrowserCookieJar(target, cookies);
     }
 
     [GeneratedRegex("name=\"__RequestVerificationToken\"[^>]*value=\"([^\"]+)\"")]

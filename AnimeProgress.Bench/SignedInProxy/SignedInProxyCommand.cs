@@ -14,7 +14,8 @@ namespace AnimeProgress.Bench.SignedInProxy;
 
 /// <summary>
 /// <c>signed-in-proxy</c>: a loopback reverse proxy (YARP) in front of the app that signs in once through the app's own
-/// form and sends that session's cookie with every request it forwards, WebSocket upgrades included. The circuit-load
+/// form and sends that session's cookie with every request it forwards, WebSocket upgrades included, keeping the renewed
+/// cookie when the app sets one, as the browser would (<see cref="BrowserCookieJar"/>). The circuit-load
 /// tool sends no cookies, so without it every measured viewer would be anonymous; through it every circuit belongs to a
 /// signed-in account, which the session sweep then watches. Without <c>--user</c> it forwards untouched, so a run
 /// "without sign-in" pays for the same extra hop. <c>--otlp-sink-port</c> also serves a sink that accepts OTLP/HTTP
@@ -34,11 +35,11 @@ internal sealed class SignedInProxyCommand : IBenchCommand
             return 2;
         }
 
-        string? cookie = null;
+        BrowserCookieJar? cookie = null;
         if (options.User is { } user)
         {
             var password = Console.In.ReadLine() ?? "";
-            cookie = await SessionSignIn.CookieHeaderAsync(options.Target, user, password, cancellationToken);
+            cookie = await SessionSignIn.SignInAsync(options.Target, user, password, cancellationToken);
         }
 
         var sink = new OtlpSink();
@@ -67,7 +68,7 @@ internal sealed class SignedInProxyCommand : IBenchCommand
         return 0;
     }
 
-    private static WebApplication BuildProxy(ProxyOptions options, string? cookie)
+    private static WebApplication BuildProxy(ProxyOptions options, BrowserCookieJar? cookie)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -95,7 +96,16 @@ internal sealed class SignedInProxyCommand : IBenchCommand
                     context.AddRequestTransform(transform =>
                     {
                         transform.ProxyRequest.Headers.Remove("Cookie");
-                        transform.ProxyRequest.Headers.TryAddWithoutValidation("Cookie", cookie);
+                        transform.ProxyRequest.Headers.TryAddWithoutValidation("Cookie", cookie.Header);
+                        return ValueTask.CompletedTask;
+                    });
+                    context.AddResponseTransform(transform =>
+                    {
+                        if (transform.ProxyResponse?.Headers.TryGetValues("Set-Cookie", out var renewed) == true)
+                        {
+                            cookie.Accept(renewed);
+                        }
+
                         return ValueTask.CompletedTask;
                     });
                 }

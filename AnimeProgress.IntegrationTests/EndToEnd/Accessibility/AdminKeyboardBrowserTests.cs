@@ -196,8 +196,9 @@ public sealed class AdminKeyboardBrowserTests : IAsyncLifetime
     {
         var page = await OpenAsync("", ".job-card");
         await Keyboard.FromTopAsync(page);
-        await Keyboard.TabToAsync(page, "[data-testid=my-jobs] input, input[data-testid=my-jobs]");
+        await Keyboard.TabToAsync(page, "[data-testid=my-jobs]");
         await page.Keyboard.PressAsync(" ");
+        await Assertions.Expect(page.Locator("[data-testid=my-jobs]")).ToHaveAttributeAsync("aria-pressed", "true");
 
         // Only the Admin's own jobs (the ones waiting in the fleet queue) remain.
         await page.WaitForFunctionAsync(

@@ -23,7 +23,8 @@ public static class SessionsRegistration
         services.AddScoped<CircuitHandler>(sp => sp.GetRequiredService<CircuitSession>());
         services.AddSingleton<CircuitConnections>();
         services.Configure<HubOptions>(o => o.AddFilter<CircuitConnections>());
-        services.Replace(ServiceDescriptor.Scoped<ISecurityStampValidator, RevalidatingSecurityStampValidator>());
+        services.AddScoped<RevalidatingSecurityStampValidator>();
+        services.Replace(ServiceDescriptor.Scoped<ISecurityStampValidator, SecurityStampCheckInOwnScope>());
         services.AddOptions<SecurityStampValidatorOptions>()
             .Configure<IOptions<AccountOptions>>((validator, accounts) => validator.ValidationInterval = accounts.Value.RevalidationInterval);
         return services;
