@@ -106,7 +106,7 @@ public sealed partial class EtaRunStore : BackgroundService
     }
 
     /// <summary>
-    /// On a node that does not ingest: adds the runs written since the last read (another node's), in the order they
+    /// On a node that does not ingest (on the leader it does nothing): adds the runs written since the last read (another node's), in the order they
     /// were written, as the writer's history added them; reads everything afresh when that is not exact (see
     /// <c>_reloadNeeded</c>, or more new rows than a load holds). A database that cannot be read is tried again next time.
     /// </summary>
@@ -115,6 +115,13 @@ public sealed partial class EtaRunStore : BackgroundService
         await _loading.WaitAsync(cancellationToken);
         try
         {
+            // Checked again under the lock: a read that waited for a takeover's reload must not replace what the new
+            // leader has learned since (its newest runs may not be written yet).
+            if (_ingestion.IsLeader)
+            {
+                return;
+            }
+
             if (_reloadNeeded)
             {
                 await ReloadUnderLockAsync(cancellationToken);

@@ -214,6 +214,11 @@ public sealed class EtaRunStoreTests : IDisposable
         await followerStore.CatchUpAsync(Ct);
         Assert.Equal(5, follower.History.Export().Runs.Count);
 
+        // On a leader a follow-up read does nothing: what it learned and has not written yet must not be replaced.
+        var leading = new StageAwareEtaModel();
+        await Store(leading).CatchUpAsync(Ct);
+        Assert.Empty(leading.History.Export().Runs);
+
         // A run a follower's own estimator finished (it does not ingest, so this does not happen in the app) is not written.
         Record(follower, JobDriver.Image, runs: 1);
         await followerStore.StopAsync(Ct);
