@@ -13,4 +13,10 @@ public sealed class EtaRunOptions
 
     /// <summary>Most finished runs held in memory while the database is unreachable; the oldest go first.</summary>
     public int MaxPendingRuns { get; set; } = 1_000;
+
+    /// <summary>
+    /// How often a node that does not ingest reads the runs the leader wrote since its last read, so that every node
+    /// holds the same history and a node taking over does not start from what it loaded at its own start.
+    /// </summary>
+    public TimeSpan FollowInterval { get; set; } = TimeSpan.FromSeconds(5);
 }

@@ -11,6 +11,7 @@ public sealed class EtaRunOptionsValidator : IValidateOptions<EtaRunOptions>
         var errors = new SettingErrors(EtaRunOptions.Section);
         errors.Between(nameof(options.MaxStoredRuns), options.MaxStoredRuns, 10, 100_000);
         errors.Between(nameof(options.MaxPendingRuns), options.MaxPendingRuns, 10, 100_000);
+        errors.Between(nameof(options.FollowInterval), options.FollowInterval, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(10));
         return errors.Result;
     }
 }

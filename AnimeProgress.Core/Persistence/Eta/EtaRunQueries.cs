@@ -24,6 +24,10 @@ internal static class EtaRunQueries
         return newest;
     }
 
+    /// <summary>Up to <paramref name="max"/> runs written after the one with id <paramref name="afterId"/>, oldest first.</summary>
+    public static Task<List<EtaRunRow>> AfterAsync(AnimeProgressDbContext db, long afterId, int max, CancellationToken cancellationToken) =>
+        db.EtaRuns.AsNoTracking().Where(r => r.Id > afterId).OrderBy(r => r.Id).Take(max).ToListAsync(cancellationToken);
+
     /// <summary>Deletes the runs of one workflow on one machine beyond its newest <paramref name="keep"/>.</summary>
     public static Task<int> PruneWorkflowAsync(AnimeProgressDbContext db, string kind, string? workflowKey, string? instance, int keep, CancellationToken cancellationToken)
     {

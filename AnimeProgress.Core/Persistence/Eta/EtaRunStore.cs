@@ -12,8 +12,9 @@ namespace AnimeProgress.Core.Persistence.Eta;
 /// <summary>
 /// Keeps what the ETA engine learned across restarts and nodes: every finished run it learns from is written to
 /// <c>eta_runs</c> (write-behind, never on the live path), and the newest runs are loaded into it before the tracker
-/// starts and again when this node takes over ingestion, so a restarted app or a new leader estimates as the old
-/// one did.
+/// starts (on every node) and again when this node takes over ingestion, so a restarted app or a new leader
+/// estimates as the old one did. A node that does not ingest reads the rows written since its last read every
+/// <see cref="EtaRunOptions.FollowInterval"/>, so every node of a cluster holds the same history.
 /// </summary>
 /// <remarks>
 /// A table of its own rather than a history rebuilt from <c>production_jobs</c> and <c>progress_history</c> at start:
@@ -34,7 +35,15 @@ public sealed partial class EtaRunStore : BackgroundService
     private readonly TimeProvider _time;
     private readonly ILogger<EtaRunStore> _logger;
     private readonly WriteBehindBuffer<long, EtaRunWrite> _runs;
+
+    // One load at a time: a follow-up read racing a takeover's reload would add its rows to the reloaded history twice.
+    private readonly SemaphoreSlim _loading = new(1, 1);
     private long _arrivals;
+
+    // The newest row the history holds (follow-up reads start after it); and whether it must be read afresh instead:
+    // a load failed, or this node wrote runs while it led (they are in its memory and also in the table).
+    private long _loadedThrough;
+    private volatile bool _reloadNeeded = true;
 
     public EtaRunStore(
         IDbContextFactory<AnimeProgressDbContext> contexts,
@@ -60,15 +69,11 @@ public sealed partial class EtaRunStore : BackgroundService
     /// <summary>Finished runs not written yet.</summary>
     public int PendingRuns => _runs.Count;
 
-    /// <summary>Loads the stored runs (on a node that ingests) before the tracker starts; the table exists since JobStore started.</summary>
+    /// <summary>Loads the stored runs before the tracker starts; the table exists since JobStore started.</summary>
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
-        if (_ingestion.IsLeader)
-        {
-            // A follower never estimates; it loads when it takes over (LeaderElection calls ReloadAsync).
-            await ReloadAsync(cancellationToken);
-        }
-
+        // A follower, too: it estimates nothing until it takes over, but then it already holds what every node learned.
+        await ReloadAsync(cancellationToken);
         _model.Remembered += OnRemembered;
         await base.StartAsync(cancellationToken);
     }
@@ -89,6 +94,84 @@ public sealed partial class EtaRunStore : BackgroundService
     /// </summary>
     public async Task ReloadAsync(CancellationToken cancellationToken)
     {
+        await _loading.WaitAsync(cancellationToken);
+        try
+        {
+            await ReloadUnderLockAsync(cancellationToken);
+        }
+        finally
+        {
+            _loading.Release();
+        }
+    }
+
+    /// <summary>
+    /// On a node that does not ingest (on the leader it does nothing): adds the runs written since the last read (another node's), in the order they
+    /// were written, as the writer's history added them; reads everything afresh when that is not exact (see
+    /// <c>_reloadNeeded</c>, or more new rows than a load holds). A database that cannot be read is tried again next time.
+    /// </summary>
+    public async Task CatchUpAsync(CancellationToken cancellationToken)
+    {
+        await _loading.WaitAsync(cancellationToken);
+        try
+        {
+            // Checked again under the lock: a read that waited for a takeover's reload must not replace what the new
+            // leader has learned since (its newest runs may not be written yet).
+            if (_ingestion.IsLeader)
+            {
+                return;
+            }
+
+            if (_reloadNeeded)
+            {
+                await ReloadUnderLockAsync(cancellationToken);
+                return;
+            }
+
+            List<EtaRunRow> rows;
+            try
+            {
+                await using var db = await _contexts.CreateDbContextAsync(cancellationToken);
+                rows = await EtaRunQueries.AfterAsync(db, _loadedThrough, _options.MaxStoredRuns + 1, cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                LogFollowFailed(ex);
+                return;
+            }
+
+            if (rows.Count > _options.MaxStoredRuns)
+            {
+                await ReloadUnderLockAsync(cancellationToken);
+                return;
+            }
+
+            if (rows.Count == 0)
+            {
+                return;
+            }
+
+            _model.History.Import(new RunHistorySnapshot(RunHistorySnapshot.CurrentFormat, ReadAll(rows, out var skipped)));
+            _loadedThrough = rows[^1].Id;
+            LogFollowed(rows.Count - skipped, skipped);
+        }
+        finally
+        {
+            _loading.Release();
+        }
+    }
+
+    public override void Dispose()
+    {
+        _loading.Dispose();
+        base.Dispose();
+    }
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(_runs.RunAsync(FlushInterval, RetryPause, dueOnly: false, stoppingToken), FollowAsync(stoppingToken));
+
+    private async Task ReloadUnderLockAsync(CancellationToken cancellationToken)
+    {
         List<EtaRunRow> rows;
         try
         {
@@ -98,12 +181,40 @@ public sealed partial class EtaRunStore : BackgroundService
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
+            _reloadNeeded = true;
             LogLoadFailed(ex);
             return;
         }
 
+        _reloadNeeded = false;
+        var runs = ReadAll(rows, out var skipped);
+        _model.History.Replace(new RunHistorySnapshot(RunHistorySnapshot.CurrentFormat, runs));
+        _loadedThrough = rows.Count > 0 ? rows[^1].Id : 0;
+        LogLoaded(runs.Count, skipped);
+    }
+
+    private async Task FollowAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(_options.FollowInterval, _time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                if (!_ingestion.IsLeader)
+                {
+                    await CatchUpAsync(stoppingToken);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private List<RunSnapshot> ReadAll(List<EtaRunRow> rows, out int skipped)
+    {
         var runs = new List<RunSnapshot>(rows.Count);
-        var skipped = 0;
+        skipped = 0;
         foreach (var row in rows)
         {
             if (Read(row) is { } run)
@@ -116,12 +227,8 @@ public sealed partial class EtaRunStore : BackgroundService
             }
         }
 
-        _model.History.Replace(new RunHistorySnapshot(RunHistorySnapshot.CurrentFormat, runs));
-        LogLoaded(runs.Count, skipped);
+        return runs;
     }
-
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        _runs.RunAsync(FlushInterval, RetryPause, dueOnly: false, stoppingToken);
 
     private RunSnapshot? Read(EtaRunRow row)
     {
@@ -153,12 +260,20 @@ public sealed partial class EtaRunStore : BackgroundService
             return;
         }
 
+        // Should this node step down, its history holds runs the table has too: its first follow-up read starts afresh.
+        _reloadNeeded = true;
         var write = new EtaRunWrite(Interlocked.Increment(ref _arrivals), run, run.FinishedAt ?? _time.GetUtcNow());
         _runs.Offer([KeyValuePair.Create(write.Arrival, write)]);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "ETA history: loaded {Count} finished runs from the database ({Skipped} unreadable rows skipped)")]
     private partial void LogLoaded(int count, int skipped);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "ETA history: added {Count} finished runs another node wrote ({Skipped} unreadable rows skipped)")]
+    private partial void LogFollowed(int count, int skipped);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "ETA history: reading the runs other nodes wrote failed; trying again at the next interval")]
+    private partial void LogFollowFailed(Exception ex);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "ETA history: eta_runs row {Id} cannot be read and is skipped")]
     private partial void LogBadRow(Exception ex, long id);

@@ -10,6 +10,7 @@ public sealed class EtaRunOptionsValidatorTests
     {
         ["MaxStoredRuns"] = o => o.MaxStoredRuns = 9,
         ["MaxPendingRuns"] = o => o.MaxPendingRuns = 100_001,
+        ["FollowInterval"] = o => o.FollowInterval = TimeSpan.FromMilliseconds(500),
     };
 
     public static TheoryData<string> Keys => new(BadValues.Keys);

@@ -47,7 +47,10 @@ public sealed class EtaRunStoreTests : IDisposable
     }
 
     private EtaRunStore Store(StageAwareEtaModel model, bool leading = true, EtaRunOptions? options = null, ILogger<EtaRunStore>? logger = null) =>
-        new(_contexts, model, Gate(leading), Options.Create(options ?? new EtaRunOptions()), TimeProvider.System, logger ?? new ListLogger<EtaRunStore>());
+        Store(model, Gate(leading), options, logger);
+
+    private EtaRunStore Store(StageAwareEtaModel model, IngestionGate gate, EtaRunOptions? options = null, ILogger<EtaRunStore>? logger = null) =>
+        new(_contexts, model, gate, Options.Create(options ?? new EtaRunOptions()), TimeProvider.System, logger ?? new ListLogger<EtaRunStore>());
 
     /// <summary>A store started and stopped at once: what a restarted app loads before its tracker starts.</summary>
     private async Task LoadAsync(StageAwareEtaModel model, EtaRunOptions? options = null, ILogger<EtaRunStore>? logger = null)
@@ -187,26 +190,107 @@ public sealed class EtaRunStoreTests : IDisposable
     }
 
     [Fact]
-    public async Task A_node_that_does_not_ingest_neither_loads_at_start_nor_writes()
+    public async Task A_node_that_does_not_ingest_loads_at_start_and_reads_what_the_leader_writes_but_never_writes()
     {
         await CreateSchemaAsync();
         var leader = new StageAwareEtaModel();
         var leaderStore = Store(leader);
         await leaderStore.StartAsync(Ct);
         Record(leader, JobDriver.Image, runs: 2);
-        await leaderStore.StopAsync(Ct);
+        await leaderStore.FlushAsync(Ct);
 
         var follower = new StageAwareEtaModel();
         var followerStore = Store(follower, leading: false);
         await followerStore.StartAsync(Ct);
-        Assert.Empty(follower.History.Export().Runs);
+        Assert.Equal(2, follower.History.Export().Runs.Count);
+
+        // What the leader writes next, the follower reads after it.
+        Record(leader, JobDriver.Image, runs: 2);
+        Record(leader, new JobFacts(JobKind.Video, "wf-video", "gpu-2"), runs: 1, slowness: 2);
+        await leaderStore.FlushAsync(Ct);
+        await followerStore.CatchUpAsync(Ct);
+        Assert.Equal(5, (await RowsAsync()).Count);
+        Assert.Equal(JsonSerializer.Serialize(leader.History.Export()), JsonSerializer.Serialize(follower.History.Export()));
+        await followerStore.CatchUpAsync(Ct);
+        Assert.Equal(5, follower.History.Export().Runs.Count);
+
+        // On a leader a follow-up read does nothing: what it learned and has not written yet must not be replaced.
+        var leading = new StageAwareEtaModel();
+        await Store(leading).CatchUpAsync(Ct);
+        Assert.Empty(leading.History.Export().Runs);
+
+        // A run a follower's own estimator finished (it does not ingest, so this does not happen in the app) is not written.
         Record(follower, JobDriver.Image, runs: 1);
         await followerStore.StopAsync(Ct);
-        Assert.Equal(2, (await RowsAsync()).Count);
+        await leaderStore.StopAsync(Ct);
+        Assert.Equal(5, (await RowsAsync()).Count);
 
-        // Taking over, it learns what the leader wrote (LeaderElection reloads before it ingests).
+        // Taking over, it reloads what the table holds (LeaderElection does before it ingests): the same history.
         await followerStore.ReloadAsync(Ct);
-        Assert.Equal(2, follower.History.Export().Runs.Count);
+        Assert.Equal(JsonSerializer.Serialize(leader.History.Export()), JsonSerializer.Serialize(follower.History.Export()));
+    }
+
+    [Fact]
+    public async Task A_follower_reads_on_its_own_every_interval_and_a_leader_that_steps_down_holds_each_run_once()
+    {
+        await CreateSchemaAsync();
+        var options = new EtaRunOptions { FollowInterval = TimeSpan.FromMilliseconds(100) };
+        var leaderGate = Gate(leading: true);
+        var leader = new StageAwareEtaModel();
+        var leaderStore = Store(leader, leaderGate, options);
+        var follower = new StageAwareEtaModel();
+        var followerGate = Gate(leading: false);
+        var followerStore = Store(follower, followerGate, options);
+        await leaderStore.StartAsync(Ct);
+        await followerStore.StartAsync(Ct);
+        try
+        {
+            Record(leader, JobDriver.Image, runs: 3);
+            await Eventually.True(() => follower.History.Export().Runs.Count == 3, TimeSpan.FromSeconds(10), "the follower read the leader's runs");
+
+            // The leader steps down and the follower takes over: the runs the old leader learned are in its memory and
+            // in the table; its follow-up reads must not add them a second time.
+            leaderGate.Revoke();
+            await followerStore.ReloadAsync(Ct);
+            followerGate.Grant(DateTimeOffset.UtcNow);
+            Record(follower, JobDriver.Image, runs: 1);
+            await Eventually.True(() => leader.History.Export().Runs.Count == 4, TimeSpan.FromSeconds(10), "the old leader read the new leader's run");
+            await Task.Delay(300, Ct);
+            Assert.Equal(JsonSerializer.Serialize(follower.History.Export()), JsonSerializer.Serialize(leader.History.Export()));
+        }
+        finally
+        {
+            await followerStore.StopAsync(Ct);
+            await leaderStore.StopAsync(Ct);
+        }
+
+        Assert.Equal(4, (await RowsAsync()).Count);
+    }
+
+    [Fact]
+    public async Task Runs_that_finish_while_the_database_is_away_are_held_and_written_when_it_is_back()
+    {
+        await CreateSchemaAsync();
+        var model = new StageAwareEtaModel();
+        var store = Store(model);
+        await store.StartAsync(Ct);
+        _contexts.Down = true;
+        Record(model, JobDriver.Image, runs: 2);
+
+        await store.FlushAsync(Ct);
+        Assert.NotNull(store.LastError);
+        Assert.Equal(2, store.PendingRuns);
+
+        _contexts.Down = false;
+        await store.FlushAsync(Ct);
+        Assert.Null(store.LastError);
+        Assert.Equal(0, store.PendingRuns);
+        await store.StopAsync(Ct);
+        var rows = await RowsAsync();
+        Assert.Equal(2, rows.Count);
+        var reloaded = new StageAwareEtaModel();
+        await LoadAsync(reloaded);
+        Assert.Equal(JsonSerializer.Serialize(model.History.Export()), JsonSerializer.Serialize(reloaded.History.Export()));
     }
 
     [Fact]
