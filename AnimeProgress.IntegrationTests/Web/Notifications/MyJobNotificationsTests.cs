@@ -100,6 +100,8 @@ public sealed class MyJobNotificationsTests
         var subscription = Assert.Single(await mine.ListAsync(mika, Ct));
         Assert.Equal(("job.completed, job.failed", "e-mail to mika@studio.example"), (subscription.Events, subscription.Destination));
         await NotifyingApp.UntilAsync(() => AuditedAsync(app, "subscribed to own jobs: job.completed,job.failed → e-mail to mika@studio.example"), "the audit entry");
+        var channels = await scope.ServiceProvider.GetRequiredService<NotificationAdministration>().ChannelsAsync(User("ada", AppRoles.Admin), Ct);
+        Assert.Equal("mika's own address", channels.Single(c => c.Name == subscription.Name).Destination);
 
         // Olga's job is not Mika's business (Olga subscribed nothing); Mika's failure is one mail to Mika only.
         NotifyingApp.Finish(app, 21, JobStatus.Completed, submittedBy: "olga");
