@@ -31,7 +31,11 @@ internal static class UsersEmail
 
             var db = services.GetRequiredService<AnimeProgressDbContext>();
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            var result = await users.SetEmailAsync(user, address);
+            // Not UserManager.SetEmailAsync: it renews the security stamp, which would sign the person out everywhere.
+            user.Email = address;
+            user.NormalizedEmail = users.NormalizeEmail(address);
+            user.EmailConfirmed = address is not null;
+            var result = await users.UpdateAsync(user);
             if (!result.Succeeded)
             {
                 await error.WriteLineAsync($"users email: cannot set the address of '{user.UserName}'; nothing was changed: {string.Join(" ", result.Errors.Select(e => e.Description))}");

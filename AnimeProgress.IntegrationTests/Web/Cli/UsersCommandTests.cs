@@ -57,10 +57,13 @@ public sealed class UsersCommandTests : IDisposable
     {
         Assert.Equal(0, (await Users("correct horse battery\n", "add", "mika", "--role", "Viewer", Database)).Code);
 
+        var stamp = Scalar("SELECT \"SecurityStamp\" FROM \"AspNetUsers\" WHERE \"UserName\" = 'mika'");
         var set = await Users(null, "email", "MIKA", "mika@studio.example", Database);
         Assert.True(set.Code == 0, set.Output + set.Error);
         Assert.Contains("Set the e-mail address of 'mika' to mika@studio.example", set.Output, StringComparison.Ordinal);
         Assert.Equal("mika@studio.example", Scalar("SELECT \"Email\" FROM \"AspNetUsers\" WHERE \"UserName\" = 'mika'"));
+        // Setting the address does not sign the person out (their sessions check the stamp).
+        Assert.Equal(stamp, Scalar("SELECT \"SecurityStamp\" FROM \"AspNetUsers\" WHERE \"UserName\" = 'mika'"));
         Assert.Equal("e-mail address mika@studio.example", Scalar("SELECT \"Detail\" FROM \"audit_log\" WHERE \"Action\" = 'user.email'"));
 
         var unknown = await Users(null, "email", "kai", "kai@studio.example", Database);

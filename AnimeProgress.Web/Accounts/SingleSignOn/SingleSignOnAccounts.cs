@@ -166,7 +166,11 @@ internal sealed partial class SingleSignOnAccounts(
         }
 
         // A refusal is logged and leaves the old address; it does not stop the sign-in.
-        var result = await users.SetEmailAsync(user, claimed);
+        // Not UserManager.SetEmailAsync: it renews the security stamp, ending the account's other sessions for a new address.
+        user.Email = claimed;
+        user.NormalizedEmail = users.NormalizeEmail(claimed);
+        user.EmailConfirmed = true;
+        var result = await users.UpdateAsync(user);
         if (!result.Succeeded)
         {
             LogEmailNotApplied(user.UserName, string.Join(" ", result.Errors.Select(e => e.Description)));
