@@ -10,6 +10,13 @@ public sealed class NotificationOptions
     public List<RuleOptions> Rules { get; set; } = [];
 
     /// <summary>
+    /// The name of the studio's Email channel (configured here or added by an Admin on the page) whose SMTP server and
+    /// From address people's own "my jobs" e-mail subscriptions use; its To list is not. Unset: personal e-mail is
+    /// unavailable (personal webhooks still work).
+    /// </summary>
+    public string? PersonalEmailChannel { get; set; }
+
+    /// <summary>
     /// Hosts (<c>hooks.internal</c>), addresses or CIDR ranges (<c>10.20.0.0/16</c>) on loopback, link-local or private
     /// networks that channels may reach. Public addresses need no entry; anything else is refused on the address the
     /// name resolves to at send time.

@@ -31,6 +31,13 @@ public sealed class NotificationOptionsValidator : IValidateOptions<Notification
             }
         }
 
+        // A channel stored on the page may be named too; only a configured one can be checked at start.
+        if (options.Channels.FirstOrDefault(c => c.Name == options.PersonalEmailChannel) is { } personal
+            && !string.Equals(personal.Type, nameof(ChannelType.Email), StringComparison.OrdinalIgnoreCase))
+        {
+            errors.Add(nameof(options.PersonalEmailChannel), $"must name an Email channel ('{personal.Name}' is {personal.Type}).");
+        }
+
         var ruleNames = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < options.Rules.Count; i++)
         {

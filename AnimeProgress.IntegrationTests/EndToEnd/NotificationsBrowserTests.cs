@@ -11,7 +11,8 @@ namespace AnimeProgress.IntegrationTests.EndToEnd;
 /// <summary>
 /// Issue 18 in chromium: an Admin creates a webhook channel and a rule on /admin/notifications, sends a test message,
 /// and sees it delivered in the delivery log; a real Kestrel receiver gets it signed with the secret the page showed once.
-/// And a person (a Viewer) subscribes a personal webhook to their own jobs from their profile.
+/// And a person (a Viewer) subscribes a personal webhook to their own jobs from their profile (e-mail is unavailable there
+/// until an Admin names the studio's mail server).
 /// </summary>
 public sealed class NotificationsBrowserTests : IAsyncLifetime
 {
@@ -41,6 +42,9 @@ public sealed class NotificationsBrowserTests : IAsyncLifetime
         await page.ClickAsync("a[aria-label='My notifications']");
         await page.WaitForURLAsync(new Uri(Root, "/profile/notifications").ToString());
         await Assertions.Expect(page.GetByText("No subscriptions yet.")).ToBeVisibleAsync();
+        // This studio has named no mail server for personal e-mail: the page says so and offers no e-mail option.
+        await Assertions.Expect(page.Locator("[data-testid=my-email-unavailable]")).ToContainTextAsync("an Admin must name the studio's e-mail channel");
+        await Assertions.Expect(page.Locator("[data-testid=my-subscribe-email]")).ToHaveCountAsync(0);
 
         await page.FillAsync("#my-webhook-url", _receiver!.Url.ToString());
         await page.FillAsync("#my-webhook-events", "job.completed, job.failed");

@@ -13,6 +13,7 @@ public static class AuditActions
     public const string UserRole = "user.role";
     public const string UserDisable = "user.disable";
     public const string UserEnable = "user.enable";
+    public const string UserEmail = "user.email";
     public const string AuditRetention = "audit.retention";
 
     // Notifications (issue 18): channels and rules defined on /admin/notifications, resends and test messages.
@@ -34,7 +35,7 @@ public static class AuditActions
     /// <summary>For the page's filter.</summary>
     public static readonly IReadOnlyList<string> All =
         [
-            JobSubmit, SignIn, SignInFailed, SignOut, KeyCreate, KeyRevoke, UserCreate, UserRole, UserDisable, UserEnable, AuditRetention,
+            JobSubmit, SignIn, SignInFailed, SignOut, KeyCreate, KeyRevoke, UserCreate, UserRole, UserDisable, UserEnable, UserEmail, AuditRetention,
             NotificationChannel, NotificationRule, NotificationSend,
             JobCancel, JobRetry, JobPriority, JobMove, QueuePause, QueueResume, InstanceDrain, InstanceResume, InstanceLabels,
         ];

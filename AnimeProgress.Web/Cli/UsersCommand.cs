@@ -4,7 +4,7 @@ using AnimeProgress.Web.Accounts;
 namespace AnimeProgress.Web.Cli;
 
 /// <summary>
-/// <c>users add NAME --role Admin|Operator|Viewer</c> and <c>users list</c>: the app's accounts in the configured
+/// <c>users add NAME --role Admin|Operator|Viewer</c>, <c>users email NAME ADDRESS</c> and <c>users list</c>: the app's accounts in the configured
 /// database, headless (the first Admin of a fresh install is made here). Same arguments and exit codes as <c>jobs</c>.
 /// </summary>
 public static class UsersCommand
@@ -15,6 +15,7 @@ public static class UsersCommand
     private static readonly string[] NoOptions = [];
     private static readonly string[] AddFlags = ["service"];
     private static readonly string[] AddOptions = ["role"];
+    private static readonly string[] EmailFlags = ["clear"];
 
     public static readonly string UsageText = $$"""
         Usage: AnimeProgress.Web users <command> [options] [--Key=value ...]
@@ -27,6 +28,9 @@ public static class UsersCommand
           add NAME --service [--role ROLE]
                                  create a service account for a program (a pipeline, a relay client, Prometheus): it
                                  owns API keys (keys add NAME ...) and cannot sign in; no password. ROLE: Viewer if omitted.
+          email NAME ADDRESS     set the account's e-mail address, where its "my jobs" e-mail subscriptions go
+                                 (people cannot set it themselves; single sign-on sets it from the provider)
+          email NAME --clear     remove it
           list                   list the accounts, their roles and any lockout
 
         The database is the dashboard's: appsettings.json, environment variables and --Key=value arguments, e.g.
@@ -53,6 +57,11 @@ public static class UsersCommand
                 ["add", var name, .. var rest] when !name.StartsWith("--", StringComparison.Ordinal) =>
                     await AddAsync(name, JobsArguments.Parse(rest, AddFlags, AddOptions), passwords, output, error, cancellationToken),
                 ["add", ..] => throw new JobsUsageException("add needs the account's name: users add NAME --role ROLE"),
+                ["email", var name, var address, .. var rest] when !name.StartsWith("--", StringComparison.Ordinal) && !address.StartsWith("--", StringComparison.Ordinal) =>
+                    await UsersEmail.RunAsync(name, address, JobsArguments.Parse(rest, NoFlags, NoOptions).Configuration, output, error, cancellationToken),
+                ["email", var name, .. var rest] when !name.StartsWith("--", StringComparison.Ordinal) && JobsArguments.Parse(rest, EmailFlags, NoOptions) is { } parsed && parsed.Has("clear") =>
+                    await UsersEmail.RunAsync(name, null, parsed.Configuration, output, error, cancellationToken),
+                ["email", ..] => throw new JobsUsageException("email needs the account's name and an address: users email NAME ADDRESS (or --clear)"),
                 ["list", .. var rest] => await UsersList.RunAsync(JobsArguments.Parse(rest, NoFlags, NoOptions).Configuration, output, cancellationToken),
                 [] => throw new JobsUsageException("a command is needed"),
                 [var other, ..] => throw new JobsUsageException($"unknown command '{other}'"),

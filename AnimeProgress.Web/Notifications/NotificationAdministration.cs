@@ -29,7 +29,7 @@ public sealed class NotificationAdministration(
         await DemandAdminAsync(user);
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         return [.. (await catalog.ChannelsAsync(db, cancellationToken)).Select(c => new ChannelView(
-            c.Name, c.Type, c.ParsedType == ChannelType.Email ? $"{c.SmtpHost}:{c.SmtpPort} → {c.To}" : secrets.Mask(c.Url), c.FromConfiguration))];
+            c.Name, c.Type, PersonalEmail.IsPersonal(c) ? $"{c.Owner}'s own address" : c.ParsedType == ChannelType.Email ? $"{c.SmtpHost}:{c.SmtpPort} → {c.To}" : secrets.Mask(c.Url), c.FromConfiguration))];
     }
 
     public async Task<IReadOnlyList<RuleView>> RulesAsync(ClaimsPrincipal user, CancellationToken cancellationToken)

@@ -29,6 +29,7 @@ public static class NotificationRegistration
         services.AddSingleton<GuardedConnections>();
         services.AddSingleton<JobLinks>();
         services.AddSingleton<ChannelSecrets>();
+        services.AddSingleton<PersonalEmail>();
         services.AddSingleton<IChannelSender, HttpChannelSender>();
         services.AddSingleton<IChannelSender, EmailChannelSender>();
         services.AddHttpClient(HttpChannelSender.ClientName)

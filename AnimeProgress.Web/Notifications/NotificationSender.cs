@@ -19,6 +19,7 @@ public sealed partial class NotificationSender(
     IDbContextFactory<AnimeProgressDbContext> contexts,
     IngestionGate gate,
     NotificationCatalog catalog,
+    PersonalEmail personalEmail,
     IEnumerable<IChannelSender> senders,
     ChannelSecrets secrets,
     OutboxSignal signal,
@@ -41,6 +42,7 @@ public sealed partial class NotificationSender(
         var now = time.GetUtcNow();
         List<NotificationDeliveryRow> due;
         IReadOnlyList<ChannelOptions> channels;
+        IReadOnlyDictionary<string, string> unavailable;
         Dictionary<string, NotificationEvent> events;
         List<List<NotificationDeliveryRow>> groups;
         await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
@@ -64,7 +66,7 @@ public sealed partial class NotificationSender(
             var ids = groups.SelectMany(g => g).Select(d => d.EventId).Distinct().ToList();
             events = (await db.NotificationEvents.AsNoTracking().Where(e => ids.Contains(e.Id)).ToListAsync(cancellationToken))
                 .ToDictionary(e => e.Id, e => NotificationEvent.FromJson(e.Payload), StringComparer.Ordinal);
-            channels = await catalog.ChannelsAsync(db, cancellationToken);
+            (channels, unavailable) = await personalEmail.CompleteAsync(await catalog.ChannelsAsync(db, cancellationToken), db, cancellationToken);
         }
 
         await Parallel.ForEachAsync(groups, new ParallelOptions { MaxDegreeOfParallelism = _options.MaxConcurrentSends, CancellationToken = cancellationToken }, async (group, ct) =>
@@ -75,10 +77,11 @@ public sealed partial class NotificationSender(
                 [.. group.Select(d => events.GetValueOrDefault(d.EventId)).OfType<NotificationEvent>()],
                 group[0].Rule,
                 time.GetUtcNow());
-            var result = channel is null ? SendResult.Permanent(null, $"channel '{group[0].Channel}' no longer exists")
+            var result = unavailable.TryGetValue(group[0].Channel, out var why) ? SendResult.Permanent(null, why)
+                : channel is null ? SendResult.Permanent(null, $"channel '{group[0].Channel}' no longer exists")
                 : message.Events.Count == 0 ? SendResult.Permanent(null, "the event is gone")
                 : await TrySendAsync(secrets.Revealed(channel), message, ct);
-            await RecordAsync(group, channel is null ? ChannelType.Webhook : channel.ParsedType, result, ct);
+            await RecordAsync(group, channel?.ParsedType ?? (why is null ? ChannelType.Webhook : ChannelType.Email), result, ct);
         });
         return groups.Count;
     }

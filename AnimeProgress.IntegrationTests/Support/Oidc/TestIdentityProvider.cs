@@ -154,9 +154,14 @@ internal sealed class TestIdentityProvider : IAsyncDisposable
     }
 }
 
-/// <summary>A user of the test provider: its subject, user name and groups.</summary>
+/// <summary>A user of the test provider: its subject, user name and groups, and an e-mail claim if given.</summary>
 internal sealed record TestUser(string Subject, string Name, params string[] Groups)
 {
+    public string? Email { get; init; }
+
+    /// <summary>The <c>email_verified</c> claim; none when null.</summary>
+    public bool? EmailVerified { get; init; }
+
     public ClaimsPrincipal Principal(IEnumerable<string> scopes)
     {
         var identity = new ClaimsIdentity("TestProvider", Claims.Name, Claims.Role);
@@ -166,6 +171,16 @@ internal sealed record TestUser(string Subject, string Name, params string[] Gro
         foreach (var group in Groups)
         {
             identity.AddClaim(new Claim("groups", group));
+        }
+
+        if (Email is not null)
+        {
+            identity.AddClaim(new Claim(Claims.Email, Email));
+        }
+
+        if (EmailVerified is { } verified)
+        {
+            identity.AddClaim(new Claim(Claims.EmailVerified, verified ? "true" : "false", ClaimValueTypes.Boolean));
         }
 
         identity.SetScopes(scopes);

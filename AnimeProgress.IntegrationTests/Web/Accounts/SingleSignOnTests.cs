@@ -31,7 +31,8 @@ public sealed class SingleSignOnTests(SingleSignOnTests.SsoApp sso) : IClassFixt
                 new TestUser("sub-nina", "nina", "marketing"),
                 new TestUser("sub-mover", "mover", "render-viewers"),
                 new TestUser("sub-tam", "tam", "render-admins"),
-                new TestUser("sub-ford", "ford", "render-admins"));
+                new TestUser("sub-ford", "ford", "render-admins"),
+                new TestUser("sub-elle", "elle", "render-viewers") { Email = "elle@studio.example", EmailVerified = true });
             App = AppHost.Start(new Dictionary<string, string?>
             {
                 ["AnimeProgress:Demo:Enabled"] = "false",
@@ -184,6 +185,42 @@ public sealed class SingleSignOnTests(SingleSignOnTests.SsoApp sso) : IClassFixt
         await SingleSignOnFlow.SignInAsync(removed, "mover");
         Assert.Empty((await AccountOfAsync("sub-mover")).Roles);
         Assert.Equal(HttpStatusCode.Found, (await removed.GetAsync("/")).StatusCode);
+    }
+
+    [Fact]
+    public async Task The_providers_email_claim_is_the_accounts_address_again_at_every_sign_in_unless_unverified()
+    {
+        using (var first = new Browser(App))
+        {
+            Assert.Equal("/", await SingleSignOnFlow.SignInAsync(first, "elle"));
+            Assert.Equal("elle@studio.example", await EmailOfAsync("sub-elle"));
+        }
+
+        Provider.Users["elle"] = new TestUser("sub-elle", "elle", "render-viewers") { Email = "elle.new@studio.example" };
+        using (var changed = new Browser(App))
+        {
+            await SingleSignOnFlow.SignInAsync(changed, "elle");
+            Assert.Equal("elle.new@studio.example", await EmailOfAsync("sub-elle"));
+        }
+
+        // An address the provider has not verified is not one the app mails; neither is a missing claim a removal.
+        Provider.Users["elle"] = new TestUser("sub-elle", "elle", "render-viewers") { Email = "someone@else.example", EmailVerified = false };
+        using (var unverified = new Browser(App))
+        {
+            await SingleSignOnFlow.SignInAsync(unverified, "elle");
+            Assert.Equal("elle.new@studio.example", await EmailOfAsync("sub-elle"));
+        }
+
+        Provider.Users["elle"] = new TestUser("sub-elle", "elle", "render-viewers");
+        using var none = new Browser(App);
+        await SingleSignOnFlow.SignInAsync(none, "elle");
+        Assert.Equal("elle.new@studio.example", await EmailOfAsync("sub-elle"));
+    }
+
+    private async Task<string?> EmailOfAsync(string subject)
+    {
+        await using var scope = App.Services.CreateAsyncScope();
+        return (await scope.ServiceProvider.GetRequiredService<UserManager<IdentityUser>>().FindByLoginAsync("oidc", subject))?.Email;
     }
 
     [Fact]

@@ -53,6 +53,37 @@ public sealed class UsersCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Email_sets_and_clears_an_accounts_address_and_refuses_an_unknown_account()
+    {
+        Assert.Equal(0, (await Users("correct horse battery\n", "add", "mika", "--role", "Viewer", Database)).Code);
+
+        var stamp = Scalar("SELECT \"SecurityStamp\" FROM \"AspNetUsers\" WHERE \"UserName\" = 'mika'");
+        var set = await Users(null, "email", "MIKA", "mika@studio.example", Database);
+        Assert.True(set.Code == 0, set.Output + set.Error);
+        Assert.Contains("Set the e-mail address of 'mika' to mika@studio.example", set.Output, StringComparison.Ordinal);
+        Assert.Equal("mika@studio.example", Scalar("SELECT \"Email\" FROM \"AspNetUsers\" WHERE \"UserName\" = 'mika'"));
+        // Setting the address does not sign the person out (their sessions check the stamp).
+        Assert.Equal(stamp, Scalar("SELECT \"SecurityStamp\" FROM \"AspNetUsers\" WHERE \"UserName\" = 'mika'"));
+        Assert.Equal("e-mail address mika@studio.example", Scalar("SELECT \"Detail\" FROM \"audit_log\" WHERE \"Action\" = 'user.email'"));
+
+        var unknown = await Users(null, "email", "kai", "kai@studio.example", Database);
+        Assert.Equal(1, unknown.Code);
+        Assert.Contains("has no account named 'kai'", unknown.Error, StringComparison.Ordinal);
+
+        Assert.Equal(0, (await Users(null, "email", "mika", "--clear", Database)).Code);
+        Assert.Null(Scalar("SELECT \"Email\" FROM \"AspNetUsers\" WHERE \"UserName\" = 'mika'"));
+    }
+
+    private object? Scalar(string sql)
+    {
+        using var connection = new SqliteConnection($"Data Source={_file}");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return command.ExecuteScalar() is var value and not DBNull ? value : null;
+    }
+
+    [Fact]
     public async Task A_taken_name_a_short_password_or_no_password_changes_nothing_and_says_why()
     {
         Assert.Equal(0, (await Users("correct horse battery\n", "add", "mika", "--role", "Operator", Database)).Code);
@@ -80,6 +111,9 @@ public sealed class UsersCommandTests : IDisposable
     [InlineData("add needs the account's name", "add", "--role", "Admin")]
     [InlineData("unknown option '--rolle'", "add", "mika", "--rolle", "Admin")]
     [InlineData("unknown command 'remove'", "remove", "mika")]
+    [InlineData("email needs the account's name and an address", "email", "mika")]
+    [InlineData("'a@studio.example,b@evil.example' is not one e-mail address", "email", "mika", "a@studio.example,b@evil.example")]
+    [InlineData("'Mika <mika@studio.example>' is not one e-mail address", "email", "mika", "Mika <mika@studio.example>")]
     [InlineData("a command is needed")]
     public async Task A_wrong_command_line_is_a_usage_error_before_any_password_is_read(string message, params string[] args)
     {

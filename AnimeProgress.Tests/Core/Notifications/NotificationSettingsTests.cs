@@ -53,6 +53,18 @@ public sealed class NotificationSettingsTests
     }
 
     [Fact]
+    public void The_personal_email_channel_must_be_an_email_channel_when_configured_here_and_may_be_one_stored_on_the_page()
+    {
+        var hook = new ChannelOptions { Name = "hook", Type = "Webhook", Url = "https://hooks.example.com/x", Secret = Secret };
+        var result = new NotificationOptionsValidator().Validate(null, new NotificationOptions { Channels = [hook], PersonalEmailChannel = "hook" });
+        Assert.Equal(["AnimeProgress:Notifications:PersonalEmailChannel must name an Email channel ('hook' is Webhook)."], result.Failures);
+
+        var mail = new ChannelOptions { Name = "mail", Type = "email", SmtpHost = "mail.studio.example", From = "progress@studio.example", To = "ops@studio.example" };
+        Assert.True(new NotificationOptionsValidator().Validate(null, new NotificationOptions { Channels = [hook, mail], PersonalEmailChannel = "mail" }).Succeeded);
+        Assert.True(new NotificationOptionsValidator().Validate(null, new NotificationOptions { Channels = [hook], PersonalEmailChannel = "stored-on-the-page" }).Succeeded);
+    }
+
+    [Fact]
     public void Allowed_destinations_must_be_hosts_addresses_or_ranges()
     {
         var result = new NotificationOptionsValidator().Validate(null, new NotificationOptions { AllowedDestinations = ["10.0.0.0/8", "hooks.lan", "not a host!"] });

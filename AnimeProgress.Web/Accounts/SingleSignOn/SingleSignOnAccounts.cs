@@ -57,6 +57,8 @@ internal sealed partial class SingleSignOnAccounts(
             return false;
         }
 
+        await ApplyEmailAsync(user, external);
+
         await signIn.SignInAsync(user, isPersistent: false, authenticationMethod: LoginProvider);
         presence.MarkUsersExist();
         await audit.WriteAsync(new Audit.AuditEntry(Audit.AuditActor.Account(user.Id, user.UserName), Audit.AuditActions.SignIn, Audit.AuditOutcomes.Ok, user.UserName, "single sign-on as " + (role ?? "no role"), from));
@@ -148,6 +150,33 @@ internal sealed partial class SingleSignOnAccounts(
         return Succeeded(await users.AddToRoleAsync(user, role), user);
     }
 
+    /// <summary>
+    /// The provider's <c>email</c> claim (asked for with the <c>email</c> scope) becomes the account's address, where its
+    /// "my jobs" e-mail goes, again at every sign-in like the role; one the provider marks unverified is not taken, and
+    /// without the claim the address stays as it was (an Admin may have set it with <c>users email</c>).
+    /// </summary>
+    private async Task ApplyEmailAsync(IdentityUser user, ClaimsPrincipal external)
+    {
+        var claimed = external.FindFirst("email")?.Value?.Trim();
+        if (string.IsNullOrEmpty(claimed) || claimed.Length > 256 || claimed.IndexOfAny([',', ';', ' ']) >= 0
+            || string.Equals(external.FindFirst("email_verified")?.Value, "false", StringComparison.OrdinalIgnoreCase)
+            || string.Equals(user.Email, claimed, StringComparison.Ordinal))
+        {
+            return;
+        }
+
+        // A refusal is logged and leaves the old address; it does not stop the sign-in.
+        // Not UserManager.SetEmailAsync: it renews the security stamp, ending the account's other sessions for a new address.
+        user.Email = claimed;
+        user.NormalizedEmail = users.NormalizeEmail(claimed);
+        user.EmailConfirmed = true;
+        var result = await users.UpdateAsync(user);
+        if (!result.Succeeded)
+        {
+            LogEmailNotApplied(user.UserName, string.Join(" ", result.Errors.Select(e => e.Description)));
+        }
+    }
+
     private bool Succeeded(IdentityResult result, IdentityUser user)
     {
         if (!result.Succeeded)
@@ -175,6 +204,9 @@ internal sealed partial class SingleSignOnAccounts(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Single sign-on could not make an account for a sign-in from {RemoteAddress}: {Reason}")]
     private partial void LogNotCreated(string? remoteAddress, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Single sign-on could not set the e-mail address of {UserName}: {Reason}")]
+    private partial void LogEmailNotApplied(string? userName, string reason);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Single sign-on could not set the role of {UserName}: {Reason}")]
     private partial void LogRoleNotApplied(string? userName, string reason);
