@@ -25,7 +25,7 @@ internal sealed class NotificationDeliveryCommand : IBenchCommand
 
     public string Name => "notify";
 
-    public string Usage => "[--phase healthy|slow|both] [--rate 4] [--failure-rate 0.2] [--events 300] [--warmup 15] [--delay 3] [--receiver-concurrency 0] [--minutes 3] [--digest-after N] [--sample 5] [--instances 4] [--time-scale 0.01] [--retained N] [--app <AnimeProgress.Web.dll>]";
+    public string Usage => "[--phase healthy|slow|both] [--rate 4] [--failure-rate 0.2] [--events 300] [--warmup 15] [--delay 3] [--receiver-concurrency 0] [--minutes 3] [--digest-after N] [--sample 5] [--instances 4] [--time-scale 0.01] [--separate-emulators] [--retained N] [--app <AnimeProgress.Web.dll>]";
 
     public async Task<int> RunAsync(string[] args, TextWriter output, CancellationToken cancellationToken)
     {
@@ -49,7 +49,7 @@ internal sealed class NotificationDeliveryCommand : IBenchCommand
 
         var inv = CultureInfo.InvariantCulture;
         output.WriteLine(string.Create(inv,
-            $"notify: {Environment.ProcessorCount} cores, load average {LoadAverage()}; demo: {options.Instances} emulated GPUs at time scale {options.TimeScale}, {options.Rate} jobs/s submitted, {options.FailureRate:P0} told to fail{(options.Retained is { } k ? $"; finished jobs kept in memory: {k}" : "")}"));
+            $"notify: {Environment.ProcessorCount} cores, load average {LoadAverage()}; demo: {options.Instances} emulated GPUs{(options.SeparateEmulators ? " (in the bench's process)" : "")} at time scale {options.TimeScale}, {options.Rate} jobs/s submitted, {options.FailureRate:P0} told to fail{(options.Retained is { } k ? $"; finished jobs kept in memory: {k}" : "")}"));
         var code = 0;
         if (options.Healthy)
         {
@@ -70,7 +70,8 @@ internal sealed class NotificationDeliveryCommand : IBenchCommand
         var secret = WebhookReceiver.NewSecret();
         await using var receiver = await WebhookReceiver.StartAsync(secret, TimeSpan.Zero, 0, cancellationToken);
         var metricsPort = WebAppProcess.FreePort();
-        await using var app = await StartAppAsync(options, appDll, receiver.Url, secret, metricsPort, digestAfter: null, output, cancellationToken);
+        await using var emulators = options.SeparateEmulators ? await SeparateEmulators.StartAsync(options.Instances, options.TimeScale, cancellationToken) : null;
+        await using var app = await StartAppAsync(options, emulators, appDll, receiver.Url, secret, metricsPort, digestAfter: null, output, cancellationToken);
         using var sampler = Sampler(app, metricsPort);
         var measureFrom = DateTimeOffset.UtcNow + TimeSpan.FromSeconds(options.WarmupSeconds);
         await Task.Delay(TimeSpan.FromSeconds(options.WarmupSeconds), cancellationToken);
@@ -129,7 +130,8 @@ internal sealed class NotificationDeliveryCommand : IBenchCommand
         var secret = WebhookReceiver.NewSecret();
         await using var receiver = await WebhookReceiver.StartAsync(secret, TimeSpan.FromSeconds(options.DelaySeconds), options.ReceiverConcurrency, cancellationToken);
         var metricsPort = WebAppProcess.FreePort();
-        await using var app = await StartAppAsync(options, appDll, receiver.Url, secret, metricsPort, options.DigestAfter, output, cancellationToken);
+        await using var emulators = options.SeparateEmulators ? await SeparateEmulators.StartAsync(options.Instances, options.TimeScale, cancellationToken) : null;
+        await using var app = await StartAppAsync(options, emulators, appDll, receiver.Url, secret, metricsPort, options.DigestAfter, output, cancellationToken);
         using var sampler = Sampler(app, metricsPort);
 
         var samples = new List<AppSample>();
@@ -205,7 +207,7 @@ internal sealed class NotificationDeliveryCommand : IBenchCommand
     }
 
     private static async Task<WebAppProcess> StartAppAsync(
-        NotifyOptions options, string appDll, Uri receiver, string secret, int metricsPort, int? digestAfter, TextWriter output, CancellationToken cancellationToken)
+        NotifyOptions options, SeparateEmulators? emulators, string appDll, Uri receiver, string secret, int metricsPort, int? digestAfter, TextWriter output, CancellationToken cancellationToken)
     {
         var inv = CultureInfo.InvariantCulture;
         var settings = new Dictionary<string, string>
@@ -228,6 +230,7 @@ internal sealed class NotificationDeliveryCommand : IBenchCommand
             ["AnimeProgress:Notifications:Rules:0:Channel"] = "hook",
             ["AnimeProgress:Notifications:Rules:0:Events:0"] = Events,
         };
+        emulators?.Configure(settings);
         if (options.Retained is { } retained)
         {
             settings["AnimeProgress:Tracking:MaxFinishedRetained"] = retained.ToString(inv);

@@ -40,6 +40,9 @@ internal sealed class NotifyOptions
 
     public double TimeScale { get; private set; } = 0.01;
 
+    /// <summary>Run the emulated GPUs in the bench's process, not the app's (<see cref="SeparateEmulators"/>).</summary>
+    public bool SeparateEmulators { get; private set; }
+
     /// <summary>
     /// <c>AnimeProgress:Tracking:MaxFinishedRetained</c> for the app (null: its default, 500): the finished jobs it keeps
     /// in memory for the dashboard fill up over the first minutes at these rates, which hides what the outbox costs.
@@ -97,6 +100,10 @@ internal sealed class NotifyOptions
                     break;
                 case "--retained" when int.TryParse(value, inv, out var k) && k is >= 0 and <= 100_000:
                     options.Retained = k;
+                    break;
+                case "--separate-emulators":
+                    options.SeparateEmulators = true;
+                    i--; // a switch: no value follows
                     break;
                 case "--app" when !string.IsNullOrWhiteSpace(value):
                     options.App = value;

@@ -17,7 +17,10 @@ public sealed class DemoOptions
     /// <summary>The emulators are named <c>{InstanceName}-1</c>, <c>{InstanceName}-2</c>…</summary>
     public string InstanceName { get; set; } = "demo-gpu";
 
-    /// <summary>How many loopback emulators (GPU machines) the demo runs.</summary>
+    /// <summary>
+    /// How many loopback emulators (GPU machines) the demo runs. 0 runs none: the generator then feeds the configured
+    /// ComfyUI instances (<c>AnimeProgress:ComfyUi:Instances</c>), for a soak run whose machines live in other processes.
+    /// </summary>
     public int Instances { get; set; } = 2;
 
     /// <summary>Emulator speed: durations are multiplied by this (1 = realistic GPU timings).</summary>

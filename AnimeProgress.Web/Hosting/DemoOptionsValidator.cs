@@ -10,7 +10,7 @@ internal sealed class DemoOptionsValidator : IValidateOptions<DemoOptions>
     {
         var errors = new SettingErrors(DemoOptions.Section);
         errors.NotEmpty(nameof(options.InstanceName), options.InstanceName);
-        errors.Between(nameof(options.Instances), options.Instances, 1, 8);
+        errors.Between(nameof(options.Instances), options.Instances, 0, 8);
         errors.Above(nameof(options.TimeScale), options.TimeScale, 0, 100);
         errors.Positive(nameof(options.SubmitInterval), options.SubmitInterval, "00:00:04");
         errors.Between(nameof(options.MaxActiveJobs), options.MaxActiveJobs, 1, 1000);

@@ -20,6 +20,13 @@ public sealed class DemoOptionsValidatorTests
     [Fact]
     public void The_defaults_are_valid() => OptionsAssert.Valid(new DemoOptionsValidator(), new DemoOptions());
 
+    [Fact]
+    public void No_built_in_emulators_is_valid_and_fewer_than_none_is_not()
+    {
+        OptionsAssert.Valid(new DemoOptionsValidator(), new DemoOptions { Instances = 0 });
+        OptionsAssert.FailsNaming(new DemoOptionsValidator(), new DemoOptions { Instances = -1 }, "AnimeProgress:Demo:Instances");
+    }
+
     [Theory]
     [MemberData(nameof(Keys))]
     public void A_bad_value_fails_naming_its_key(string key)
