@@ -1,4 +1,6 @@
 using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
 using AnimeProgress.Core.Jobs;
 using AnimeProgress.Core.Persistence;
 using AnimeProgress.IntegrationTests.Support;
@@ -119,6 +121,21 @@ public sealed class FleetQueueTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, (await _fleet.ActAsync(HttpMethod.Post, "/api/queue/resume")).Status);
         Assert.Equal(JobStatus.Completed, (await _fleet.EndedAsync(retry)).Status);
         Assert.Equal(HttpStatusCode.Conflict, (await _fleet.ActAsync(HttpMethod.Post, $"/api/jobs/{retry}/retry")).Status);
+
+        // GET /api/jobs/{id} carries the chain both ways.
+        async Task<JsonObject> DetailAsync(long id)
+        {
+            using var response = await _fleet.SendAsync(HttpMethod.Get, $"/api/jobs/{id}");
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            return (await response.Content.ReadFromJsonAsync<JsonObject>(TestContext.Current.CancellationToken))!;
+        }
+
+        var firstDetail = await DetailAsync(first);
+        Assert.Null(firstDetail["retry_of"]);
+        Assert.Equal([retry], firstDetail["retried_as"]!.AsArray().Select(n => n!.GetValue<long>()));
+        var retryDetail = await DetailAsync(retry);
+        Assert.Equal(first, retryDetail["retry_of"]!.GetValue<long>());
+        Assert.Empty(retryDetail["retried_as"]!.AsArray());
     }
 
     [Fact]

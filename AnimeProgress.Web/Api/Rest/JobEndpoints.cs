@@ -17,7 +17,7 @@ internal static class JobEndpoints
                 + "Page with page/pageSize (1-based) or offset/limit; the answer says the total that matched.");
         api.MapGet("/jobs/{id:long}", GetAsync)
             .WithName("GetJob")
-            .WithSummary("One job and its stage timeline");
+            .WithSummary("One job, its stage timeline and its retry chain");
         api.MapGet("/jobs/{id:long}/history", HistoryAsync)
             .WithName("GetJobHistory")
             .WithSummary("A job's progress samples (every stage change, and one every few seconds in between)");
@@ -72,7 +72,14 @@ internal static class JobEndpoints
 
         var samples = await jobs.GetSamplesAsync(id, cancellationToken);
         var timeline = StagePeriods.From(samples, StagePeriods.EndedIn(job), job.FinishedAt);
-        return TypedResults.Ok(new JobDetail { Job = WireJob.From(job), Timeline = [.. timeline.Select(WireStageSpan)] });
+        var links = await jobs.RetryLinksAsync(id, cancellationToken);
+        return TypedResults.Ok(new JobDetail
+        {
+            Job = WireJob.From(job),
+            Timeline = [.. timeline.Select(WireStageSpan)],
+            RetryOf = links.RetryOf,
+            RetriedAs = links.RetriedAs,
+        });
     }
 
     private static async Task<Results<Ok<JobHistory>, ProblemHttpResult>> HistoryAsync(long id, JobQueries jobs, CancellationToken cancellationToken)

@@ -33,6 +33,14 @@ public sealed class JobDetail
 
     [JsonPropertyName("timeline")]
     public required IReadOnlyList<StageSpan> Timeline { get; init; }
+
+    /// <summary>The job this one retries (it was resubmitted from that one), or null.</summary>
+    [JsonPropertyName("retry_of")]
+    public long? RetryOf { get; init; }
+
+    /// <summary>The jobs resubmitted from this one, oldest first; empty when none.</summary>
+    [JsonPropertyName("retried_as")]
+    public IReadOnlyList<long> RetriedAs { get; init; } = [];
 }
 
 /// <summary>One stage of a job's run; an open stage has no end yet.</summary>

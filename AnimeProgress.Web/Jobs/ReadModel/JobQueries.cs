@@ -37,12 +37,27 @@ public sealed class JobQueries(
     }
 
     /// <summary>The job a fleet-queue job retries and the jobs that retried it; none for a job that never was in the fleet queue.</summary>
-    public async Task<RetryLinks> RetryLinksAsync(long id, CancellationToken cancellationToken)
+    public async Task<RetryLinks> RetryLinksAsync(long id, CancellationToken cancellationToken) =>
+        (await RetryLinksAsync([id], cancellationToken)).GetValueOrDefault(id, RetryLinks.None);
+
+    /// <summary>The retry links of several jobs at once (a page of history), in two queries; jobs without links are left out.</summary>
+    public async Task<IReadOnlyDictionary<long, RetryLinks>> RetryLinksAsync(IReadOnlyCollection<long> ids, CancellationToken cancellationToken)
     {
+        if (ids.Count == 0)
+        {
+            return new Dictionary<long, RetryLinks>();
+        }
+
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var retryOf = await db.FleetQueue.AsNoTracking().Where(r => r.JobId == id).Select(r => r.RetryOf).FirstOrDefaultAsync(cancellationToken);
-        var retriedAs = await db.FleetQueue.AsNoTracking().Where(r => r.RetryOf == id).OrderBy(r => r.JobId).Select(r => r.JobId).ToListAsync(cancellationToken);
-        return retryOf is null && retriedAs.Count == 0 ? RetryLinks.None : new RetryLinks(retryOf, retriedAs);
+        var retries = await db.FleetQueue.AsNoTracking().Where(r => ids.Contains(r.JobId) && r.RetryOf != null)
+            .Select(r => new { r.JobId, r.RetryOf }).ToListAsync(cancellationToken);
+        var retriedAs = await db.FleetQueue.AsNoTracking().Where(r => r.RetryOf != null && ids.Contains(r.RetryOf.Value))
+            .Select(r => new { r.JobId, RetryOf = r.RetryOf!.Value }).ToListAsync(cancellationToken);
+        var retryOf = retries.ToDictionary(r => r.JobId, r => r.RetryOf);
+        var later = retriedAs.GroupBy(r => r.RetryOf).ToDictionary(g => g.Key, g => (IReadOnlyList<long>)[.. g.Select(r => r.JobId).Order()]);
+        return ids.Distinct()
+            .Where(id => retryOf.ContainsKey(id) || later.ContainsKey(id))
+            .ToDictionary(id => id, id => new RetryLinks(retryOf.GetValueOrDefault(id), later.GetValueOrDefault(id, [])));
     }
 
     /// <summary>The job's stored row and its samples, or null when the database has no such job (it may still be live).</summary>

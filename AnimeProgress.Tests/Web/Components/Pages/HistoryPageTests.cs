@@ -1,5 +1,6 @@
 using AnimeProgress.Core.Jobs;
 using AnimeProgress.Core.Persistence;
+using AnimeProgress.Core.Persistence.Queue;
 using AnimeProgress.Web.Components.History;
 using AnimeProgress.Web.Components.Pages;
 using Bunit;
@@ -53,6 +54,33 @@ public sealed class HistoryPageTests : HistoryTestContext
         Assert.Equal(["Queued", "Processing", "Rendering"], cut.FindAll("[data-testid=stage-averages] li").Select(l => l.GetAttribute("data-stage")));
         Assert.Contains("the graph's structure", cut.Find("[data-testid=workflow-meaning]").TextContent, StringComparison.Ordinal);
         Assert.Equal(4, cut.FindAll("[data-testid=workflow-averages] tbody tr").Count);
+    }
+
+    [Fact]
+    public void Each_row_shows_its_place_in_a_retry_chain()
+    {
+        Store(Finished(1, T0, TimeSpan.FromMinutes(2), status: "failed", title: "First try"),
+            Finished(2, T0.AddMinutes(5), TimeSpan.FromMinutes(2), status: "failed", title: "Second try"),
+            Finished(3, T0.AddMinutes(10), TimeSpan.FromMinutes(2), title: "Third try"),
+            Finished(4, T0.AddMinutes(15), TimeSpan.FromMinutes(2), title: "Unrelated"));
+        using (var db = NewContext())
+        {
+            db.FleetQueue.AddRange(
+                new FleetQueueRow { JobId = 1, Title = "First try", State = "dispatched", SubmittedAt = T0, UpdatedAt = T0 },
+                new FleetQueueRow { JobId = 2, Title = "Second try", State = "dispatched", RetryOf = 1, SubmittedAt = T0, UpdatedAt = T0 },
+                new FleetQueueRow { JobId = 3, Title = "Third try", State = "dispatched", RetryOf = 2, SubmittedAt = T0, UpdatedAt = T0 });
+            db.SaveChanges();
+        }
+
+        var cut = RenderPage();
+
+        cut.WaitForAssertion(() => Assert.Equal(4, cut.FindAll("[data-testid=history-row]").Count));
+        string? Chain(long id) => cut.FindAll("tr").SingleOrDefault(r => r.QuerySelector($"[data-job-id='{id}']") is not null)
+            ?.QuerySelector("[data-testid=retry-chain]")?.TextContent.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries) is { } words ? string.Join(' ', words) : null;
+        Assert.Equal("Retried as #2", Chain(1));
+        Assert.Equal("Retry of #1 · Retried as #3", Chain(2));
+        Assert.Equal("Retry of #2", Chain(3));
+        Assert.Null(Chain(4));
     }
 
     [Fact]
