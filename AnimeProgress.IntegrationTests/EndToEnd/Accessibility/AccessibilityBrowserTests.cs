@@ -15,7 +15,7 @@ public sealed class AccessibilityBrowserTests(BrowserFixture fixture)
     public static readonly IReadOnlyList<AuditedPage> Pages =
     [
         new("dashboard", "", ".job-card[data-status=Running] [role=progressbar]"),
-        new("job detail", "jobs/{running}", "[data-testid=job-detail]"),
+        new("job detail", "jobs/{running}", "[data-testid=job-detail]", Route: "/jobs/{Id:long}"),
         new("history", "history", "[data-testid=history-row]"),
         new("fleet", "fleet", ".instance-card"),
         new("keys", "keys", "[data-testid=key-list]"),
@@ -26,6 +26,7 @@ public sealed class AccessibilityBrowserTests(BrowserFixture fixture)
         new("first-user notice", "login", ".account-command", Interactive: false),
         new("logout", "logout", "h1", Interactive: false),
         new("not found", "no-such-page", "[data-testid=not-found]"),
+        new("not found page", "not-found", "[data-testid=not-found]"),
         new("error", "Error", "h1", Interactive: false),
     ];
 

@@ -5,7 +5,11 @@ using AnimeProgress.Core.Submission;
 using AnimeProgress.IntegrationTests.Support;
 using AnimeProgress.IntegrationTests.Web.Accounts;
 using AnimeProgress.IntegrationTests.Web.Notifications;
+using System.Security.Claims;
+using AnimeProgress.Web.Accounts;
 using AnimeProgress.Web.Demo;
+using AnimeProgress.Web.Keys;
+using AnimeProgress.Web.Notifications;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
@@ -15,7 +19,7 @@ namespace AnimeProgress.IntegrationTests.EndToEnd.Accessibility;
 /// The demo with what the admin pages show when they are in use, so their controls are there to check: accounts of each
 /// role (the Admin "ada" signs in), a configured webhook channel and rule whose deliveries reach a receiver, jobs that
 /// fail now and then, and jobs waiting in the fleet queue (pinned to a drained instance, so they stay) next to one
-/// that was cancelled. Its own app: accounts end the first start, which the shared browser tests rely on.
+/// that was cancelled, the Admin's API keys (one active, one revoked) and a "my jobs" webhook subscription. Its own app: accounts end the first start, which the shared browser tests rely on.
 /// </summary>
 internal sealed class AdminDemo : IAsyncDisposable
 {
@@ -26,6 +30,9 @@ internal sealed class AdminDemo : IAsyncDisposable
     public static readonly IReadOnlyList<string> Waiting = ["Key art A", "Key art B", "Key art C"];
 
     public const string Cancelled = "Key art cancelled";
+
+    /// <summary>The Admin's API keys made at start: the first stays active, the second is revoked.</summary>
+    public static readonly IReadOnlyList<string> Keys = ["render pipeline", "old pipeline"];
 
     private readonly HttpReceiver _receiver;
 
@@ -58,6 +65,7 @@ internal sealed class AdminDemo : IAsyncDisposable
         }
 
         await QueueWaitingJobsAsync(app, cancellationToken);
+        await AddAdminKeysAndSubscriptionAsync(app, receiver.Url, cancellationToken);
         return new AdminDemo(receiver, app);
     }
 
@@ -105,6 +113,25 @@ internal sealed class AdminDemo : IAsyncDisposable
         var cancelled = await queue.EnqueueAsync(Pinned(Cancelled, drained), cancellationToken);
         Assert.True((await actions.CancelAsync(cancelled, cancellationToken)).Succeeded);
         await Eventually.True(() => hub.Find(cancelled)?.Status == JobStatus.Cancelled, TimeSpan.FromSeconds(30), "the cancelled job ended");
+    }
+
+    /// <summary>What the keys page and "My notifications" show once the Admin has used them, made as the signed-in Admin would.</summary>
+    private static async Task AddAdminKeysAndSubscriptionAsync(AppHost app, Uri hook, CancellationToken cancellationToken)
+    {
+        using var scope = app.Services.CreateScope();
+        var keys = scope.ServiceProvider.GetRequiredService<KeyManagement>();
+        var asAdmin = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.Name, Admin), new Claim(ClaimTypes.Role, AppRoles.Admin)], "test"));
+        var adminId = (await keys.OwnersAsync(asAdmin, cancellationToken)).Single(o => o.Name == Admin).Id;
+        var made = new List<long>();
+        foreach (var name in Keys)
+        {
+            made.Add((await keys.CreateAsync(asAdmin, adminId, name, ApiScope.Read | ApiScope.Submit, null, cancellationToken)).Key.Id);
+        }
+
+        await keys.RevokeAsync(asAdmin, made[^1], cancellationToken);
+        var mine = scope.ServiceProvider.GetRequiredService<MyJobNotifications>();
+        var (problems, _) = await mine.SubscribeWebhookAsync(asAdmin, hook.ToString(), ["job.completed, job.failed"], cancellationToken);
+        Assert.Empty(problems);
     }
 
     private static JobRequest Pinned(string title, string instance) =>

@@ -1,3 +1,9 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Security.Claims;
+using System.Text.RegularExpressions;
+using AnimeProgress.Web.Notifications;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
 namespace AnimeProgress.IntegrationTests.EndToEnd.Accessibility;
@@ -7,9 +13,10 @@ namespace AnimeProgress.IntegrationTests.EndToEnd.Accessibility;
 /// is reached with Tab and shows its focus, and each action is taken with Tab, Enter, Space, the arrow keys and Escape
 /// alone and takes effect: the fleet queue's moves, priorities, cancel (its confirmation dismissed with Escape, then
 /// confirmed), retry and pause; creating an account, changing a role, disabling; adding a notification channel and a
-/// rule, sending a test message, removing the rule; "My jobs" on the dashboard.
+/// rule, sending a test message, removing the rule; "My jobs" on the dashboard; signing in and out; making an API key,
+/// copying it from its one showing and revoking it; subscribing to and unsubscribing from one's own jobs.
 /// </summary>
-public sealed class AdminKeyboardBrowserTests : IAsyncLifetime
+public sealed partial class AdminKeyboardBrowserTests : IAsyncLifetime
 {
     private AdminDemo? _demo;
     private IPlaywright? _playwright;
@@ -89,9 +96,10 @@ public sealed class AdminKeyboardBrowserTests : IAsyncLifetime
         await Assertions.Expect(Row(page, b).Locator(".queue-row__retry")).ToHaveCountAsync(1);
 
         // Pause asks first too: Escape keeps the queue running, the confirmed question pauses it; Resume needs no question.
+        // (The demo keeps queueing jobs, and Tab starts from where the focus last was: a long way round to the page's top.)
         var state = page.GetByTestId("queue-state");
         await Keyboard.FromTopAsync(page);
-        await Keyboard.TabToTextAsync(page, "Pause the queue");
+        await Keyboard.TabToTextAsync(page, "Pause the queue", maxTabs: 250);
         await page.Keyboard.PressAsync(" ");
         await FocusInDialogAsync(page);
         await page.Keyboard.PressAsync("Escape");
@@ -107,9 +115,45 @@ public sealed class AdminKeyboardBrowserTests : IAsyncLifetime
         await page.Keyboard.PressAsync("Enter");
         await Assertions.Expect(state).ToContainTextAsync("Paused");
         await Keyboard.FromTopAsync(page);
-        await Keyboard.TabToTextAsync(page, "Resume the queue");
+        await Keyboard.TabToTextAsync(page, "Resume the queue", maxTabs: 250);
         await page.Keyboard.PressAsync("Enter");
         await Assertions.Expect(state).Not.ToContainTextAsync("Paused");
+
+        // Several at once: two rows selected with Space; "Cancel selected" asks first and Escape keeps both; a priority
+        // typed for both is set (which ends the selection); everything selected with the header's box, then cleared.
+        var bulk = page.GetByTestId("queue-bulk");
+        var selected = page.GetByTestId("queue-selected");
+        await Keyboard.FromTopAsync(page);
+        await Keyboard.TabToAsync(page, $"input[aria-label='Select {a}']", maxTabs: 250);
+        await page.Keyboard.PressAsync(" ");
+        await Keyboard.TabToAsync(page, $"input[aria-label='Select {c}']", maxTabs: 250);
+        await page.Keyboard.PressAsync(" ");
+        await Assertions.Expect(selected).ToHaveTextAsync("2 selected");
+        await Keyboard.FromTopAsync(page);
+        await Keyboard.TabToTextAsync(page, "Cancel selected", "[data-testid=queue-bulk]", maxTabs: 250);
+        await page.Keyboard.PressAsync("Enter");
+        await FocusInDialogAsync(page);
+        await page.Keyboard.PressAsync("Escape");
+        await Assertions.Expect(dialog).ToHaveCountAsync(0);
+        await Assertions.Expect(Row(page, a)).ToHaveCountAsync(1);
+        await Assertions.Expect(selected).ToHaveTextAsync("2 selected");
+        await Keyboard.FromTopAsync(page);
+        await Keyboard.TabToAsync(page, "input[aria-label='Priority for the selected jobs']", maxTabs: 250);
+        await page.Keyboard.PressAsync("ControlOrMeta+A");
+        await page.Keyboard.TypeAsync("7");
+        await Keyboard.TabToTextAsync(page, "Set priority", "[data-testid=queue-bulk]", maxTabs: 3);
+        await page.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(Row(page, a).Locator("[data-testid=queue-priority]")).ToHaveTextAsync("7");
+        await Assertions.Expect(Row(page, c).Locator("[data-testid=queue-priority]")).ToHaveTextAsync("7");
+        await Assertions.Expect(bulk).ToHaveCountAsync(0);
+        await Keyboard.FromTopAsync(page);
+        await Keyboard.TabToAsync(page, "input[aria-label='Select every job you may act on']", maxTabs: 250);
+        await page.Keyboard.PressAsync(" ");
+        await Assertions.Expect(bulk).ToHaveCountAsync(1);
+        await Keyboard.FromTopAsync(page);
+        await Keyboard.TabToTextAsync(page, "Clear selection", "[data-testid=queue-bulk]", maxTabs: 250);
+        await page.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(bulk).ToHaveCountAsync(0);
         await page.Context.CloseAsync();
     }
 
@@ -186,10 +230,15 @@ public sealed class AdminKeyboardBrowserTests : IAsyncLifetime
 
         // The rule is removed again.
         await Keyboard.FromTopAsync(page);
-        // (The configured rule is read-only: kb-rule's is the list's only Remove.)
-        await Keyboard.TabToTextAsync(page, "Remove", "[data-testid=rule-list]");
+        await Keyboard.TabToAsync(page, "button[aria-label='Remove rule kb-rule']");
         await page.Keyboard.PressAsync("Enter");
         await Assertions.Expect(rule).ToHaveCountAsync(0);
+
+        // And then its channel.
+        await Keyboard.FromTopAsync(page);
+        await Keyboard.TabToAsync(page, "button[aria-label='Remove channel kb-hook']");
+        await page.Keyboard.PressAsync("Enter");
+        await ExpectGoneOrSayAsync(page, Cell(page, "channel-row-name", "kb-hook"));
         await page.Context.CloseAsync();
     }
 
@@ -209,6 +258,189 @@ public sealed class AdminKeyboardBrowserTests : IAsyncLifetime
         await page.Context.CloseAsync();
     }
 
+    [Fact]
+    public async Task The_audit_log_is_filtered_and_its_retention_set_with_the_keyboard()
+    {
+        var page = await OpenAsync("admin/audit", "[data-testid=audit-actor]");
+        await TabRoundAsync(page, "admin/audit");
+
+        // The actor filter: only the Admin's own entries remain (the demo's accounts and keys were made as ada).
+        await Keyboard.FromTopAsync(page);
+        await Keyboard.TabToAsync(page, "input[aria-label='Actor name or key prefix']");
+        await page.Keyboard.TypeAsync(AdminDemo.Admin);
+        await page.WaitForFunctionAsync(
+            "a => { const c = [...document.querySelectorAll('[data-testid=audit-actor]')]; return c.length > 0 && c.every(e => e.textContent.includes(a)); }",
+            AdminDemo.Admin, new() { Timeout = 15_000 });
+
+        // The Outcome list from the keyboard: nothing the Admin did failed, so "failed" leaves no row; "ok" brings them back.
+        await Keyboard.TabToAsync(page, "[aria-label=Outcome]", maxTabs: 4);
+        await Keyboard.ChooseAsync(page, "failed");
+        await Assertions.Expect(page.GetByTestId("audit-empty")).ToBeVisibleAsync();
+        await Keyboard.ChooseAsync(page, "ok");
+        await Assertions.Expect(page.GetByTestId("audit-actor").First).ToContainTextAsync(AdminDemo.Admin);
+
+        // Retention: "Keep forever" off with Space, 30 typed into the days, Save; the page says it is in force.
+        await Keyboard.FromTopAsync(page);
+        await Keyboard.TabToAsync(page, "[data-testid=audit-keep-forever] input, input[data-testid=audit-keep-forever]");
+        await page.Keyboard.PressAsync(" ");
+        // The circuit enables the days field; Tab passes a disabled field by.
+        await Assertions.Expect(page.Locator("input[aria-label='Days to keep']")).ToBeEnabledAsync();
+        await Keyboard.TabToAsync(page, "input[aria-label='Days to keep']", maxTabs: 3);
+        await page.Keyboard.PressAsync("ControlOrMeta+A");
+        await page.Keyboard.TypeAsync("30");
+        await Keyboard.TabToAsync(page, "[data-testid=audit-retention-save]", maxTabs: 4);
+        await page.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(page.GetByTestId("audit-retention-current")).ToHaveTextAsync("Now: 30 days");
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Signing_in_and_out_is_done_with_the_keyboard()
+    {
+        var page = await AdminDemo.NewPageAsync(_browser!, Viewing.DesktopLight);
+        await Demo.OpenSignInFormAsync(page);
+
+        // Name, Tab, password, and Enter in the password field sends the form.
+        await Keyboard.FromTopAsync(page);
+        await Keyboard.TabToAsync(page, "input[name=userName]");
+        await page.Keyboard.TypeAsync(AdminDemo.Admin);
+        await Keyboard.TabToAsync(page, "input[name=password]", maxTabs: 2);
+        await page.Keyboard.TypeAsync(AdminDemo.Password);
+        await page.Keyboard.PressAsync("Enter");
+        await page.WaitForURLAsync(new Uri(Demo.Root, "/").ToString());
+        await page.WaitForSelectorAsync(".app-root[data-ready=true]");
+        await Assertions.Expect(page.Locator(".account-name")).ToHaveTextAsync(AdminDemo.Admin);
+
+        // The app bar's Sign out (a form post), then the signed-out page's Sign in back to the form.
+        await Keyboard.FromTopAsync(page);
+        await Keyboard.TabToAsync(page, "button[aria-label='Sign out']");
+        await page.Keyboard.PressAsync("Enter");
+        await page.WaitForURLAsync(SignedOutUrl());
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Signed out");
+        await Keyboard.FromTopAsync(page);
+        await Keyboard.TabToTextAsync(page, "Sign in");
+        await page.Keyboard.PressAsync("Enter");
+        await page.Locator("input[name=userName]").WaitForAsync();
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task An_api_key_is_made_copied_from_its_one_showing_and_revoked_with_the_keyboard()
+    {
+        // To the keys page by the app bar's key button.
+        var page = await OpenAsync("", ".job-card");
+        await Keyboard.FromTopAsync(page);
+        await Keyboard.TabToAsync(page, "a[aria-label='API keys']");
+        await page.Keyboard.PressAsync("Enter");
+        await page.WaitForURLAsync(new Uri(Demo.Root, "keys").ToString());
+        await page.Locator("[data-testid=key-list]").WaitForAsync();
+        await TabRoundAsync(page, "keys");
+
+        // Name; olga's account and 30 days from the lists with the arrow keys; the submit scope with Space; Create key.
+        await Keyboard.FromTopAsync(page);
+        await Keyboard.TabToAsync(page, "#new-key-name");
+        await page.Keyboard.TypeAsync("kb-key");
+        await Keyboard.TabToAsync(page, "[aria-label=Account]", maxTabs: 3);
+        await Keyboard.ChooseAsync(page, "olga");
+        await Keyboard.TabToAsync(page, "[aria-label=Expires]", maxTabs: 3);
+        await Keyboard.ChooseAsync(page, "in 30 days");
+        var submit = page.Locator("[data-testid=scope-submit] input, input[data-testid=scope-submit]");
+        await Keyboard.TabToAsync(page, "[data-testid=scope-submit] input, input[data-testid=scope-submit]", maxTabs: 4);
+        await page.Keyboard.PressAsync(" ");
+        await Assertions.Expect(submit).ToBeCheckedAsync();
+        await Keyboard.TabToTextAsync(page, "Create key", maxTabs: 4);
+        await page.Keyboard.PressAsync("Enter");
+
+        // The key is shown once, in a field Tab reaches; Ctrl+A, Ctrl+C copy it, and it pastes whole into another field.
+        var notice = page.Locator("[data-new-key]");
+        await Assertions.Expect(notice).ToContainTextAsync("kb-key");
+        await Assertions.Expect(notice).ToContainTextAsync("olga");
+        var text = await page.Locator(".new-key__text input").InputValueAsync();
+        Assert.True(text.Length > 20, $"a key's text, not '{text}'");
+        await Keyboard.FromTopAsync(page);
+        await Keyboard.TabToAsync(page, ".new-key__text input");
+        await page.Keyboard.PressAsync("ControlOrMeta+A");
+        await page.Keyboard.PressAsync("ControlOrMeta+C");
+        await Keyboard.TabToAsync(page, "#new-key-name");
+        await page.Keyboard.PressAsync("ControlOrMeta+V");
+        await Assertions.Expect(page.Locator("#new-key-name")).ToHaveValueAsync(text);
+        await page.Keyboard.PressAsync("ControlOrMeta+A");
+        await page.Keyboard.PressAsync("Backspace");
+
+        // The key works, as olga, with the scopes chosen.
+        using var api = Demo.App.CreateClient();
+        api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", text);
+        Assert.Equal(HttpStatusCode.OK, (await api.GetAsync(new Uri("/api/jobs", UriKind.Relative), TestContext.Current.CancellationToken)).StatusCode);
+        var row = page.Locator("[data-testid=key-list] tr", new() { HasText = "kb-key" });
+        await Assertions.Expect(row).ToContainTextAsync("olga");
+        await Assertions.Expect(row).ToContainTextAsync("submit");
+
+        // The notice closes from the keyboard, and the key's text is then nowhere on the page.
+        await Keyboard.FromTopAsync(page);
+        await Keyboard.TabToAsync(page, "[data-new-key] button");
+        await page.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(notice).ToHaveCountAsync(0);
+        Assert.DoesNotContain(text, await page.ContentAsync(), StringComparison.Ordinal);
+
+        // Revoked with Enter: the row says so, and the key no longer opens the API.
+        await Keyboard.FromTopAsync(page);
+        await Keyboard.TabToAsync(page, "button[aria-label='Revoke kb-key']");
+        await page.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(row).ToContainTextAsync("revoked");
+        await Assertions.Expect(page.Locator("button[aria-label='Revoke kb-key']")).ToHaveCountAsync(0);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await api.GetAsync(new Uri("/api/jobs", UriKind.Relative), TestContext.Current.CancellationToken)).StatusCode);
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task My_job_notifications_are_subscribed_and_removed_with_the_keyboard()
+    {
+        // To "My notifications" by the app bar's bell.
+        var page = await OpenAsync("", ".job-card");
+        await Keyboard.FromTopAsync(page);
+        await Keyboard.TabToAsync(page, "a[aria-label='My notifications']");
+        await page.Keyboard.PressAsync("Enter");
+        await page.WaitForURLAsync(new Uri(Demo.Root, "profile/notifications").ToString());
+        await page.Locator("[data-testid=my-subscriptions]").WaitForAsync();
+        await TabRoundAsync(page, "profile/notifications");
+
+        // The URL, the events typed over the default, Subscribe: the secret is shown and the subscription listed.
+        await Keyboard.FromTopAsync(page);
+        await Keyboard.TabToAsync(page, "#my-webhook-url");
+        await page.Keyboard.TypeAsync(Demo.HookUrl.ToString());
+        await Keyboard.TabToAsync(page, "#my-webhook-events", maxTabs: 3);
+        await page.Keyboard.PressAsync("ControlOrMeta+A");
+        await page.Keyboard.TypeAsync("job.cancelled");
+        await Keyboard.TabToAsync(page, "[data-testid=my-subscribe]", maxTabs: 3);
+        await page.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(page.GetByTestId("my-secret")).ToContainTextAsync("whsec_");
+        var events = page.Locator("[data-testid=my-subscription-events]", new() { HasTextRegex = CancelledOnly() });
+        await Assertions.Expect(events).ToHaveCountAsync(1);
+        Assert.Contains(await MySubscriptionsAsync(), s => s.Events == "job.cancelled");
+
+        // Removed again with Space.
+        await Keyboard.FromTopAsync(page);
+        await Keyboard.TabToAsync(page, "button[aria-label^='Remove the subscription to job.cancelled,']");
+        await page.Keyboard.PressAsync(" ");
+        await Assertions.Expect(events).ToHaveCountAsync(0);
+        Assert.DoesNotContain(await MySubscriptionsAsync(), s => s.Events == "job.cancelled");
+        await page.Context.CloseAsync();
+    }
+
+    /// <summary>The Admin's own subscriptions as the server has them.</summary>
+    private async Task<IReadOnlyList<MySubscriptionView>> MySubscriptionsAsync()
+    {
+        using var scope = Demo.App.Services.CreateScope();
+        var ada = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.Name, AdminDemo.Admin)], "test"));
+        return await scope.ServiceProvider.GetRequiredService<MyJobNotifications>().ListAsync(ada, TestContext.Current.CancellationToken);
+    }
+
+    [GeneratedRegex("/logout\\?done=true$")]
+    private static partial Regex SignedOutUrl();
+
+    [GeneratedRegex("^\\s*job\\.cancelled\\s*$")]
+    private static partial Regex CancelledOnly();
+
     /// <summary>Waits for one <paramref name="added"/>; if it never comes, the failure quotes the form (its problems, its values) and the list.</summary>
     private static async Task ExpectOrSayAsync(ILocator added, ILocator form, ILocator list)
     {
@@ -220,6 +452,20 @@ public sealed class AdminKeyboardBrowserTests : IAsyncLifetime
         {
             var values = await form.Locator("input").EvaluateAllAsync<string[]>("inputs => inputs.map(i => (i.getAttribute('aria-label') ?? i.type) + '=' + i.value)");
             throw new Xunit.Sdk.XunitException($"not added: {await form.InnerTextAsync()} [{string.Join("; ", values)}]; the list: {await list.InnerTextAsync()} ({ex.Message})");
+        }
+    }
+
+    /// <summary>Waits for <paramref name="removed"/> to leave; if it stays, the failure quotes the page's error, if any.</summary>
+    private static async Task ExpectGoneOrSayAsync(IPage page, ILocator removed)
+    {
+        try
+        {
+            await Assertions.Expect(removed).ToHaveCountAsync(0);
+        }
+        catch (PlaywrightException ex)
+        {
+            var alerts = await page.Locator(".mud-alert").AllInnerTextsAsync();
+            throw new Xunit.Sdk.XunitException($"not removed; the page says: {string.Join(" | ", alerts)} ({ex.Message})");
         }
     }
 
