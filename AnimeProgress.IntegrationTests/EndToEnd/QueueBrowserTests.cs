@@ -4,6 +4,8 @@ using AnimeProgress.IntegrationTests.Web.Accounts;
 using AnimeProgress.IntegrationTests.Web.Keys;
 using AnimeProgress.Web.Accounts;
 using AnimeProgress.Web.Keys;
+using AnimeProgress.Core.Queue;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
 namespace AnimeProgress.IntegrationTests.EndToEnd;
@@ -47,6 +49,51 @@ public sealed class QueueBrowserTests : IAsyncLifetime
         [.. await page.Locator("tr[data-testid=queue-row] .queue-row__title").AllTextContentsAsync()];
 
     private static ILocator Row(IPage page, long job) => page.Locator($"tr[data-testid=queue-row][data-job='{job}']");
+
+    [Fact]
+    public async Task An_operator_drains_returns_and_labels_a_machine_on_the_fleet_page_and_a_viewer_sees_no_controls()
+    {
+        async Task<InstanceCapability> StoredAsync()
+        {
+            var capabilities = _fleet.App.Services.GetRequiredService<FleetCapabilities>();
+            capabilities.SettingsChanged();
+            return (await capabilities.CurrentAsync(TestContext.Current.CancellationToken)).Single(c => c.Name == "gpu-a");
+        }
+
+        var page = await SignedInPageAsync("oskar");
+        await page.GotoAsync(new Uri(Root, "fleet").ToString());
+        var card = page.Locator(".instance-card[data-instance=gpu-a]");
+
+        // Drain asks first; "Keep it working" changes nothing.
+        await card.GetByTestId("instance-drain-toggle").ClickAsync();
+        await page.Locator(".mud-dialog").GetByText("Keep it working").ClickAsync();
+        await Assertions.Expect(page.Locator(".mud-dialog")).ToHaveCountAsync(0);
+        Assert.False((await StoredAsync()).Draining);
+
+        await card.GetByTestId("instance-drain-toggle").ClickAsync();
+        await page.Locator(".mud-dialog").GetByRole(AriaRole.Button, new() { Name = "Drain" }).ClickAsync();
+        await Assertions.Expect(card.GetByTestId("instance-drain")).ToBeVisibleAsync();
+        await Assertions.Expect(card.GetByTestId("instance-drain-toggle")).ToHaveTextAsync("Return to work");
+        Assert.True((await StoredAsync()).Draining);
+
+        await card.GetByTestId("instance-labels-input").Locator("input").FillAsync("video, 4090");
+        await card.GetByTestId("instance-labels-save").ClickAsync();
+        await Assertions.Expect(card.GetByTestId("instance-labels")).ToHaveTextAsync("video, 4090");
+        Assert.Equal(["4090", "video"], (await StoredAsync()).Labels.Order(StringComparer.Ordinal));
+
+        // Returned to work without a question (it takes work again; nothing is lost by it).
+        await card.GetByTestId("instance-drain-toggle").ClickAsync();
+        await Assertions.Expect(card.GetByTestId("instance-drain")).ToHaveCountAsync(0);
+        Assert.False((await StoredAsync()).Draining);
+        await page.Context.CloseAsync();
+
+        var viewer = await SignedInPageAsync("vera");
+        await viewer.GotoAsync(new Uri(Root, "fleet").ToString());
+        await Assertions.Expect(viewer.Locator(".instance-card[data-instance=gpu-a] [data-testid=instance-labels]")).ToHaveTextAsync("video, 4090");
+        await Assertions.Expect(viewer.GetByTestId("instance-controls")).ToHaveCountAsync(0);
+        await Assertions.Expect(viewer.Locator("main button")).ToHaveCountAsync(0);
+        await viewer.Context.CloseAsync();
+    }
 
     [Fact]
     public async Task An_operator_reorders_cancels_with_confirmation_and_retries_and_a_viewer_sees_no_controls()
