@@ -76,9 +76,9 @@ public sealed class QueueBrowserTests : IAsyncLifetime
         await Assertions.Expect(card.GetByTestId("instance-drain-toggle")).ToHaveTextAsync("Return to work");
         Assert.True((await StoredAsync()).Draining);
 
-        await card.GetByTestId("instance-labels-input").Locator("input").FillAsync("video, 4090");
+        await card.GetByRole(AriaRole.Textbox, new() { Name = "Labels of gpu-a" }).FillAsync("video, 4090");
         await card.GetByTestId("instance-labels-save").ClickAsync();
-        await Assertions.Expect(card.GetByTestId("instance-labels")).ToHaveTextAsync("video, 4090");
+        await Assertions.Expect(card.GetByTestId("instance-labels")).ToHaveTextAsync("4090, video");
         Assert.Equal(["4090", "video"], (await StoredAsync()).Labels.Order(StringComparer.Ordinal));
 
         // Returned to work without a question (it takes work again; nothing is lost by it).
@@ -89,7 +89,7 @@ public sealed class QueueBrowserTests : IAsyncLifetime
 
         var viewer = await SignedInPageAsync("vera");
         await viewer.GotoAsync(new Uri(Root, "fleet").ToString());
-        await Assertions.Expect(viewer.Locator(".instance-card[data-instance=gpu-a] [data-testid=instance-labels]")).ToHaveTextAsync("video, 4090");
+        await Assertions.Expect(viewer.Locator(".instance-card[data-instance=gpu-a] [data-testid=instance-labels]")).ToHaveTextAsync("4090, video");
         await Assertions.Expect(viewer.GetByTestId("instance-controls")).ToHaveCountAsync(0);
         await Assertions.Expect(viewer.Locator("main button")).ToHaveCountAsync(0);
         await viewer.Context.CloseAsync();
