@@ -79,6 +79,23 @@ internal sealed class QueueFleet : IAsyncDisposable
         _gpus[0] = await ComfyUiEmulatorServer.StartAsync(new EmulatorOptions { Port = old.Port, TimeScale = 0.1 }, Ct);
     }
 
+    /// <summary>gpu-a dies for good (with what it had queued), and the app sees it offline.</summary>
+    public async Task KillGpuAAsync()
+    {
+        await _gpus[0].StopAsync(Ct);
+        await Eventually.True(() => App.Hub.Instances.Any(i => i.Name == "gpu-a" && !i.Online), TimeSpan.FromSeconds(30), "gpu-a offline");
+    }
+
+    /// <summary>
+    /// gpu-a becomes unreachable (a network partition: it keeps its queue and goes on rendering) until
+    /// <paramref name="reachable"/>, and the app sees it offline or online again.
+    /// </summary>
+    public async Task PartitionGpuAAsync(bool reachable = false)
+    {
+        _gpus[0].SetUnreachable(!reachable);
+        await Eventually.True(() => App.Hub.Instances.Any(i => i.Name == "gpu-a" && i.Online == reachable), TimeSpan.FromSeconds(30), reachable ? "gpu-a online again" : "gpu-a offline");
+    }
+
     /// <summary>A job a few steps long (about a second), or one that runs until it is stopped.</summary>
     public static JsonObject Workflow(bool longRunning = false) =>
         DemoWorkflows.Image("x", longRunning ? 2000 : 3, seed: Random.Shared.Next()).Workflow;
