@@ -17,14 +17,24 @@ namespace AnimeProgress.IntegrationTests.Core.Queue;
 public sealed class OfflineReclaimTests : IAsyncLifetime
 {
     private static readonly TimeSpan ReclaimAfter = TimeSpan.FromSeconds(3);
+    private readonly string _data = Directory.CreateTempSubdirectory("animeprogress-reclaim-").FullName;
     private QueueFleet _fleet = null!;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     public async ValueTask InitializeAsync() =>
-        _fleet = await QueueFleet.StartAsync(instances: 2, extra: new Dictionary<string, string?> { ["AnimeProgress:Queue:ReclaimPendingAfter"] = ReclaimAfter.ToString() });
+        _fleet = await QueueFleet.StartAsync(instances: 2, extra: new Dictionary<string, string?>
+        {
+            ["AnimeProgress:Queue:ReclaimPendingAfter"] = ReclaimAfter.ToString(),
+            // A database of the test's own, so the app can be restarted on it.
+            ["AnimeProgress:Database:DataDirectory"] = _data,
+        });
 
-    public ValueTask DisposeAsync() => _fleet.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _fleet.DisposeAsync();
+        Directory.Delete(_data, recursive: true);
+    }
 
     [Fact]
     public async Task A_job_pending_on_an_instance_that_never_returns_runs_once_elsewhere_after_the_reclaim_time_and_the_running_one_stays()
@@ -70,13 +80,7 @@ public sealed class OfflineReclaimTests : IAsyncLifetime
 
         // gpu-a kept rendering and still holds the abandoned prompt behind the long job.
         await _fleet.PartitionGpuAAsync(reachable: true);
-        var store = _fleet.App.Services.GetRequiredService<FleetQueueStore>();
-        var deadline = DateTimeOffset.UtcNow + TimeSpan.FromSeconds(30);
-        while ((await store.AbandonedAsync(Ct)).Count > 0)
-        {
-            Assert.True(DateTimeOffset.UtcNow < deadline, "the abandoned prompt is cleared once gpu-a is back");
-            await Task.Delay(50, Ct);
-        }
+        await ClearedAsync();
 
         using var http = new HttpClient { BaseAddress = _fleet.GpuA.BaseUrl };
         var queue = JsonNode.Parse(await http.GetStringAsync(new Uri("queue", UriKind.Relative), Ct))!;
@@ -89,6 +93,44 @@ public sealed class OfflineReclaimTests : IAsyncLifetime
         Assert.DoesNotContain(_fleet.App.Hub.Jobs, j => j.PromptId == pending.PromptId);
         Assert.Equal((JobStatus.Running, "gpu-a"), (_fleet.App.Hub.Find(running)!.Status, _fleet.App.Hub.Find(running)!.Instance));
         Assert.Equal(JobStatus.Completed, _fleet.App.Hub.Find(pending.Id)!.Status);
+    }
+
+    [Fact]
+    public async Task The_abandoned_prompt_survives_a_restart_of_AnimeProgress_and_is_deleted_when_the_instance_is_back()
+    {
+        var (running, pending) = await RunningAndPendingOnGpuAAsync();
+        await _fleet.PartitionGpuAAsync();
+        var done = await _fleet.EndedAsync(pending.Id);
+        Assert.Equal((JobStatus.Completed, "gpu-b"), (done.Status, done.Instance));
+
+        // The new process knows the abandoned prompt only from the database. The job that was running on gpu-a shows as
+        // sent again after the restart, yet its stored start keeps it from being taken back while gpu-a stays away.
+        await _fleet.RestartAppAsync("gpu-b");
+        await Task.Delay(ReclaimAfter * 2, Ct);
+        await using (var db = await Db())
+        {
+            var runningRow = await db.FleetQueue.AsNoTracking().SingleAsync(r => r.JobId == running, Ct);
+            Assert.Equal(("dispatched", "gpu-a"), (runningRow.State, runningRow.Instance));
+        }
+
+        await _fleet.PartitionGpuAAsync(reachable: true);
+        await ClearedAsync();
+        using var http = new HttpClient { BaseAddress = _fleet.GpuA.BaseUrl };
+        var queue = JsonNode.Parse(await http.GetStringAsync(new Uri("queue", UriKind.Relative), Ct))!;
+        Assert.DoesNotContain(pending.PromptId!, queue.ToJsonString(), StringComparison.Ordinal);
+        Assert.Empty(JsonNode.Parse(await http.GetStringAsync(new Uri("history/" + pending.PromptId, UriKind.Relative), Ct))!.AsObject());
+        Assert.DoesNotContain(_fleet.App.Hub.Jobs, j => j.PromptId == pending.PromptId);
+    }
+
+    private async Task ClearedAsync()
+    {
+        var store = _fleet.App.Services.GetRequiredService<FleetQueueStore>();
+        var deadline = DateTimeOffset.UtcNow + TimeSpan.FromSeconds(30);
+        while ((await store.AbandonedAsync(Ct)).Count > 0)
+        {
+            Assert.True(DateTimeOffset.UtcNow < deadline, "the abandoned prompt is cleared once gpu-a is back");
+            await Task.Delay(50, Ct);
+        }
     }
 
     /// <summary>A long job runs on gpu-a and a short one is pending behind it there; gpu-b is free to take work.</summary>
