@@ -122,6 +122,34 @@ public sealed class OfflineReclaimTests : IAsyncLifetime
         Assert.DoesNotContain(_fleet.App.Hub.Jobs, j => j.PromptId == pending.PromptId);
     }
 
+    [Fact]
+    public async Task An_abandoned_prompt_the_instance_ran_while_unreachable_is_reported_not_shown_as_a_job_of_its_own()
+    {
+        // A job of ~20 steps ends during the partition, so gpu-a goes on to the abandoned prompt by itself.
+        var (running, pending) = await RunningAndPendingOnGpuAAsync(runningSteps: 20);
+        await _fleet.PartitionGpuAAsync();
+        var done = await _fleet.EndedAsync(pending.Id);
+        Assert.Equal((JobStatus.Completed, "gpu-b"), (done.Status, done.Instance));
+        using var http = new HttpClient { BaseAddress = _fleet.GpuA.BaseUrl };
+        await Task.Delay(TimeSpan.FromSeconds(8), Ct);
+
+        await _fleet.PartitionGpuAAsync(reachable: true);
+        await ClearedAsync();
+
+        // ComfyUI ran it (or was running it and was interrupted by its prompt id): that is logged as a warning with
+        // both prompt ids, and the one job shows once, completed on gpu-b, with no second job for the abandoned prompt.
+        var deadline = DateTimeOffset.UtcNow + TimeSpan.FromSeconds(30);
+        while (JsonNode.Parse(await http.GetStringAsync(new Uri("history/" + pending.PromptId, UriKind.Relative), Ct))!.AsObject()[pending.PromptId!] is null)
+        {
+            Assert.True(DateTimeOffset.UtcNow < deadline, "gpu-a's history shows the abandoned prompt");
+            await Task.Delay(50, Ct);
+        }
+
+        Assert.DoesNotContain(_fleet.App.Hub.Jobs, j => j.PromptId == pending.PromptId);
+        Assert.Equal((JobStatus.Completed, "gpu-b", done.PromptId), (_fleet.App.Hub.Find(pending.Id)!.Status, _fleet.App.Hub.Find(pending.Id)!.Instance, _fleet.App.Hub.Find(pending.Id)!.PromptId));
+        Assert.Equal(JobStatus.Completed, (await _fleet.EndedAsync(running)).Status);
+    }
+
     private async Task ClearedAsync()
     {
         var store = _fleet.App.Services.GetRequiredService<FleetQueueStore>();
@@ -134,10 +162,10 @@ public sealed class OfflineReclaimTests : IAsyncLifetime
     }
 
     /// <summary>A long job runs on gpu-a and a short one is pending behind it there; gpu-b is free to take work.</summary>
-    private async Task<(long Running, JobSnapshot Pending)> RunningAndPendingOnGpuAAsync()
+    private async Task<(long Running, JobSnapshot Pending)> RunningAndPendingOnGpuAAsync(int? runningSteps = null)
     {
         Assert.Equal(HttpStatusCode.OK, (await _fleet.ActAsync(HttpMethod.Post, "/api/instances/gpu-b/drain")).Status);
-        var running = await _fleet.SubmitAsync("running", longRunning: true);
+        var running = await _fleet.SubmitAsync("running", longRunning: true, steps: runningSteps);
         await _fleet.RunningAsync(running);
         var id = await _fleet.SubmitAsync("pending");
         var pending = await Eventually.Get(() => _fleet.App.Hub.Find(id) is { Instance: "gpu-a", PromptId: not null, Status: JobStatus.Queued } job ? job : null, what: "pending sent to gpu-a");

@@ -112,8 +112,8 @@ internal sealed class QueueFleet : IAsyncDisposable
     }
 
     /// <summary>A job a few steps long (about a second), or one that runs until it is stopped.</summary>
-    public static JsonObject Workflow(bool longRunning = false) =>
-        DemoWorkflows.Image("x", longRunning ? 2000 : 3, seed: Random.Shared.Next()).Workflow;
+    public static JsonObject Workflow(bool longRunning = false, int? steps = null) =>
+        DemoWorkflows.Image("x", steps ?? (longRunning ? 2000 : 3), seed: Random.Shared.Next()).Workflow;
 
     public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, object? body = null, string? key = null)
     {
@@ -121,9 +121,9 @@ internal sealed class QueueFleet : IAsyncDisposable
         return await KeyApps.SendAsync(App, method, path, key ?? OperatorKey, content);
     }
 
-    public async Task<long> SubmitAsync(string title, bool longRunning = false, int priority = 0, object? needs = null, string? key = null)
+    public async Task<long> SubmitAsync(string title, bool longRunning = false, int priority = 0, object? needs = null, string? key = null, int? steps = null)
     {
-        using var response = await SendAsync(HttpMethod.Post, "/api/jobs", new { title, workflow = Workflow(longRunning), priority, needs }, key);
+        using var response = await SendAsync(HttpMethod.Post, "/api/jobs", new { title, workflow = Workflow(longRunning, steps), priority, needs }, key);
         Assert.True(response.StatusCode == HttpStatusCode.Accepted, await response.Content.ReadAsStringAsync(Ct));
         return (await response.Content.ReadFromJsonAsync<JsonObject>(Ct))!["id"]!.GetValue<long>();
     }
