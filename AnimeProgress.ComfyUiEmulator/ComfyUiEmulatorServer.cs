@@ -53,6 +53,20 @@ public sealed class ComfyUiEmulatorServer : IAsyncDisposable
     public int TimesQueued(string promptId) => _engine.TimesQueued(promptId);
 
     /// <summary>
+    /// A network partition, for tests: while <paramref name="unreachable"/> every connection is cut and every request
+    /// is dropped unanswered, but the machine keeps its queue and keeps rendering (unlike <see cref="StopAsync"/>,
+    /// which is a restart that loses the queue).
+    /// </summary>
+    public void SetUnreachable(bool unreachable)
+    {
+        _engine.Unreachable = unreachable;
+        if (unreachable)
+        {
+            _engine.Connections.AbortAll();
+        }
+    }
+
+    /// <summary>
     /// Sends <paramref name="payload"/> unchanged to every connected client, as a custom node can: for tests of hostile
     /// frames (a duplicate key, broken JSON, an unknown binary type).
     /// </summary>
@@ -97,6 +111,16 @@ public sealed class ComfyUiEmulatorServer : IAsyncDisposable
 
         var app = builder.Build();
         var stopping = new CancellationTokenSource();
+        app.Use(async (context, next) =>
+        {
+            if (engine.Unreachable)
+            {
+                context.Abort();
+                return;
+            }
+
+            await next(context);
+        });
         // No keep-alive frames: ComfyUI's aiohttp sockets send none either.
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.Zero });
         app.MapComfyUi(engine, stopping.Token);

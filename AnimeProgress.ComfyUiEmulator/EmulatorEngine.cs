@@ -54,6 +54,15 @@ internal sealed class EmulatorEngine
 
     public PromptWorker Worker { get; }
 
+    /// <summary>While set, every HTTP request and WebSocket upgrade is cut off unanswered, yet the queue keeps running.</summary>
+    public bool Unreachable
+    {
+        get => Volatile.Read(ref _unreachable);
+        set => Volatile.Write(ref _unreachable, value);
+    }
+
+    private bool _unreachable;
+
     // Unix ms of the first GET /queue this process answered; 0 until then.
     private long _firstQueueAnsweredAt;
 

@@ -98,6 +98,21 @@ internal sealed class ConnectionRegistry
         }
     }
 
+    /// <summary>Cuts every open socket without a close frame, as a network partition does; new sockets may still connect later.</summary>
+    public void AbortAll()
+    {
+        List<ClientConnection> all;
+        lock (_gate)
+        {
+            all = [.. _open];
+        }
+
+        foreach (var connection in all)
+        {
+            connection.Socket.Abort();
+        }
+    }
+
     /// <summary>Stops routing and returns every open socket (replaced ones too) so the server can close them.</summary>
     public IReadOnlyList<ClientConnection> CloseAll()
     {

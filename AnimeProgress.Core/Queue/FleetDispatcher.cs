@@ -84,6 +84,7 @@ public sealed partial class FleetDispatcher(
     /// </summary>
     private async Task RestoreAsync(CancellationToken cancellationToken)
     {
+        await RestoreAbandonedAsync(cancellationToken);
         foreach (var row in await store.WaitingAsync(cancellationToken))
         {
             if (hub.Find(row.JobId) is null && !tracker.IsFollowing(row.JobId))
@@ -125,6 +126,12 @@ public sealed partial class FleetDispatcher(
         }
 
         await TakeBackReturnedAsync(cancellationToken);
+        await ReclaimFromOfflineAsync(now, cancellationToken);
+        if (_abandoned.Count > 0)
+        {
+            await ClearAbandonedAsync(cancellationToken);
+        }
+
         var changed = signal.TakeChanged();
         if (changed || now - _readAt > _options.RereadInterval)
         {
@@ -138,6 +145,7 @@ public sealed partial class FleetDispatcher(
 
         var instances = await capabilities.CurrentAsync(cancellationToken);
         var busy = pending.BusyInstances();
+        busy.UnionWith(UncleanInstances());
         var free = instances.Where(i => i.Online && !i.Draining && !busy.Contains(i.Name)).ToList();
         if (free.Count == 0 || (!changed && _waitingSeen == 0 && now - _readAt <= _options.RereadInterval))
         {

@@ -98,6 +98,62 @@ public sealed class FleetQueueStore(IDbContextFactory<AnimeProgressDbContext> co
             .ExecuteUpdateAsync(s => s.SetProperty(r => r.State, Waiting).SetProperty(r => r.Instance, (string?)null).SetProperty(r => r.PromptId, (string?)null).SetProperty(r => r.UpdatedAt, now), cancellationToken) == 1;
     }
 
+    /// <summary>
+    /// Jobs sent (or being sent) to one of <paramref name="instances"/> since <paramref name="since"/>: the candidates for
+    /// taking back from an instance that stays offline.
+    /// </summary>
+    public async Task<List<FleetQueueRow>> SentToAsync(IReadOnlyCollection<string> instances, DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        var dispatched = QueueEntryState.Dispatched.ToWire();
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await db.FleetQueue.AsNoTracking()
+            .Where(r => (r.State == Dispatching || (r.State == dispatched && r.DispatchedAt > since)) && r.Instance != null && instances.Contains(r.Instance))
+            .OrderBy(r => r.JobId)
+            .ToListAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Takes a job back from an offline instance where it was pending: in one transaction the row waits again at its old
+    /// place (no instance, no prompt id) and the abandoned prompt is remembered, so the prompt can never be forgotten
+    /// while the job runs elsewhere, nor remembered while the job still counts on it. False: the row moved on meanwhile.
+    /// </summary>
+    public async Task<bool> TryReclaimAsync(AbandonedPrompt abandoned, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(abandoned);
+        var now = time.GetUtcNow();
+        var dispatched = QueueEntryState.Dispatched.ToWire();
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var taken = await db.FleetQueue
+            .Where(r => r.JobId == abandoned.JobId && (r.State == dispatched || r.State == Dispatching) && r.Instance == abandoned.Instance && r.PromptId == abandoned.PromptId)
+            .ExecuteUpdateAsync(s => s.SetProperty(r => r.State, Waiting).SetProperty(r => r.Instance, (string?)null).SetProperty(r => r.PromptId, (string?)null).SetProperty(r => r.UpdatedAt, now), cancellationToken) == 1;
+        if (!taken)
+        {
+            return false;
+        }
+
+        db.AppSettings.Add(new AppSettingRow { Key = abandoned.Key, Value = abandoned.Value, UpdatedAt = now, UpdatedBy = "fleet queue" });
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return true;
+    }
+
+    /// <summary>Every prompt taken back from an instance and not yet cleared from it.</summary>
+    public async Task<List<AbandonedPrompt>> AbandonedAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var rows = await db.AppSettings.AsNoTracking().Where(s => s.Key.StartsWith(AbandonedPrompt.KeyPrefix)).ToListAsync(cancellationToken);
+        return [.. rows.Select(r => AbandonedPrompt.FromSetting(r.Key, r.Value)).OfType<AbandonedPrompt>()];
+    }
+
+    /// <summary>The abandoned prompt is dealt with on its instance (deleted, or found run): forgotten.</summary>
+    public async Task ForgetAbandonedAsync(AbandonedPrompt abandoned, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(abandoned);
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        await db.AppSettings.Where(s => s.Key == abandoned.Key).ExecuteDeleteAsync(cancellationToken);
+    }
+
     /// <summary>Cancels a job while it waits. False: it does not wait (any more).</summary>
     public async Task<bool> TryCancelWaitingAsync(long jobId, CancellationToken cancellationToken)
     {

@@ -14,6 +14,14 @@ public sealed class QueueOptions
     /// <summary>After a failed pass (database or ComfyUI unreachable) the dispatcher waits this long, then checks its unfinished dispatches first.</summary>
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// A job still pending (sent, not started) on an instance that has been offline this long goes back to the fleet
+    /// queue at its old place and is sent elsewhere under a new prompt id; the old prompt is deleted from that instance
+    /// when it is back, before anything else goes there. A job that was running there is left alone (it may still be
+    /// rendering behind a broken link).
+    /// </summary>
+    public TimeSpan ReclaimPendingAfter { get; set; } = TimeSpan.FromMinutes(3);
+
     /// <summary>Priorities go from minus this to this (default 1000).</summary>
     public int MaxPriority { get; set; } = 1000;
 

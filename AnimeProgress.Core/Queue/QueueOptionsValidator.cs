@@ -24,6 +24,11 @@ public sealed class QueueOptionsValidator : IValidateOptions<QueueOptions>
             errors.Add(nameof(options.RetryDelay), $"must be between 0 and 1 minute (got {options.RetryDelay}).");
         }
 
+        if (options.ReclaimPendingAfter < TimeSpan.FromMilliseconds(100) || options.ReclaimPendingAfter > TimeSpan.FromDays(1))
+        {
+            errors.Add(nameof(options.ReclaimPendingAfter), $"must be between 100 ms and 1 day (got {options.ReclaimPendingAfter}).");
+        }
+
         if (options.MaxPriority is < 1 or > 1_000_000)
         {
             errors.Add(nameof(options.MaxPriority), $"must be between 1 and 1000000 (got {options.MaxPriority}).");

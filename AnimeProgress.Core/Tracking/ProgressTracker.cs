@@ -34,6 +34,7 @@ public sealed partial class ProgressTracker : BackgroundService
     private readonly TrackerClock _clock;
     private readonly UntrackedQueues _untracked = new();
     private readonly ReturnedPrompts _returned = new();
+    private readonly AbandonedPromptIds _abandoned = new();
     private readonly TrackerMetrics? _metrics;
 
     public ProgressTracker(
@@ -64,7 +65,7 @@ public sealed partial class ProgressTracker : BackgroundService
         _submitted = new SubmittedJobs(_table, transitions, publisher, previews, time);
         _events = new EventFolder(_table, _instances, transitions, publisher, time);
         var cap = new ActiveJobCap(_table, _untracked, _options.MaxActiveJobsPerInstance);
-        _reconciliation = new QueueReconciliation(_table, _instances, transitions, publisher, eta, _idSource, cap, _returned, time);
+        _reconciliation = new QueueReconciliation(_table, _instances, transitions, publisher, eta, _idSource, cap, _returned, _abandoned, time);
         _adoption = new JobAdoption(_table, _instances, publisher, previews, _idSource, time, logger);
         _clock = new TrackerClock(_table, publisher, eta, _options, time);
     }
@@ -134,6 +135,12 @@ public sealed partial class ProgressTracker : BackgroundService
     /// waiting again; the dispatcher takes them (thread-safe) and puts their rows back in the queue.
     /// </summary>
     public IReadOnlyList<ReturnedPrompt> TakeReturnedToQueue() => _returned.TakeAll();
+
+    /// <summary>
+    /// A prompt the fleet queue took back from an unreachable instance (thread-safe): if that instance lists it again, it
+    /// is not a new job; the dispatcher deletes it there.
+    /// </summary>
+    public void IgnoreAbandonedPrompt(string promptId) => _abandoned.Add(promptId);
 
     /// <summary>Folds one command. Public for tests, which drive the tracker synchronously.</summary>
     public void Apply(TrackerCommand command)

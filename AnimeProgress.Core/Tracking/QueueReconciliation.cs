@@ -10,7 +10,7 @@ namespace AnimeProgress.Core.Tracking;
 /// ComfyUI no longer knows (cancelled or lost, but only if accepted before the queue was read).
 /// </summary>
 internal sealed class QueueReconciliation(
-    JobTable table, InstanceRegistry instances, JobTransitions transitions, JobPublisher publisher, IEtaModel eta, IJobIdSource ids, ActiveJobCap cap, ReturnedPrompts returned, TimeProvider time)
+    JobTable table, InstanceRegistry instances, JobTransitions transitions, JobPublisher publisher, IEtaModel eta, IJobIdSource ids, ActiveJobCap cap, ReturnedPrompts returned, AbandonedPromptIds abandoned, TimeProvider time)
 {
     // Ids for the prompts this reconcile will discover, awaited before it is applied (PrepareAsync), so the
     // single-reader loop never blocks on the id source's round trip.
@@ -96,7 +96,7 @@ internal sealed class QueueReconciliation(
     /// <summary>Finished prompts nobody follows that the queue no longer shows: adopted from the history alone.</summary>
     private IEnumerable<string> FinishedOnlyInHistory(InstanceReconciled r) =>
         (r.Finished ?? []).Select(e => e.PromptId)
-            .Where(p => !r.Queue.Contains(p) && !table.TryGetIdOfPrompt(p, out _))
+            .Where(p => !r.Queue.Contains(p) && !table.TryGetIdOfPrompt(p, out _) && !abandoned.Contains(p))
             .Distinct(StringComparer.Ordinal);
 
     private long NextId() => _preparedIds.TryDequeue(out var prepared) ? prepared : ids.Next();
@@ -118,9 +118,10 @@ internal sealed class QueueReconciliation(
                 continue;
             }
 
-            if (finished.ContainsKey(item.PromptId))
+            if (finished.ContainsKey(item.PromptId) || abandoned.Contains(item.PromptId))
             {
-                // Already over by the time the history was read: adopted as finished, below.
+                // Already over by the time the history was read: adopted as finished, below. Abandoned by the fleet
+                // queue: its job runs elsewhere, and the dispatcher deletes this copy (or reports that it ran).
                 continue;
             }
 
@@ -147,7 +148,7 @@ internal sealed class QueueReconciliation(
     {
         foreach (var entry in r.Finished ?? [])
         {
-            if (table.TryGetIdOfPrompt(entry.PromptId, out _))
+            if (table.TryGetIdOfPrompt(entry.PromptId, out _) || abandoned.Contains(entry.PromptId))
             {
                 continue;
             }

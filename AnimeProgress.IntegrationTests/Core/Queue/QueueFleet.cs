@@ -20,15 +20,19 @@ namespace AnimeProgress.IntegrationTests.Core.Queue;
 internal sealed class QueueFleet : IAsyncDisposable
 {
     private readonly List<ComfyUiEmulatorServer> _gpus;
+    private readonly Dictionary<string, string?> _settings;
+    private readonly Action<IServiceCollection>? _services;
 
-    private QueueFleet(List<ComfyUiEmulatorServer> gpus, AppHost app, string operatorKey)
+    private QueueFleet(List<ComfyUiEmulatorServer> gpus, AppHost app, string operatorKey, Dictionary<string, string?> settings, Action<IServiceCollection>? services)
     {
         _gpus = gpus;
         App = app;
         OperatorKey = operatorKey;
+        _settings = settings;
+        _services = services;
     }
 
-    public AppHost App { get; }
+    public AppHost App { get; private set; }
 
     public string OperatorKey { get; }
 
@@ -64,7 +68,7 @@ internal sealed class QueueFleet : IAsyncDisposable
         var app = AppHost.Start(settings, services);
         await Eventually.True(() => app.Hub.Instances.Count(i => i.Online && i.Devices.Count > 0) == gpus.Count, TimeSpan.FromSeconds(30), "every instance online with its GPU");
         var (_, operatorKey) = await KeyApps.KeyAsync(app, "olga", AppRoles.Operator, ApiScope.Read | ApiScope.Submit | ApiScope.Control);
-        return new QueueFleet(gpus, app, operatorKey);
+        return new QueueFleet(gpus, app, operatorKey, settings, services);
     }
 
     /// <summary>
@@ -79,9 +83,37 @@ internal sealed class QueueFleet : IAsyncDisposable
         _gpus[0] = await ComfyUiEmulatorServer.StartAsync(new EmulatorOptions { Port = old.Port, TimeScale = 0.1 }, Ct);
     }
 
+    /// <summary>gpu-a dies for good (with what it had queued), and the app sees it offline.</summary>
+    public async Task KillGpuAAsync()
+    {
+        await _gpus[0].StopAsync(Ct);
+        await Eventually.True(() => App.Hub.Instances.Any(i => i.Name == "gpu-a" && !i.Online), TimeSpan.FromSeconds(30), "gpu-a offline");
+    }
+
+    /// <summary>
+    /// gpu-a becomes unreachable (a network partition: it keeps its queue and goes on rendering) until
+    /// <paramref name="reachable"/>, and the app sees it offline or online again.
+    /// </summary>
+    public async Task PartitionGpuAAsync(bool reachable = false)
+    {
+        _gpus[0].SetUnreachable(!reachable);
+        await Eventually.True(() => App.Hub.Instances.Any(i => i.Name == "gpu-a" && i.Online == reachable), TimeSpan.FromSeconds(30), reachable ? "gpu-a online again" : "gpu-a offline");
+    }
+
+    /// <summary>
+    /// AnimeProgress stops and starts again on the same database (the test sets <c>AnimeProgress:Database:DataDirectory</c>
+    /// in <c>extra</c>), and sees <paramref name="online"/> online again.
+    /// </summary>
+    public async Task RestartAppAsync(params string[] online)
+    {
+        await App.DisposeAsync();
+        App = AppHost.Start(_settings, _services);
+        await Eventually.True(() => online.All(name => App.Hub.Instances.Any(i => i.Name == name && i.Online)), TimeSpan.FromSeconds(30), "instances online after the restart");
+    }
+
     /// <summary>A job a few steps long (about a second), or one that runs until it is stopped.</summary>
-    public static JsonObject Workflow(bool longRunning = false) =>
-        DemoWorkflows.Image("x", longRunning ? 2000 : 3, seed: Random.Shared.Next()).Workflow;
+    public static JsonObject Workflow(bool longRunning = false, int? steps = null) =>
+        DemoWorkflows.Image("x", steps ?? (longRunning ? 2000 : 3), seed: Random.Shared.Next()).Workflow;
 
     public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, object? body = null, string? key = null)
     {
@@ -89,9 +121,9 @@ internal sealed class QueueFleet : IAsyncDisposable
         return await KeyApps.SendAsync(App, method, path, key ?? OperatorKey, content);
     }
 
-    public async Task<long> SubmitAsync(string title, bool longRunning = false, int priority = 0, object? needs = null, string? key = null)
+    public async Task<long> SubmitAsync(string title, bool longRunning = false, int priority = 0, object? needs = null, string? key = null, int? steps = null)
     {
-        using var response = await SendAsync(HttpMethod.Post, "/api/jobs", new { title, workflow = Workflow(longRunning), priority, needs }, key);
+        using var response = await SendAsync(HttpMethod.Post, "/api/jobs", new { title, workflow = Workflow(longRunning, steps), priority, needs }, key);
         Assert.True(response.StatusCode == HttpStatusCode.Accepted, await response.Content.ReadAsStringAsync(Ct));
         return (await response.Content.ReadFromJsonAsync<JsonObject>(Ct))!["id"]!.GetValue<long>();
     }
