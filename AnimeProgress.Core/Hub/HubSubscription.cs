@@ -47,6 +47,12 @@ public sealed class HubSubscription : IDisposable
     /// <summary>What kind of subscriber this is (the metrics' <c>subscriber</c> tag).</summary>
     internal string Kind { get; init; } = "other";
 
+    /// <summary>A viewer's circuit: there may be hundreds, so only a few of them trace each update.</summary>
+    internal bool IsViewer => Kind == ViewerKind;
+
+    /// <summary>The <see cref="Kind"/> of a dashboard circuit's subscription.</summary>
+    public const string ViewerKind = "circuit";
+
     /// <summary>Where this subscriber's coalesced and delivered updates are counted (null without metrics).</summary>
     internal (CountSeries Coalesced, CountSeries Delivered)? Counts { get; init; }
 

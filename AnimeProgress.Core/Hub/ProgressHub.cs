@@ -77,11 +77,28 @@ public sealed class ProgressHub
             _metrics?.Finished(snapshot.Status);
         }
 
-        Interlocked.Increment(ref _published);
+        var published = Interlocked.Increment(ref _published);
         var trace = JobTracing.CurrentContext();
-        foreach (var subscriber in Volatile.Read(ref _subscribers))
+        var subscribers = Volatile.Read(ref _subscribers);
+        if (trace == default || subscribers.Length == 0)
         {
-            subscriber.Offer(snapshot, trace);
+            foreach (var subscriber in subscribers)
+            {
+                subscriber.Offer(snapshot);
+            }
+
+            return;
+        }
+
+        // Every internal subscriber carries the trace on, but only a few viewers per update, taken in turn: with
+        // hundreds of circuits, a delivery and a render span per circuit per update cost more than the update itself.
+        var viewersTraced = 0;
+        var start = (int)(published % subscribers.Length);
+        for (var i = 0; i < subscribers.Length; i++)
+        {
+            var subscriber = subscribers[(start + i) % subscribers.Length];
+            var traced = !subscriber.IsViewer || viewersTraced++ < JobTracing.ViewersTracedPerUpdate;
+            subscriber.Offer(snapshot, traced ? trace : default);
         }
     }
 

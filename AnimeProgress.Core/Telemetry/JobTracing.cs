@@ -21,6 +21,12 @@ public static class JobTracing
     public const string HubDelivery = "hub.deliver";
     public const string CircuitRender = "circuit.render";
 
+    /// <summary>
+    /// How many circuits trace each update of a job (taken in turn, so every viewer is traced now and then): enough to
+    /// follow an update to a screen, few enough that traces cost the same at 10 viewers and at 2,000.
+    /// </summary>
+    public const int ViewersTracedPerUpdate = 2;
+
     /// <summary>The ComfyUI message type a <see cref="Message"/> span folds.</summary>
     public const string MessageType = "comfyui.message.type";
 
