@@ -1,3 +1,4 @@
+using System.Globalization;
 using AnimeProgress.Core.Jobs;
 using AnimeProgress.Core.Tracking;
 using Microsoft.Extensions.Logging;
@@ -76,7 +77,10 @@ public sealed partial class FleetDispatcher
             _abandoned.Add(abandoned);
             // Shown as waiting again (no instance, no prompt); the dispatch below sends it under a new prompt id.
             await tracker.PostAsync(new JobDispatched(row.JobId, FleetQueueRows.Registration(row, null, null)), cancellationToken);
-            LogReclaimed(row.JobId, name, promptId, (now - _offlineSince[name]).TotalSeconds);
+            var offline = (now - _offlineSince[name]).TotalSeconds;
+            LogReclaimed(row.JobId, name, promptId, offline);
+            await incidents.RecordAsync(new DispatchIncident(DispatchIncidentKind.Reclaimed, row.JobId, name, promptId,
+                string.Create(CultureInfo.InvariantCulture, $"pending on {name} as prompt {promptId}, offline for {offline:0} s; back in the fleet queue, to be sent elsewhere under a new prompt id")));
             signal.Signal();
         }
     }
@@ -129,7 +133,7 @@ public sealed partial class FleetDispatcher
         if (queue.Running.Any(i => i.PromptId == abandoned.PromptId))
         {
             await connection.Http.InterruptAsync(abandoned.PromptId, cancellationToken);
-            LogAbandonedRan(abandoned.JobId, abandoned.Instance, abandoned.PromptId, runsAs, "was running it; it is interrupted");
+            await RanTwiceAsync(abandoned, runsAs, "was running it; it is interrupted");
         }
         else if (queue.PositionOf(abandoned.PromptId) is not null)
         {
@@ -138,12 +142,19 @@ public sealed partial class FleetDispatcher
         }
         else if (await connection.Http.GetHistoryAsync(abandoned.PromptId, cancellationToken) is { } history)
         {
-            LogAbandonedRan(abandoned.JobId, abandoned.Instance, abandoned.PromptId, runsAs, $"ran it while unreachable ({history.Outcome.ToString().ToLowerInvariant()})");
+            await RanTwiceAsync(abandoned, runsAs, $"ran it while unreachable ({history.Outcome.ToString().ToLowerInvariant()})");
         }
 
         await store.ForgetAbandonedAsync(abandoned, cancellationToken);
         _abandoned.Remove(abandoned);
         signal.Signal();
+    }
+
+    private async Task RanTwiceAsync(AbandonedPrompt abandoned, string? runsAs, string what)
+    {
+        LogAbandonedRan(abandoned.JobId, abandoned.Instance, abandoned.PromptId, runsAs, what);
+        await incidents.RecordAsync(new DispatchIncident(DispatchIncidentKind.RanTwice, abandoned.JobId, abandoned.Instance, abandoned.PromptId,
+            $"did not run only once: {abandoned.Instance} {what} as its abandoned prompt {abandoned.PromptId}, while the job was sent again as prompt {runsAs ?? "(unknown)"}"));
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: could not clear its abandoned prompt {PromptId} from {Instance} yet; tried again on the next pass")]

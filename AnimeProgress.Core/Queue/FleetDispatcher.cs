@@ -30,6 +30,7 @@ public sealed partial class FleetDispatcher(
     DispatchSignal signal,
     NodeTypeCache nodeTypes,
     IDispatchFaults faults,
+    IDispatchIncidents incidents,
     WaitingJobTraces traces,
     IOptions<QueueOptions> options,
     TimeProvider time,
@@ -205,6 +206,8 @@ public sealed partial class FleetDispatcher(
             if (await store.TryRequeueAsync(returned.JobId, returned.PromptId, cancellationToken))
             {
                 LogReturned(returned.JobId, returned.Instance, returned.PromptId);
+                await incidents.RecordAsync(new DispatchIncident(DispatchIncidentKind.Returned, returned.JobId, returned.Instance, returned.PromptId,
+                    $"{returned.Instance} came back without prompt {returned.PromptId}, pending there when it went offline; the job waits in the fleet queue again"));
                 signal.Signal();
             }
         }

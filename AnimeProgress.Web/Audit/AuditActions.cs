@@ -32,11 +32,17 @@ public static class AuditActions
     public const string InstanceResume = "instance.resume";
     public const string InstanceLabels = "instance.labels";
 
+    // What the dispatcher did on its own (actor "system") when an instance went away.
+    public const string JobReclaim = "job.reclaim";
+    public const string JobReturn = "job.return";
+    public const string JobRanTwice = "job.ran-twice";
+
     /// <summary>For the page's filter.</summary>
     public static readonly IReadOnlyList<string> All =
         [
             JobSubmit, SignIn, SignInFailed, SignOut, KeyCreate, KeyRevoke, UserCreate, UserRole, UserDisable, UserEnable, UserEmail, AuditRetention,
             NotificationChannel, NotificationRule, NotificationSend,
             JobCancel, JobRetry, JobPriority, JobMove, QueuePause, QueueResume, InstanceDrain, InstanceResume, InstanceLabels,
+            JobReclaim, JobReturn, JobRanTwice,
         ];
 }

@@ -19,6 +19,7 @@ public static class QueueRegistration
         services.AddSingleton<NodeTypeCache>();
         services.AddSingleton<AnimeProgress.Core.Telemetry.WaitingJobTraces>();
         services.AddSingleton<IDispatchFaults, ConfiguredDispatchFaults>();
+        services.AddSingleton<IDispatchIncidents, AuditedDispatchIncidents>();
         services.AddSingleton<FleetQueue>();
         services.AddSingleton<QueueActions>();
         services.AddSingleton<FleetDispatcher>();

@@ -66,6 +66,11 @@ public sealed class OfflineReclaimTests : IAsyncLifetime
         // The abandoned prompt is remembered in the database until gpu-a is back to have it deleted.
         var abandoned = await _fleet.App.Services.GetRequiredService<FleetQueueStore>().AbandonedAsync(Ct);
         Assert.Equal([new AbandonedPrompt(pending.Id, "gpu-a", pending.PromptId!)], abandoned);
+
+        // And the audit log says the app took it back by itself, from where, under which prompt.
+        var entry = await AuditedAsync("job.reclaim", pending.Id);
+        Assert.Equal(("system", "ok"), (entry.ActorKind, entry.Outcome));
+        Assert.Contains($"pending on gpu-a as prompt {pending.PromptId}", entry.Detail, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -148,6 +153,22 @@ public sealed class OfflineReclaimTests : IAsyncLifetime
         Assert.DoesNotContain(_fleet.App.Hub.Jobs, j => j.PromptId == pending.PromptId);
         Assert.Equal((JobStatus.Completed, "gpu-b", done.PromptId), (_fleet.App.Hub.Find(pending.Id)!.Status, _fleet.App.Hub.Find(pending.Id)!.Instance, _fleet.App.Hub.Find(pending.Id)!.PromptId));
         Assert.Equal(JobStatus.Completed, (await _fleet.EndedAsync(running)).Status);
+
+        // Operators find it in the audit log, not only in the service log: a failure by the system, with both prompt ids.
+        var entry = await AuditedAsync("job.ran-twice", pending.Id);
+        Assert.Equal(("system", "failed"), (entry.ActorKind, entry.Outcome));
+        Assert.Contains(pending.PromptId!, entry.Detail, StringComparison.Ordinal);
+        Assert.Contains(done.PromptId!, entry.Detail, StringComparison.Ordinal);
+    }
+
+    private async Task<AnimeProgress.Core.Persistence.Audit.AuditEntryRow> AuditedAsync(string action, long jobId)
+    {
+        var target = jobId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return await Eventually.GetAsync(async () =>
+        {
+            await using var db = await Db();
+            return await db.AuditLog.AsNoTracking().SingleOrDefaultAsync(e => e.Action == action && e.Target == target, Ct);
+        }, what: $"{action} audited for job {jobId}");
     }
 
     private async Task ClearedAsync()
