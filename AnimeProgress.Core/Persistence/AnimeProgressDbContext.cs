@@ -134,6 +134,7 @@ public sealed class AnimeProgressDbContext(DbContextOptions<AnimeProgressDbConte
         job.Property(j => j.RateTrend).HasColumnName("rate_trend").HasMaxLength(16);
         job.Property(j => j.Stalled).HasColumnName("stalled");
         job.Property(j => j.QueuePosition).HasColumnName("queue_position");
+        job.Property(j => j.EtaBasis).HasColumnName("eta_basis").HasMaxLength(ProductionJobRow.EtaBasisMaxLength);
         job.Property(j => j.CurrentNode).HasColumnName("current_node").HasMaxLength(ProductionJobRow.CurrentNodeMaxLength);
         // DEFAULT 0 in the table (rows other programs insert read as version 1), but the app always sends its own value.
         job.Property(j => j.Version).HasColumnName("version").HasDefaultValue(0L).ValueGeneratedNever();

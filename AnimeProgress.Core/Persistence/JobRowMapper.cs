@@ -31,6 +31,7 @@ public static class JobRowMapper
         row.EtaLowSeconds = s.EtaLowSeconds;
         row.EtaHighSeconds = s.EtaHighSeconds;
         row.RateTrend = TrendToWire(s.RateTrend);
+        row.EtaBasis = EtaBasisWire.ToWire(s.EtaBasis);
         row.Stalled = s.Stalled;
         row.QueuePosition = s.QueuePosition;
         // Cut to its column on save, like every text (Columns.ColumnFitting).
@@ -69,6 +70,7 @@ public static class JobRowMapper
             EtaLowSeconds = NonNegative(row.EtaLowSeconds),
             EtaHighSeconds = NonNegative(row.EtaHighSeconds),
             RateTrend = TrendFromWire(row.RateTrend),
+            EtaBasis = EtaBasisWire.FromWire(row.EtaBasis),
             Stalled = row.Stalled,
             QueuePosition = row.QueuePosition is >= 1 ? row.QueuePosition : null,
             CurrentNodeType = string.IsNullOrWhiteSpace(row.CurrentNode) ? null : row.CurrentNode,

@@ -52,6 +52,14 @@ public sealed class ProductionJobRow
     public bool Stalled { get; set; }
     public int? QueuePosition { get; set; }
 
+    /// <summary>
+    /// What the ETA rests on (issue 20 item 6), so a follower's job page can say it too: "runs alike method", e.g.
+    /// <c>12 workflow_on_machine stage_by_stage</c> (<see cref="EtaBasisWire"/>); null when there is none.
+    /// </summary>
+    public string? EtaBasis { get; set; }
+
+    public const int EtaBasisMaxLength = 64;
+
     /// <summary>The class type of the node ComfyUI is executing.</summary>
     public string? CurrentNode { get; set; }
 

@@ -703,6 +703,11 @@ namespace AnimeProgress.Core.Persistence.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("estimated_total_frames");
 
+                    b.Property<string>("EtaBasis")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("eta_basis");
+
                     b.Property<double?>("EtaHighSeconds")
                         .HasColumnType("double precision")
                         .HasColumnName("eta_high_seconds");

@@ -230,7 +230,7 @@ public sealed class JobTableUpgradeTests : IDisposable
             ["AspNetRoleClaims", "AspNetRoles", "AspNetUserClaims", "AspNetUserLogins", "AspNetUserRoles", "AspNetUserTokens", "AspNetUsers",
              "DataProtectionKeys", "api_keys", "app_settings", "audit_log", "comfyui_instances", "eta_runs", "fleet_instances", "fleet_queue",
              "notification_attempts", "notification_channels", "notification_conditions", "notification_deliveries", "notification_events", "notification_rules",
-             "production_jobs.current_node", "production_jobs.eta_high_seconds", "production_jobs.eta_low_seconds",
+             "production_jobs.current_node", "production_jobs.eta_basis", "production_jobs.eta_high_seconds", "production_jobs.eta_low_seconds",
              "production_jobs.queue_position", "production_jobs.rate_trend", "production_jobs.source", "production_jobs.stalled", "production_jobs.submitted_by",
              "production_jobs.version", "production_jobs.workflow_key", "progress_history"],
             added.Order(StringComparer.Ordinal));

@@ -78,13 +78,22 @@ public sealed class EtaHistoryClusterTests(PostgresFixture postgres) : IAsyncLif
         var facts = new JobFacts(JobKind.Image, workflowKey, Instance);
         Assert.Equal(new EtaBasis(Runs, EtaRunsAlike.WorkflowOnMachine, EtaMethod.TypicalRun), model.HistoryBasis(facts));
 
+        // A job the leader runs now: the follower's copy (read from production_jobs) says what its ETA rests on, as
+        // the leader's does, so the job page on either node shows the same line.
+        var watched = await SubmitAsync(toLeader, seed: 50);
+        var shown = await Eventually.Get(() => follower.Hub.Find(watched) is { Status: JobStatus.Running, EtaBasis: { } b } ? b : null, TimeSpan.FromSeconds(60), "the follower showing the running job's ETA basis");
+        Assert.Equal((Runs, EtaRunsAlike.WorkflowOnMachine), (shown.Runs, shown.Alike));
+        Assert.NotEqual(EtaMethod.None, shown.Method);
+        await Eventually.True(() => follower.Hub.Find(watched)?.Status == JobStatus.Completed, TimeSpan.FromSeconds(60), "the watched run completed");
+        await Eventually.True(() => model.History.Export().Runs.Count == Runs + 1, TimeSpan.FromSeconds(15), "the follower holding the watched run too");
+
         // Taking over, its first job of that workflow is estimated from those runs.
         leader.Kill();
         await Eventually.True(() => gate.IsLeader, TimeSpan.FromSeconds(15), "node B taking over");
         using var toFollower = follower.CreateClient();
         var next = await SubmitAsync(toFollower, seed: 100);
         var basis = await Eventually.Get(() => follower.Hub.Find(next) is { Status: JobStatus.Running, EtaSeconds: not null, EtaBasis: { } b } ? b : null, TimeSpan.FromSeconds(60), "the new job's first ETA");
-        Assert.Equal((Runs, EtaRunsAlike.WorkflowOnMachine), (basis.Runs, basis.Alike));
+        Assert.Equal((Runs + 1, EtaRunsAlike.WorkflowOnMachine), (basis.Runs, basis.Alike));
     }
 
     private static bool ReadyAsLeader(HttpClient http)

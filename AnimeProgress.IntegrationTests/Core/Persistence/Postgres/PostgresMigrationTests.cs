@@ -27,7 +27,8 @@ public sealed class PostgresMigrationTests(PostgresFixture postgres)
     private const string AuditLog = "20261206235757_AuditLog";
     private const string Notifications = "20261207013926_Notifications";
     private const string FleetQueue = "20261207013940_FleetQueue";
-    private static readonly string[] All = [Initial, NotifyOnDelete, JobVersion, AccountTables, EtaRuns, ApiKeys, DataProtectionKeys, SubmittedBy, AuditLog, Notifications, FleetQueue];
+    private const string EtaBasis = "20261207144610_EtaBasis";
+    private static readonly string[] All = [Initial, NotifyOnDelete, JobVersion, AccountTables, EtaRuns, ApiKeys, DataProtectionKeys, SubmittedBy, AuditLog, Notifications, FleetQueue, EtaBasis];
 
     /// <summary>The app's tables and ASP.NET Core Identity's, in byte order (COLLATE "C").</summary>
     private static readonly string[] Tables =
@@ -56,6 +57,7 @@ public sealed class PostgresMigrationTests(PostgresFixture postgres)
         "estimated_total_frames", "frames_estimated", "eta_seconds", "progress_rate", "comfyui_job_id", "comfyui_instance",
         "error", "created_at", "started_at", "updated_at", "completed_at", "source", "eta_low_seconds", "eta_high_seconds",
         "rate_trend", "stalled", "queue_position", "current_node", "version", "submitted_by",
+        "eta_basis",
     ];
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

@@ -46,6 +46,8 @@ public sealed class PostgresUpgradeTests(PostgresFixture postgres)
         [("production_jobs", "version")] = "0",
         // 20261206234732_SubmittedBy: nullable, no default; null = not submitted through AnimeProgress.
         [("production_jobs", "submitted_by")] = null,
+        // 20261207144610_EtaBasis: nullable, no default; null = no basis to show.
+        [("production_jobs", "eta_basis")] = null,
     };
 
     /// <summary>A title at the column's 500 characters, not all of them ASCII.</summary>
