@@ -1,6 +1,9 @@
 namespace AnimeProgress.Core.Queue;
 
-/// <summary>Wakes the dispatcher when the queue changed (a job added, moved, cancelled; the queue resumed), so it reads it again.</summary>
+/// <summary>
+/// Wakes the dispatcher when the queue changed (a job added, moved, cancelled; the queue resumed), so it reads it again,
+/// or when one of our pending prompts started, so the instance it waited on gets the next one at once.
+/// </summary>
 public sealed class DispatchSignal : IDisposable
 {
     private readonly SemaphoreSlim _wake = new(0, 1);
@@ -17,13 +20,19 @@ public sealed class DispatchSignal : IDisposable
     public void Signal()
     {
         _changed = true;
+        Wake();
+    }
+
+    /// <summary>Wakes the dispatcher for a pass without saying the queue changed (an instance may have become free).</summary>
+    public void Wake()
+    {
         try
         {
             _wake.Release();
         }
         catch (SemaphoreFullException)
         {
-            // Already signalled: one wake-up is enough.
+            // Already awake or about to be.
         }
     }
 

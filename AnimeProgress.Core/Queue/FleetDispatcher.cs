@@ -42,12 +42,30 @@ public sealed partial class FleetDispatcher(
     private DateTimeOffset _nextRecovery = DateTimeOffset.MinValue;
     private bool _paused;
     private DateTimeOffset _readAt = DateTimeOffset.MinValue;
-    private int _waitingSeen = 1;
+    private readonly HashSet<string> _freeAtRead = new(StringComparer.Ordinal);
+    private readonly PendingPromptStarts _starts = new();
 
     // The lease ending or the host stopping cancels LeadAsync; the next leader finishes what was cut short. LeadAsync
     // catches its own failures, so the loop's restart is only a last line.
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        LeaderLoop.RunAsync(ingestion, time, LeadAsync, ex => LogPassFailed(ex, LeaderLoop.RestartPause.TotalSeconds), stoppingToken);
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var starts = hub.Subscribe(WakeOnStart, TimeSpan.Zero, subscriber: "dispatcher");
+        await LeaderLoop.RunAsync(ingestion, time, LeadAsync, ex => LogPassFailed(ex, LeaderLoop.RestartPause.TotalSeconds), stoppingToken);
+    }
+
+    /// <summary>
+    /// A pending prompt of ours that starts (or ends without starting) leaves its instance free: the next one is sent
+    /// then, not at the next poll, so a short job on a fast GPU does not leave it idle (the dispatch gap).
+    /// </summary>
+    private ValueTask WakeOnStart(HubBatch batch, CancellationToken cancellationToken)
+    {
+        if (_starts.Observe(batch))
+        {
+            signal.Wake();
+        }
+
+        return ValueTask.CompletedTask;
+    }
 
     private async Task LeadAsync(CancellationToken cancellationToken)
     {
@@ -148,14 +166,20 @@ public sealed partial class FleetDispatcher(
         var busy = pending.BusyInstances();
         busy.UnionWith(UncleanInstances());
         var free = instances.Where(i => i.Online && !i.Draining && !busy.Contains(i.Name)).ToList();
-        if (free.Count == 0 || (!changed && _waitingSeen == 0 && now - _readAt <= _options.RereadInterval))
+        // The waiting list is read again only when it may hold something new for a free instance: the queue changed,
+        // an instance became free since the last read, or the reread interval passed (changes made on other nodes).
+        // Not on every pass: an instance that nothing waiting fits would otherwise reread the whole queue every poll.
+        _freeAtRead.IntersectWith(free.Select(i => i.Name));
+        var newlyFree = free.Any(i => !_freeAtRead.Contains(i.Name));
+        if (free.Count == 0 || (!changed && !newlyFree && now - _readAt <= _options.RereadInterval))
         {
             return;
         }
 
         var waiting = await store.WaitingAsync(cancellationToken);
         _readAt = now;
-        _waitingSeen = waiting.Count;
+        _freeAtRead.Clear();
+        _freeAtRead.UnionWith(free.Select(i => i.Name));
         await ShowSubmittedElsewhereAsync(waiting, cancellationToken);
         nodeTypes.KeepOnly(waiting);
         foreach (var row in waiting)
@@ -178,6 +202,8 @@ public sealed partial class FleetDispatcher(
             }
 
             free.Remove(target);
+            // Sent work: once its prompt starts, the instance is free again and worth a new read.
+            _freeAtRead.Remove(target.Name);
             await DispatchAsync(row, connection, cancellationToken);
         }
     }
