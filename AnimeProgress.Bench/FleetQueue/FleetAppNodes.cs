@@ -141,6 +141,13 @@ internal sealed class FleetAppNodes : IAsyncDisposable
         }
     }
 
+    /// <summary>How many jobs wait in the fleet queue (<c>GET /api/queue</c>, state <c>waiting</c>), as a live node says.</summary>
+    public async Task<int> WaitingAsync(CancellationToken cancellationToken)
+    {
+        var queue = await Http.GetFromJsonAsync<JsonObject>(new Uri(_nodes.First(n => !n.Down).Process.Url, "api/queue"), cancellationToken);
+        return (queue?["jobs"]?.AsArray() ?? []).Count(j => j?["state"]?.GetValue<string>() == "waiting");
+    }
+
     /// <summary>Queues a failed job again (<c>POST /api/jobs/{id}/retry</c>); answers the new job's id.</summary>
     public async Task<long> RetryAsync(long id, CancellationToken cancellationToken)
     {

@@ -13,6 +13,7 @@ internal sealed class FleetFaults(FleetAppNodes app, EmulatorFleet emulators, IR
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
     private readonly Random _random = new(FleetJobSet.Seed);
     private readonly List<(string Instance, int Job)> _diedRunning = [];
+    private readonly List<(string Instance, int Job)> _pendingAtKill = [];
 
     /// <summary>SIGKILLs of the single SQLite node, each restarted on the same file, about <paramref name="every"/> apart.</summary>
     public async Task KillAppAsync(int kills, TimeSpan every, CancellationToken cancellationToken)
@@ -48,6 +49,7 @@ internal sealed class FleetFaults(FleetAppNodes app, EmulatorFleet emulators, IR
 
             var (died, lost) = await emulators.KillAsync(instance, cancellationToken);
             _diedRunning.AddRange(died.Where(p => p.Job is not null).Select(p => (instance, p.Job!.Value)));
+            _pendingAtKill.AddRange(lost.Where(p => p.Job is not null).Select(p => (instance, p.Job!.Value)));
             output.WriteLine(string.Create(Inv,
                 $"fleet-queue: killed {instance} {k + 1}/{kills} at {DateTimeOffset.UtcNow:HH:mm:ss.fff}: running {Jobs(died)}, pending {Jobs(lost)}; back in {down.TotalSeconds:0.#} s"));
             await Task.Delay(down, cancellationToken);
@@ -67,14 +69,20 @@ internal sealed class FleetFaults(FleetAppNodes app, EmulatorFleet emulators, IR
         for (var k = 0; k < failovers; k++)
         {
             await Task.Delay(every * (0.5 + _random.NextDouble()), cancellationToken);
-            await MidDispatchAsync(cancellationToken);
+            // With nothing waiting in the fleet queue no prompt follows a failover: then only the takeover is timed.
+            var waiting = await app.WaitingAsync(cancellationToken);
+            if (waiting > 0)
+            {
+                await MidDispatchAsync(cancellationToken);
+            }
+
             var leader = await app.LeaderAsync(cancellationToken) ?? throw new InvalidOperationException("no node leads");
             var since = Stopwatch.StartNew();
             await app.KillAsync(leader);
             // Taken after the kill: any prompt not in it was sent by the new leader.
             var before = await emulators.QueuedPromptIdsAsync(cancellationToken);
             var takeover = app.NewLeaderAsync(leader, since, TimeSpan.FromSeconds(60), cancellationToken);
-            var nextPrompt = NextPromptAsync(before, since, TimeSpan.FromSeconds(60), cancellationToken);
+            var nextPrompt = waiting > 0 ? NextPromptAsync(before, since, TimeSpan.FromSeconds(60), cancellationToken) : Task.FromResult<TimeSpan?>(null);
             var (newLeader, led) = await takeover;
             var sent = await nextPrompt;
             if (sent is { } s)
@@ -82,8 +90,9 @@ internal sealed class FleetFaults(FleetAppNodes app, EmulatorFleet emulators, IR
                 stops.Add(s.TotalMilliseconds);
             }
 
+            var next = waiting == 0 ? "nothing waited in the fleet queue, so no prompt to time" : sent is { } t ? $"next prompt sent after {t.TotalMilliseconds:F0} ms" : "no prompt sent within 60 s";
             output.WriteLine(string.Create(Inv,
-                $"fleet-queue: failover {k + 1}/{failovers}: killed leader {leader} (SIGKILL) at {DateTimeOffset.UtcNow - since.Elapsed:HH:mm:ss.fff}; {newLeader} leading after {led.TotalMilliseconds:F0} ms; next prompt sent after {(sent is { } t ? $"{t.TotalMilliseconds:F0} ms" : "none within 60 s")}; restarting {leader} as a follower"));
+                $"fleet-queue: failover {k + 1}/{failovers}: killed leader {leader} (SIGKILL) at {DateTimeOffset.UtcNow - since.Elapsed:HH:mm:ss.fff} with {waiting} jobs waiting; {newLeader} leading after {led.TotalMilliseconds:F0} ms; {next}; restarting {leader} as a follower"));
             await app.RestartAsync(leader, cancellationToken);
         }
 
@@ -154,9 +163,18 @@ internal sealed class FleetFaults(FleetAppNodes app, EmulatorFleet emulators, IR
         }
     }
 
-    /// <summary>For the jobs whose running prompt died with a killed machine: whether the app said so.</summary>
-    public void ReportDiedRunning(IReadOnlyDictionary<int, string?> reportedFailed)
+    /// <summary>
+    /// For the jobs whose running prompt died with a killed machine: whether the app said so; for those pending there:
+    /// where their prompts ran (elsewhere when the machine stayed away past the reclaim time).
+    /// </summary>
+    public void ReportKilledMachines(IReadOnlyDictionary<int, string?> reportedFailed, IReadOnlyList<PromptRun> runs)
     {
+        if (_pendingAtKill.Count > 0)
+        {
+            var where = _pendingAtKill.Select(p => $"fleet-{p.Job} (pending on {p.Instance}) ran on {string.Join(" + ", runs.Where(r => r.Job == p.Job).Select(r => r.Instance).DefaultIfEmpty("nothing"))}");
+            output.WriteLine($"fleet-queue: {string.Join("; ", where)}");
+        }
+
         if (_diedRunning.Count == 0)
         {
             return;

@@ -209,7 +209,7 @@ internal sealed class FleetQueueCommand : IBenchCommand
         await faults.FailoverAsync(options.Failovers, TimeSpan.FromSeconds(videoSeconds / 2 / Math.Max(1, options.Failovers)), cancellationToken);
 
         var (runs, reportedFailed, retried) = await faults.WaitEndedAsync(options.RetryFailed, waitUntil, cancellationToken);
-        faults.ReportDiedRunning(reportedFailed);
+        faults.ReportKilledMachines(reportedFailed, runs);
         return FleetRunStats.Compute(FleetQueue, jobs, fleet, accepted, runs, reportedFailed, retried);
     }
 
