@@ -79,8 +79,18 @@ internal sealed class FleetFaults(FleetAppNodes app, EmulatorFleet emulators, IR
             var leader = await app.LeaderAsync(cancellationToken) ?? throw new InvalidOperationException("no node leads");
             var since = Stopwatch.StartNew();
             await app.KillAsync(leader);
-            // Taken after the kill: any prompt not in it was sent by the new leader.
+            // Taken after the kill: any prompt not in it was sent by the new leader. An instance with nothing of ours pending
+            // was due a send at the kill; with none due, the time to the next prompt includes waiting for one to start.
             var before = await emulators.QueuedPromptIdsAsync(cancellationToken);
+            var due = new List<string>();
+            foreach (var instance in fleet)
+            {
+                if (!(await emulators.QueueAsync(instance.Name, cancellationToken)).Pending.Any(p => p.Job is not null))
+                {
+                    due.Add(instance.Name);
+                }
+            }
+
             var takeover = app.NewLeaderAsync(leader, since, TimeSpan.FromSeconds(60), cancellationToken);
             var nextPrompt = waiting > 0 ? NextPromptAsync(before, since, TimeSpan.FromSeconds(60), cancellationToken) : Task.FromResult<TimeSpan?>(null);
             var (newLeader, led) = await takeover;
@@ -91,6 +101,7 @@ internal sealed class FleetFaults(FleetAppNodes app, EmulatorFleet emulators, IR
             }
 
             var next = waiting == 0 ? "nothing waited in the fleet queue, so no prompt to time" : sent is { } t ? $"next prompt sent after {t.TotalMilliseconds:F0} ms" : "no prompt sent within 60 s";
+            next += due.Count > 0 ? $" (a send was due at the kill on {string.Join(", ", due)})" : " (no send was due at the kill: every instance had one of ours pending)";
             output.WriteLine(string.Create(Inv,
                 $"fleet-queue: failover {k + 1}/{failovers}: killed leader {leader} (SIGKILL) at {DateTimeOffset.UtcNow - since.Elapsed:HH:mm:ss.fff} with {waiting} jobs waiting; {newLeader} leading after {led.TotalMilliseconds:F0} ms; {next}; restarting {leader} as a follower"));
             await app.RestartAsync(leader, cancellationToken);
