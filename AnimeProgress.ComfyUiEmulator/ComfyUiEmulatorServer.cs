@@ -53,6 +53,12 @@ public sealed class ComfyUiEmulatorServer : IAsyncDisposable
     public int TimesQueued(string promptId) => _engine.TimesQueued(promptId);
 
     /// <summary>
+    /// What <c>GET /history</c> answers, read in process: also after <see cref="StopAsync"/>, when the worker has stopped
+    /// and nothing can end any more, so a benchmark that kills this machine counts exactly what it ran before it died.
+    /// </summary>
+    public System.Text.Json.Nodes.JsonObject History() => _engine.History.Query(null, -1);
+
+    /// <summary>
     /// A network partition, for tests: while <paramref name="unreachable"/> every connection is cut and every request
     /// is dropped unanswered, but the machine keeps its queue and keeps rendering (unlike <see cref="StopAsync"/>,
     /// which is a restart that loses the queue).

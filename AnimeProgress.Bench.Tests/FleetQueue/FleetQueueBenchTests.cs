@@ -85,6 +85,88 @@ public sealed class FleetQueueBenchTests
     }
 
     [Fact]
+    public void Ran_twice_lost_and_failed_with_a_reason_are_counted_from_the_prompts_and_what_the_app_said()
+    {
+        FleetJob[] jobs = [.. Enumerable.Range(0, 6).Select(i => new FleetJob(i, FleetJobKind.Image, 10, 0))];
+        PromptRun[] runs =
+        [
+            new("a", 0, "p0", 0, 10, true),
+            // Job 1 started twice: an abandoned prompt the machine ran, then its own.
+            new("a", 1, "p1", 0, 10, false),
+            new("b", 1, "p1b", 20, 30, true),
+            // Job 2 died running with its machine (no prompt left), was shown failed and retried: the retry ran once.
+            new("b", 2, "p2r", 40, 50, true),
+            // Job 3 died running and was shown failed; its retry has not run. Job 4 was shown failed with no reason.
+            // Job 5 never ran and the app said nothing: silently lost.
+        ];
+        var reported = new Dictionary<int, string?> { [2] = "Lost: ComfyUI no longer knows this job", [3] = "Lost: …", [4] = " " };
+
+        var tally = ExactlyOnceTally.Count(jobs, runs, reported, new HashSet<int> { 2, 3 });
+
+        Assert.Equal(new ExactlyOnceTally(RanOnce: 2, RunTwice: 1, Lost: 2, FailedWithReason: 2, RetriedRanOnce: 1), tally);
+        var figures = FleetRunStats.Compute("x", jobs, [new FleetInstance("a", 24, [], []), new FleetInstance("b", 24, [], [])], jobs.ToDictionary(j => j.Index, _ => 0L), runs, reported, new HashSet<int> { 2, 3 });
+        Assert.Equal((tally.Lost, tally.RunTwice, 1), (figures.Lost, figures.RunTwice, figures.Failed));
+        Assert.Equal(new ExactlyOnceTally(0, 0, 6, 0, 0), ExactlyOnceTally.Count(jobs, [], new Dictionary<int, string?>(), new HashSet<int>()));
+    }
+
+    [Fact]
+    public void Fault_options_are_checked_and_a_killed_machine_gets_a_short_reclaim_time_unless_one_is_given()
+    {
+        var kill = FleetBenchOptions.Parse(["--kill-instance", "gpu-1", "--instance-down", "12"], out _)!;
+        Assert.Equal(("gpu-1", 12.0, 5.0, 1), (kill.KillInstance, kill.InstanceDownSeconds, kill.ReclaimAfterSeconds, kill.InstanceKills));
+        Assert.Equal(3.5, FleetBenchOptions.Parse(["--kill-instance", "gpu-3", "--reclaim-after", "3.5"], out _)!.ReclaimAfterSeconds);
+        Assert.Null(FleetBenchOptions.Parse([], out _)!.ReclaimAfterSeconds);
+
+        var failover = FleetBenchOptions.Parse(["--failover", "5", "--strategies", "fleet-queue", "--lease-check", "0.5"], out _)!;
+        Assert.Equal((5, 0.5), (failover.Failovers, failover.LeaseCheckSeconds));
+        Assert.Equal([FleetQueueCommand.FleetQueue], failover.Strategies);
+
+        Assert.Null(FleetBenchOptions.Parse(["--kill-instance", "gpu-9"], out var error));
+        Assert.Contains("--kill-instance gpu-9", error, StringComparison.Ordinal);
+        Assert.Null(FleetBenchOptions.Parse(["--failover", "2", "--strategies", "round-robin"], out error));
+        Assert.Contains("include it in --strategies", error, StringComparison.Ordinal);
+        Assert.Null(FleetBenchOptions.Parse(["--failover", "2", "--kills", "3"], out _));
+        Assert.Null(FleetBenchOptions.Parse(["--lease-check", "6"], out _));
+        Assert.Null(FleetBenchOptions.Parse(["--jobs"], out error));
+        Assert.Contains("no value", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_killed_machine_keeps_what_it_ran_counted_loses_its_queue_and_comes_back_empty_on_its_port()
+    {
+        FleetInstance[] fleet = [new("gpu-1", 24, ["video"], [])];
+        await using var emulators = await EmulatorFleet.StartAsync(fleet, timeScale: 0.02, Ct);
+        var url = emulators.Url("gpu-1");
+        var quick = new FleetJob(0, FleetJobKind.Image, 10, 0);
+        await emulators.SendAsync("gpu-1", quick, Ct);
+        while ((await emulators.RunsAsync(Ct)).Count == 0)
+        {
+            await Task.Delay(20, Ct);
+        }
+
+        // A 10 min video (12 s here) runs while an image waits behind it.
+        await emulators.SendAsync("gpu-1", new FleetJob(1, FleetJobKind.Video, 600, 0), Ct);
+        await emulators.SendAsync("gpu-1", new FleetJob(2, FleetJobKind.Image, 10, 0), Ct);
+        while ((await emulators.QueueAsync("gpu-1", Ct)).Running.Count == 0)
+        {
+            await Task.Delay(20, Ct);
+        }
+
+        var (running, pending) = await emulators.KillAsync("gpu-1", Ct);
+        Assert.Equal([1], running.Select(p => p.Job));
+        Assert.Equal([2], pending.Select(p => p.Job));
+        using var http = new HttpClient();
+        await Assert.ThrowsAsync<HttpRequestException>(() => http.GetAsync(new Uri(url, "queue"), Ct));
+        Assert.Equal([0], (await emulators.RunsAsync(Ct)).Select(r => r.Job));
+
+        await emulators.RestartAsync("gpu-1", Ct);
+        Assert.Equal(url, emulators.Url("gpu-1"));
+        var (runningAfter, pendingAfter) = await emulators.QueueAsync("gpu-1", Ct);
+        Assert.Empty(runningAfter.Concat(pendingAfter));
+        Assert.Equal([0], (await emulators.RunsAsync(Ct)).Select(r => r.Job));
+    }
+
+    [Fact]
     public async Task An_emulator_without_a_model_file_leaves_it_out_of_object_info()
     {
         await using var lacking = await ComfyUiEmulatorServer.StartAsync(new EmulatorOptions { Port = 0, TimeScale = 0, AbsentModels = [FleetJob.UpscaleModel] }, Ct);

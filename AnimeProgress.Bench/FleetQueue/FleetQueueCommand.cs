@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using AnimeProgress.Bench.ListenLatency;
+using AnimeProgress.TestSupport.Postgres;
 
 namespace AnimeProgress.Bench.FleetQueue;
 
@@ -12,7 +13,9 @@ namespace AnimeProgress.Bench.FleetQueue;
 /// the same time in one run, each on its own four emulators:
 /// <list type="bullet">
 /// <item><b>fleet-queue</b>: the app as its own process (SQLite), jobs through <c>POST /api/jobs</c> with their needs; its
-/// dispatcher places them. Optionally killed with SIGKILL and restarted on the same database while it dispatches.</item>
+/// dispatcher places them. Optionally, while it dispatches (<see cref="FleetFaults"/>): the app killed with SIGKILL and
+/// restarted on the same database; an emulated machine killed with work pending and started again empty; or two nodes on
+/// PostgreSQL whose leader is killed and restarted as a follower.</item>
 /// <item><b>least-loaded</b>: what the app did before the fleet queue, simulated: each job goes at submission to the
 /// instance that fits with the fewest prompts queued (ComfyUI's <c>queue_remaining</c>).</item>
 /// <item><b>round-robin</b>: each job goes at submission to the next instance in turn that fits.</item>
@@ -27,38 +30,24 @@ internal sealed class FleetQueueCommand : IBenchCommand
 
     public string Name => "fleet";
 
-    public string Usage => "[--time-scale 0.01] [--jobs 500] [--seed 16] [--kills 0] [--timeout-minutes 20] [--app <AnimeProgress.Web.dll>]";
+    public string Usage => "[--time-scale 0.01] [--jobs 500] [--seed 16] [--strategies fleet-queue,least-loaded,round-robin] [--kills 0] "
+        + "[--kill-instance <gpu-1..gpu-4> [--instance-kills 1] [--instance-down 2] [--reclaim-after 5]] "
+        + "[--failover 0 [--lease-check <seconds>] [--postgres <connection string>]] [--retry-failed true] [--timeout-minutes 20] [--app <AnimeProgress.Web.dll>]";
 
     public async Task<int> RunAsync(string[] args, TextWriter output, CancellationToken cancellationToken)
     {
         var inv = CultureInfo.InvariantCulture;
-        double timeScale = 0.01;
-        int jobCount = FleetJobSet.Jobs, seed = FleetJobSet.Seed, kills = 0, timeoutMinutes = 20;
-        string? app = null;
-        for (var i = 0; i + 1 < args.Length; i += 2)
+        if (FleetBenchOptions.Parse(args, out var error) is not { } options)
         {
-            var ok = args[i] switch
-            {
-                "--time-scale" => double.TryParse(args[i + 1], NumberStyles.Float, inv, out timeScale) && timeScale > 0,
-                "--jobs" => int.TryParse(args[i + 1], inv, out jobCount) && jobCount > 0,
-                "--seed" => int.TryParse(args[i + 1], inv, out seed),
-                "--kills" => int.TryParse(args[i + 1], inv, out kills) && kills >= 0,
-                "--timeout-minutes" => int.TryParse(args[i + 1], inv, out timeoutMinutes) && timeoutMinutes > 0,
-                "--app" => (app = args[i + 1]) is not null,
-                _ => false,
-            };
-            if (!ok)
-            {
-                output.WriteLine($"fleet: bad option {args[i]} {args[i + 1]}");
-                output.WriteLine($"usage: fleet {Usage}");
-                return 2;
-            }
+            output.WriteLine($"fleet: {error}");
+            output.WriteLine($"usage: fleet {Usage}");
+            return 2;
         }
 
         string appDll;
         try
         {
-            appDll = WebAppProcess.Locate(app);
+            appDll = WebAppProcess.Locate(options.App);
         }
         catch (FileNotFoundException ex)
         {
@@ -66,29 +55,44 @@ internal sealed class FleetQueueCommand : IBenchCommand
             return 2;
         }
 
-        var jobs = FleetJobSet.Draw(seed, jobCount);
+        var timeScale = options.TimeScale;
+        var jobs = FleetJobSet.Draw(options.Seed, options.Jobs);
         var fleet = FleetJobSet.Fleet;
         var work = jobs.GroupBy(j => j.Kind).Select(g => string.Create(inv, $"{g.Count()} {g.Key.ToString().ToLowerInvariant()}s ({g.Sum(j => j.Seconds) / 3600:F1} GPU-h)"));
-        output.WriteLine(string.Create(inv, $"fleet: {Environment.ProcessorCount} cores; seed {seed}: {string.Join(", ", work)}; bursts of {FleetJobSet.BurstSize} every {FleetJobSet.BurstIntervalSeconds} s; time scale {timeScale}; app kills: {kills}"));
+        output.WriteLine(string.Create(inv, $"fleet: {Environment.ProcessorCount} cores; seed {options.Seed}: {string.Join(", ", work)}; bursts of {FleetJobSet.BurstSize} every {FleetJobSet.BurstIntervalSeconds} s; time scale {timeScale}; {options.Describe()}"));
         output.WriteLine("fleet: " + string.Join("; ", fleet.Select(f => $"{f.Name} {f.VramGb} GB{(f.Labels.Count > 0 ? " " + string.Join(",", f.Labels) : "")}{(f.Models.Count > 0 ? " " + string.Join(",", f.Models) : "")}")));
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(TimeSpan.FromMinutes(timeoutMinutes));
-        var runs = await Task.WhenAll(
-            FleetQueueRunAsync(appDll, jobs, fleet, timeScale, kills, output, timeout.Token),
-            AtSubmissionAsync(LeastLoaded, jobs, fleet, timeScale, timeout.Token),
-            AtSubmissionAsync(RoundRobin, jobs, fleet, timeScale, timeout.Token));
+        // The hard stop comes a while after the wait for jobs gives up, so a run that loses jobs still prints its table.
+        var waitUntil = DateTimeOffset.UtcNow + TimeSpan.FromMinutes(options.TimeoutMinutes);
+        timeout.CancelAfter(TimeSpan.FromMinutes(options.TimeoutMinutes + 3));
+        var strategies = new List<Task<StrategyFigures>>();
+        if (options.Strategies.Contains(FleetQueue))
+        {
+            strategies.Add(FleetQueueRunAsync(appDll, jobs, fleet, options, waitUntil, output, timeout.Token));
+        }
 
-        var roundRobin = runs.Single(r => r.Strategy == RoundRobin);
+        if (options.Strategies.Contains(LeastLoaded))
+        {
+            strategies.Add(AtSubmissionAsync(LeastLoaded, jobs, fleet, timeScale, timeout.Token));
+        }
+
+        if (options.Strategies.Contains(RoundRobin))
+        {
+            strategies.Add(AtSubmissionAsync(RoundRobin, jobs, fleet, timeScale, timeout.Token));
+        }
+
+        var runs = await Task.WhenAll(strategies);
+        var reference = runs.FirstOrDefault(r => r.Strategy == RoundRobin);
         output.WriteLine();
-        output.WriteLine($"| strategy | makespan (s) | vs round-robin | busy while work fits ({string.Join(" / ", fleet.Select(f => f.Name))}) | dispatch gap p50 / p99 / max (ms) | gaps counted | lost | run twice | failed | on an instance it does not fit |");
-        output.WriteLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+        output.WriteLine($"| strategy | makespan (s) | vs round-robin | busy while work fits ({string.Join(" / ", fleet.Select(f => f.Name))}) | dispatch gap p50 / p99 / max (ms) | gaps counted | lost | run twice | failed prompts | on an instance it does not fit | ran once | failed with a reason | of those retried, ran once |");
+        output.WriteLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
         foreach (var r in runs)
         {
             var busy = string.Join(" / ", fleet.Select(f => string.Create(inv, $"{r.BusyWhileWork[f.Name] * 100:F1} %")));
-            var ratio = r.MakespanSeconds / roundRobin.MakespanSeconds;
+            var versus = reference is null ? "-" : string.Create(inv, $"{r.MakespanSeconds / reference.MakespanSeconds:F3} ({(1 - (r.MakespanSeconds / reference.MakespanSeconds)) * 100:+0.0;-0.0} % shorter)");
             output.WriteLine(string.Create(inv,
-                $"| {r.Strategy} | {r.MakespanSeconds:F1} ({r.MakespanSeconds / timeScale / 3600:F2} h emulated) | {ratio:F3} ({(1 - ratio) * 100:+0.0;-0.0} % shorter) | {busy} | {FleetRunStats.Quantile(r.GapsMs, 0.5):F0} / {FleetRunStats.Quantile(r.GapsMs, 0.99):F0} / {FleetRunStats.Quantile(r.GapsMs, 1):F0} | {r.GapsMs.Count} | {r.Lost} | {r.RunTwice} | {r.Failed} | {r.Misplaced} |"));
+                $"| {r.Strategy} | {r.MakespanSeconds:F1} ({r.MakespanSeconds / timeScale / 3600:F2} h emulated) | {versus} | {busy} | {FleetRunStats.Quantile(r.GapsMs, 0.5):F0} / {FleetRunStats.Quantile(r.GapsMs, 0.99):F0} / {FleetRunStats.Quantile(r.GapsMs, 1):F0} | {r.GapsMs.Count} | {r.Lost} | {r.RunTwice} | {r.Failed} | {r.Misplaced} | {r.Tally.RanOnce} | {r.Tally.FailedWithReason} | {r.Tally.RetriedRanOnce} |"));
         }
 
         return runs.All(r => r.Lost == 0 && r.RunTwice == 0) ? 0 : 1;
@@ -132,10 +136,9 @@ internal sealed class FleetQueueCommand : IBenchCommand
         return FleetRunStats.Compute(strategy, jobs, fleet, accepted, runs);
     }
 
-    private static async Task<StrategyFigures> FleetQueueRunAsync(string appDll, IReadOnlyList<FleetJob> jobs, IReadOnlyList<FleetInstance> fleet, double timeScale, int kills, TextWriter output, CancellationToken cancellationToken)
+    private static async Task<StrategyFigures> FleetQueueRunAsync(string appDll, IReadOnlyList<FleetJob> jobs, IReadOnlyList<FleetInstance> fleet, FleetBenchOptions options, DateTimeOffset waitUntil, TextWriter output, CancellationToken cancellationToken)
     {
-        var inv = CultureInfo.InvariantCulture;
-        await using var emulators = await EmulatorFleet.StartAsync(fleet, timeScale, cancellationToken);
+        await using var emulators = await EmulatorFleet.StartAsync(fleet, options.TimeScale, cancellationToken);
         var settings = new Dictionary<string, string>();
         for (var i = 0; i < fleet.Count; i++)
         {
@@ -143,80 +146,71 @@ internal sealed class FleetQueueCommand : IBenchCommand
             settings[$"AnimeProgress:ComfyUi:Instances:{i}:BaseUrl"] = emulators.Url(fleet[i].Name).ToString();
         }
 
-        var data = Directory.CreateTempSubdirectory("animeprogress-fleet-bench-").FullName;
-        var app = WebAppProcess.Start(appDll, settings, data);
-        try
+        if (options.ReclaimAfterSeconds is { } reclaim)
         {
-            await app.WaitReadyAsync(TimeSpan.FromMinutes(2), cancellationToken);
-            // First start, loopback: the app is Admin for this machine, so no key is needed.
-            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
-            foreach (var f in fleet.Where(f => f.Labels.Count > 0))
-            {
-                using var response = await http.PatchAsJsonAsync(new Uri(app.Url, $"api/instances/{f.Name}"), new { labels = f.Labels }, cancellationToken);
-                response.EnsureSuccessStatusCode();
-            }
-
-            // Labels are re-read every few seconds; wait for them so no video job is refused as one nobody can take.
-            await Task.Delay(TimeSpan.FromSeconds(4), cancellationToken);
-            var accepted = new Dictionary<int, long>();
-            await SubmitInBurstsAsync(jobs, timeScale, async job =>
-            {
-                var body = new JsonObject
-                {
-                    ["title"] = $"fleet-{job.Index}",
-                    ["kind"] = job.Kind == FleetJobKind.Video ? "video" : "image",
-                    ["workflow"] = FleetWorkflow.Graph(job),
-                    ["needs"] = new JsonObject
-                    {
-                        ["labels"] = new JsonArray([.. job.Labels.Select(l => (JsonNode?)l)]),
-                        ["models"] = new JsonArray([.. job.Models.Select(m => (JsonNode?)m)]),
-                    },
-                };
-                if (job.VramGb > 0)
-                {
-                    body["needs"]!["vramGb"] = job.VramGb;
-                }
-
-                using var response = await http.PostAsJsonAsync(new Uri(app.Url, "api/jobs"), body, cancellationToken);
-                if (response.StatusCode != HttpStatusCode.Accepted)
-                {
-                    throw new InvalidOperationException($"POST /api/jobs answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(cancellationToken)}");
-                }
-
-                lock (accepted)
-                {
-                    accepted[job.Index] = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-                }
-            }, parallel: 4, cancellationToken);
-
-            // Kills while the dispatcher works through the queue: spread over the first half of the expected makespan.
-            var videoHours = jobs.Where(j => j.Kind == FleetJobKind.Video).Sum(j => j.Seconds) / fleet.Count(f => f.Labels.Contains("video"));
-            var every = TimeSpan.FromSeconds(videoHours * timeScale / 2 / Math.Max(1, kills));
-            var random = new Random(FleetJobSet.Seed);
-            for (var k = 0; k < kills; k++)
-            {
-                await Task.Delay(every * (0.5 + random.NextDouble()), cancellationToken);
-                await app.KillAsync();
-                await app.DisposeAsync();
-                output.WriteLine(string.Create(inv, $"fleet-queue: killed the app (SIGKILL) {k + 1}/{kills} at {DateTimeOffset.UtcNow:HH:mm:ss.fff}; restarting on the same database"));
-                app = WebAppProcess.Start(appDll, settings, data);
-                await app.WaitReadyAsync(TimeSpan.FromMinutes(2), cancellationToken);
-            }
-
-            var runs = await WaitAllRanAsync(emulators, jobs, cancellationToken);
-            return FleetRunStats.Compute(FleetQueue, jobs, fleet, accepted, runs);
+            settings["AnimeProgress:Queue:ReclaimPendingAfter"] = TimeSpan.FromSeconds(reclaim).ToString("c", CultureInfo.InvariantCulture);
         }
-        finally
+
+        await using var postgres = options.Failovers > 0 ? await ThrowawayPostgres.CreateAsync(options.Postgres, cancellationToken) : null;
+        await using var app = postgres is null
+            ? await FleetAppNodes.StartSqliteAsync(appDll, settings, cancellationToken)
+            : await FleetAppNodes.StartClusterAsync(appDll, settings, await postgres.CreateDatabaseAsync("ap_fleet_bench", cancellationToken), options.LeaseCheckSeconds is { } l ? TimeSpan.FromSeconds(l) : null, cancellationToken);
+
+        // First start, loopback: the app is Admin for this machine, so no key is needed.
+        foreach (var f in fleet.Where(f => f.Labels.Count > 0))
         {
-            await app.DisposeAsync();
-            try
-            {
-                Directory.Delete(data, recursive: true);
-            }
-            catch (IOException)
-            {
-            }
+            using var response = await app.Http.PatchAsJsonAsync(new Uri(app.NextUrl(), $"api/instances/{f.Name}"), new { labels = f.Labels }, cancellationToken);
+            response.EnsureSuccessStatusCode();
         }
+
+        // Labels are re-read every few seconds; wait for them so no video job is refused as one nobody can take.
+        await Task.Delay(TimeSpan.FromSeconds(4), cancellationToken);
+        var accepted = new Dictionary<int, long>();
+        await SubmitInBurstsAsync(jobs, options.TimeScale, async job =>
+        {
+            var body = new JsonObject
+            {
+                ["title"] = $"fleet-{job.Index}",
+                ["kind"] = job.Kind == FleetJobKind.Video ? "video" : "image",
+                ["workflow"] = FleetWorkflow.Graph(job),
+                ["needs"] = new JsonObject
+                {
+                    ["labels"] = new JsonArray([.. job.Labels.Select(l => (JsonNode?)l)]),
+                    ["models"] = new JsonArray([.. job.Models.Select(m => (JsonNode?)m)]),
+                },
+            };
+            if (job.VramGb > 0)
+            {
+                body["needs"]!["vramGb"] = job.VramGb;
+            }
+
+            // Either node takes jobs: with two nodes they alternate.
+            using var response = await app.Http.PostAsJsonAsync(new Uri(app.NextUrl(), "api/jobs"), body, cancellationToken);
+            if (response.StatusCode != HttpStatusCode.Accepted)
+            {
+                throw new InvalidOperationException($"POST /api/jobs answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(cancellationToken)}");
+            }
+
+            lock (accepted)
+            {
+                accepted[job.Index] = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+            }
+        }, parallel: 4, cancellationToken);
+
+        // Faults while the dispatcher works through the queue: spread over the first half of the expected makespan.
+        var videoSeconds = jobs.Where(j => j.Kind == FleetJobKind.Video).Sum(j => j.Seconds) / fleet.Count(f => f.Labels.Contains("video")) * options.TimeScale;
+        var faults = new FleetFaults(app, emulators, jobs, fleet, output);
+        await faults.KillAppAsync(options.Kills, TimeSpan.FromSeconds(videoSeconds / 2 / Math.Max(1, options.Kills)), cancellationToken);
+        if (options.KillInstance is { } victim)
+        {
+            await faults.KillInstanceAsync(victim, options.InstanceKills, TimeSpan.FromSeconds(options.InstanceDownSeconds), TimeSpan.FromSeconds(videoSeconds / 2 / options.InstanceKills), cancellationToken);
+        }
+
+        await faults.FailoverAsync(options.Failovers, TimeSpan.FromSeconds(videoSeconds / 2 / Math.Max(1, options.Failovers)), cancellationToken);
+
+        var (runs, reportedFailed, retried) = await faults.WaitEndedAsync(options.RetryFailed, waitUntil, cancellationToken);
+        faults.ReportKilledMachines(reportedFailed, runs);
+        return FleetRunStats.Compute(FleetQueue, jobs, fleet, accepted, runs, reportedFailed, retried);
     }
 
     /// <summary>Bursts of 50 every 30 s (scaled), each burst's jobs sent <paramref name="parallel"/> at a time in order.</summary>

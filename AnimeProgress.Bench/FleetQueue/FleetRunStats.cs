@@ -12,7 +12,8 @@ internal sealed record StrategyFigures(
     int Lost,
     int RunTwice,
     int Failed,
-    int Misplaced);
+    int Misplaced,
+    ExactlyOnceTally Tally);
 
 /// <summary>
 /// Figures from the prompts the emulators ran and the moments jobs were accepted. Pure, so the tests can check it.
@@ -22,11 +23,13 @@ internal sealed record StrategyFigures(
 /// <item><b>Dispatch gap</b>: instance free → its next prompt running, for every prompt end at which a job that fits it
 /// was waiting.</item>
 /// <item><b>Makespan</b>: first job accepted → last prompt ended.</item>
+/// <item><b>Lost / run twice</b>: see <see cref="ExactlyOnceTally"/>.</item>
 /// </list>
 /// </summary>
 internal static class FleetRunStats
 {
-    public static StrategyFigures Compute(string strategy, IReadOnlyList<FleetJob> jobs, IReadOnlyList<FleetInstance> fleet, IReadOnlyDictionary<int, long> acceptedMs, IReadOnlyList<PromptRun> runs)
+    public static StrategyFigures Compute(string strategy, IReadOnlyList<FleetJob> jobs, IReadOnlyList<FleetInstance> fleet, IReadOnlyDictionary<int, long> acceptedMs, IReadOnlyList<PromptRun> runs,
+        IReadOnlyDictionary<int, string?>? reportedFailed = null, IReadOnlySet<int>? retried = null)
     {
         var firstStart = runs.GroupBy(r => r.Job).ToDictionary(g => g.Key, g => g.Min(r => r.StartMs));
         var lastEnd = runs.Count == 0 ? 0 : runs.Max(r => r.EndMs);
@@ -51,17 +54,18 @@ internal static class FleetRunStats
             }
         }
 
-        var perJob = runs.GroupBy(r => r.Job).ToDictionary(g => g.Key, g => g.Count());
+        var tally = ExactlyOnceTally.Count(jobs, runs, reportedFailed ?? new Dictionary<int, string?>(), retried ?? new HashSet<int>());
         var makespan = runs.Count == 0 || acceptedMs.Count == 0 ? 0 : (runs.Max(r => r.EndMs) - acceptedMs.Values.Min()) / 1000.0;
         return new StrategyFigures(
             strategy,
             makespan,
             busy,
             [.. gaps.Order()],
-            Lost: jobs.Count(j => !perJob.ContainsKey(j.Index)),
-            RunTwice: perJob.Values.Count(c => c > 1),
+            Lost: tally.Lost,
+            RunTwice: tally.RunTwice,
             Failed: runs.Count(r => !r.Succeeded),
-            Misplaced: runs.Count(r => !jobs.Single(j => j.Index == r.Job).Fits(fleet.Single(f => f.Name == r.Instance))));
+            Misplaced: runs.Count(r => !jobs.Single(j => j.Index == r.Job).Fits(fleet.Single(f => f.Name == r.Instance))),
+            tally);
     }
 
     /// <summary>The value at quantile <paramref name="q"/> (nearest rank) of sorted values; 0 when empty.</summary>
