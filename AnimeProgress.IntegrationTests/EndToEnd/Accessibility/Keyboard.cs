@@ -73,6 +73,19 @@ internal static class Keyboard
         throw new Xunit.Sdk.XunitException($"Tab never reached {what} in {maxTabs} presses; it went: {string.Join(" → ", stops.Select(s => s.Name))}");
     }
 
+    /// <summary>
+    /// From the top of the page, Tabs to the app bar's link named <paramref name="label"/>, follows it with Enter and waits
+    /// for the page at <paramref name="path"/> to show <paramref name="ready"/>.
+    /// </summary>
+    public static async Task FollowAppBarLinkAsync(IPage page, Uri root, string label, string path, string ready)
+    {
+        await FromTopAsync(page);
+        await TabToAsync(page, $"a[aria-label='{label}']");
+        await page.Keyboard.PressAsync("Enter");
+        await page.WaitForURLAsync(new Uri(root, path).ToString());
+        await page.Locator(ready).First.WaitForAsync();
+    }
+
     /// <summary>Starts the next Tab from the top of the page (as after a page load), wherever the focus was.</summary>
     public static Task FromTopAsync(IPage page) => page.EvaluateAsync("() => document.activeElement?.blur()");
 
