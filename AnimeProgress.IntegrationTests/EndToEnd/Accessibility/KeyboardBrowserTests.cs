@@ -96,6 +96,28 @@ public sealed partial class KeyboardBrowserTests(BrowserFixture fixture)
     }
 
     [Fact]
+    public async Task The_history_is_filtered_by_days_typed_from_the_keyboard()
+    {
+        var page = await fixture.NewPageAsync();
+        await page.GotoAsync(new Uri(fixture.Url, "history").ToString(), new PageGotoOptions { WaitUntil = WaitUntilState.NetworkIdle });
+        await BrowserFixture.WaitForThemeAsync(page);
+        var rows = page.Locator("[data-testid=history-row]");
+        await rows.First.WaitForAsync();
+
+        // Days long before the app ran leave no row; days round today bring them back.
+        await Keyboard.FromTopAsync(page);
+        await Keyboard.TabToAsync(page, "input[aria-label='Start date']");
+        await Keyboard.TypeDaysAsync(page, Keyboard.LongAgo.From, Keyboard.LongAgo.To);
+        await Assertions.Expect(page.GetByTestId("history-empty")).ToBeVisibleAsync();
+        await Assertions.Expect(rows).ToHaveCountAsync(0);
+        await Keyboard.TabToAsync(page, "input[aria-label='Start date']", maxTabs: 4, backwards: true);
+        var (from, to) = Keyboard.AroundToday();
+        await Keyboard.TypeDaysAsync(page, from, to);
+        await Assertions.Expect(rows.First).ToBeVisibleAsync();
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
     public async Task The_history_table_is_paged_and_sorted_from_the_keyboard()
     {
         var page = await fixture.NewPageAsync();
