@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Claims;
 using System.Text.RegularExpressions;
+using AnimeProgress.Core.Hub;
+using AnimeProgress.Core.Queue;
 using AnimeProgress.Web.Notifications;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
@@ -177,6 +179,21 @@ public sealed partial class AdminKeyboardBrowserTests : IAsyncLifetime
         await Assertions.Expect(notice).ToHaveTextAsync("Created kim (Operator).");
         await Assertions.Expect(page.Locator("tr[data-account=kim]")).ToHaveCountAsync(1);
 
+        // A service account (the role chosen for kim stays): its box ticked with Space takes the password field away, and the
+        // account made is one (the row's kind comes from the accounts as stored).
+        await Keyboard.FromTopAsync(page);
+        await Keyboard.TabToAsync(page, "#new-user-name");
+        await page.Keyboard.TypeAsync("render-bot");
+        var service = page.Locator("[data-testid=new-user-service] input, input[data-testid=new-user-service]");
+        await Keyboard.TabToAsync(page, "[data-testid=new-user-service] input, input[data-testid=new-user-service]", maxTabs: 5);
+        await page.Keyboard.PressAsync(" ");
+        await Assertions.Expect(service).ToBeCheckedAsync();
+        await Assertions.Expect(page.Locator("#new-user-password")).ToHaveCountAsync(0);
+        await Keyboard.TabToTextAsync(page, "Create account", maxTabs: 3);
+        await page.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(notice).ToHaveTextAsync("Created render-bot (Operator).");
+        await Assertions.Expect(page.Locator("tr[data-account=render-bot]")).ToContainTextAsync("service account");
+
         // Back up with Shift+Tab to vik's role, which becomes Operator.
         await Keyboard.FromTopAsync(page);
         await Keyboard.TabToAsync(page, "button[aria-label='Disable vik']");
@@ -228,6 +245,27 @@ public sealed partial class AdminKeyboardBrowserTests : IAsyncLifetime
         await page.Keyboard.PressAsync("Enter");
         await Assertions.Expect(Cell(page, "delivery-channel", "kb-hook").First).ToBeVisibleAsync();
 
+        // One delivery to the new channel (the rule sends job events there too, so it is told by its event id). The log is
+        // read again only on Refresh: pressed until that delivery shows delivered after one try.
+        var eventId = (await Cell(page, "delivery-channel", "kb-hook").First.Locator("xpath=..").GetByTestId("delivery-event").Locator(".mud-typography-caption").InnerTextAsync()).Trim();
+        var delivery = page.Locator("[data-testid=delivery-log] tbody tr", new() { Has = Cell(page, "delivery-channel", "kb-hook") })
+            .Filter(new() { Has = page.Locator("[data-testid=delivery-event] .mud-typography-caption", new() { HasTextRegex = new Regex($"^\\s*{Regex.Escape(eventId)}\\s*$") }) });
+        await Keyboard.FromTopAsync(page);
+        await Keyboard.TabToAsync(page, "[data-testid=delivery-refresh]");
+        await RefreshUntilAsync(page, delivery, "delivered", "1");
+
+        // Send again (Enter on its row's button) puts it back in line; Refresh (reached with Shift+Tab) then shows its second try.
+        var index = await page.EvaluateAsync<int>(
+            """
+            id => [...document.querySelectorAll('[data-testid=delivery-log] tbody tr')].findIndex(r =>
+                r.querySelector('[data-testid=delivery-channel]')?.textContent.trim() === 'kb-hook'
+                && r.querySelector('[data-testid=delivery-event] .mud-typography-caption')?.textContent.trim() === id) + 1
+            """, eventId);
+        await Keyboard.TabToAsync(page, $"[data-testid=delivery-log] tbody tr:nth-child({index}) [data-testid=delivery-send-again]", maxTabs: 200);
+        await page.Keyboard.PressAsync("Enter");
+        await Keyboard.TabToAsync(page, "[data-testid=delivery-refresh]", maxTabs: 200, backwards: true);
+        await RefreshUntilAsync(page, delivery, "delivered", "2");
+
         // The rule is removed again.
         await Keyboard.FromTopAsync(page);
         await Keyboard.TabToAsync(page, "button[aria-label='Remove rule kb-rule']");
@@ -241,6 +279,86 @@ public sealed partial class AdminKeyboardBrowserTests : IAsyncLifetime
         await ExpectGoneOrSayAsync(page, Cell(page, "channel-row-name", "kb-hook"));
         await page.Context.CloseAsync();
     }
+
+    [Fact]
+    public async Task Selected_jobs_are_moved_to_the_front_with_the_keyboard()
+    {
+        var page = await OpenAsync("queue", "[data-testid=queue-row]");
+        var (a, b, c) = (AdminDemo.Waiting[0], AdminDemo.Waiting[1], AdminDemo.Waiting[2]);
+        await WaitForWaitingOrderAsync(page, a, b, c);
+
+        // The last two selected with Space, then "Move selected to the front": they lead, in the order they had.
+        await Keyboard.FromTopAsync(page);
+        await Keyboard.TabToAsync(page, $"input[aria-label='Select {b}']", maxTabs: 250);
+        await page.Keyboard.PressAsync(" ");
+        await Keyboard.TabToAsync(page, $"input[aria-label='Select {c}']", maxTabs: 250);
+        await page.Keyboard.PressAsync(" ");
+        await Assertions.Expect(page.GetByTestId("queue-selected")).ToHaveTextAsync("2 selected");
+        await Keyboard.FromTopAsync(page);
+        await Keyboard.TabToTextAsync(page, "Move selected to the front", "[data-testid=queue-bulk]", maxTabs: 250);
+        await page.Keyboard.PressAsync("Enter");
+        await WaitForWaitingOrderAsync(page, b, c, a);
+
+        // The server's queue agrees.
+        var view = await Demo.App.Services.GetRequiredService<FleetQueue>().ViewAsync(TestContext.Current.CancellationToken);
+        Assert.Equal([b, c, a], view.Entries.Select(e => e.Title).Where(AdminDemo.Waiting.Contains));
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task A_machine_is_drained_returned_to_work_and_labelled_with_the_keyboard()
+    {
+        var page = await OpenAsync("fleet", "[data-testid=instance-controls]");
+        // The demo's first machine (AdminDemo drained the other one to hold its queue).
+        var name = Demo.App.Services.GetRequiredService<ProgressHub>().Instances.Select(i => i.Name).Order(StringComparer.Ordinal).First();
+        var card = page.Locator($".instance-card[data-instance='{name}']");
+        var drained = card.GetByTestId("instance-drain");
+        var dialog = page.Locator(".mud-dialog");
+
+        // Drain asks first; the focus is in the question, and Escape keeps the machine working.
+        await Keyboard.FromTopAsync(page);
+        await Keyboard.TabToAsync(page, $"button[aria-label='Drain: {name}']");
+        await page.Keyboard.PressAsync("Enter");
+        await FocusInDialogAsync(page);
+        Assert.True((await Keyboard.FocusedAsync(page)).Visible, "the focus in the confirmation is visible");
+        await page.Keyboard.PressAsync("Escape");
+        await Assertions.Expect(dialog).ToHaveCountAsync(0);
+        await Assertions.Expect(drained).ToHaveCountAsync(0);
+        Assert.False(await IsDrainingAsync(name));
+
+        // Asked again and confirmed from the keyboard: the card says it is drained, and so does the database.
+        await Keyboard.FromTopAsync(page);
+        await Keyboard.TabToAsync(page, $"button[aria-label='Drain: {name}']");
+        await page.Keyboard.PressAsync("Enter");
+        await FocusInDialogAsync(page);
+        await Keyboard.TabToTextAsync(page, "Drain", ".mud-dialog", maxTabs: 10);
+        await page.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(drained).ToHaveCountAsync(1);
+        Assert.True(await IsDrainingAsync(name));
+
+        // Return to work, with Space: no question.
+        await Keyboard.FromTopAsync(page);
+        await Keyboard.TabToAsync(page, $"button[aria-label='Return to work: {name}']");
+        await page.Keyboard.PressAsync(" ");
+        await Assertions.Expect(drained).ToHaveCountAsync(0);
+        Assert.False(await IsDrainingAsync(name));
+
+        // Labels typed over the field's text and saved with the button.
+        await Keyboard.FromTopAsync(page);
+        await Keyboard.TabToAsync(page, $"input[aria-label='Labels of {name}']");
+        await page.Keyboard.PressAsync("ControlOrMeta+A");
+        await page.Keyboard.TypeAsync("Video, kb4090");
+        await Keyboard.TabToAsync(page, $"button[aria-label='Save labels of {name}']", maxTabs: 3);
+        await page.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(card.GetByTestId("instance-labels")).ToHaveTextAsync("kb4090, video");
+        var stored = (await Demo.App.Services.GetRequiredService<FleetQueueStore>().InstanceSettingsAsync(TestContext.Current.CancellationToken)).Single(r => r.Name == name);
+        Assert.Equal("kb4090,video", stored.Labels.Replace(" ", "", StringComparison.Ordinal));
+        await page.Context.CloseAsync();
+    }
+
+    private async Task<bool> IsDrainingAsync(string instance) =>
+        (await Demo.App.Services.GetRequiredService<FleetQueueStore>().InstanceSettingsAsync(TestContext.Current.CancellationToken))
+            .SingleOrDefault(r => r.Name == instance)?.Draining ?? false;
 
     [Fact]
     public async Task My_jobs_is_switched_with_the_keyboard()
@@ -277,6 +395,15 @@ public sealed partial class AdminKeyboardBrowserTests : IAsyncLifetime
         await Keyboard.ChooseAsync(page, "failed");
         await Assertions.Expect(page.GetByTestId("audit-empty")).ToBeVisibleAsync();
         await Keyboard.ChooseAsync(page, "ok");
+        await Assertions.Expect(page.GetByTestId("audit-actor").First).ToContainTextAsync(AdminDemo.Admin);
+
+        // Days typed into Between: long ago leaves no entry, days round today bring the Admin's back.
+        await Keyboard.TabToAsync(page, "input[aria-label='Start date']", maxTabs: 4);
+        await Keyboard.TypeDaysAsync(page, Keyboard.LongAgo.From, Keyboard.LongAgo.To);
+        await Assertions.Expect(page.GetByTestId("audit-empty")).ToBeVisibleAsync();
+        await Keyboard.TabToAsync(page, "input[aria-label='Start date']", maxTabs: 4, backwards: true);
+        var (from, to) = Keyboard.AroundToday();
+        await Keyboard.TypeDaysAsync(page, from, to);
         await Assertions.Expect(page.GetByTestId("audit-actor").First).ToContainTextAsync(AdminDemo.Admin);
 
         // Retention: "Keep forever" off with Space, 30 typed into the days, Save; the page says it is in force.
@@ -329,11 +456,7 @@ public sealed partial class AdminKeyboardBrowserTests : IAsyncLifetime
     {
         // To the keys page by the app bar's key button.
         var page = await OpenAsync("", ".job-card");
-        await Keyboard.FromTopAsync(page);
-        await Keyboard.TabToAsync(page, "a[aria-label='API keys']");
-        await page.Keyboard.PressAsync("Enter");
-        await page.WaitForURLAsync(new Uri(Demo.Root, "keys").ToString());
-        await page.Locator("[data-testid=key-list]").WaitForAsync();
+        await Keyboard.FollowAppBarLinkAsync(page, Demo.Root, "API keys", "keys", "[data-testid=key-list]");
         await TabRoundAsync(page, "keys");
 
         // Name; olga's account and 30 days from the lists with the arrow keys; the submit scope with Space; Create key.
@@ -397,11 +520,7 @@ public sealed partial class AdminKeyboardBrowserTests : IAsyncLifetime
     {
         // To "My notifications" by the app bar's bell.
         var page = await OpenAsync("", ".job-card");
-        await Keyboard.FromTopAsync(page);
-        await Keyboard.TabToAsync(page, "a[aria-label='My notifications']");
-        await page.Keyboard.PressAsync("Enter");
-        await page.WaitForURLAsync(new Uri(Demo.Root, "profile/notifications").ToString());
-        await page.Locator("[data-testid=my-subscriptions]").WaitForAsync();
+        await Keyboard.FollowAppBarLinkAsync(page, Demo.Root, "My notifications", "profile/notifications", "[data-testid=my-subscriptions]");
         await TabRoundAsync(page, "profile/notifications");
 
         // The URL, the events typed over the default, Subscribe: the secret is shown and the subscription listed.
@@ -425,6 +544,30 @@ public sealed partial class AdminKeyboardBrowserTests : IAsyncLifetime
         await Assertions.Expect(events).ToHaveCountAsync(0);
         Assert.DoesNotContain(await MySubscriptionsAsync(), s => s.Events == "job.cancelled");
         await page.Context.CloseAsync();
+    }
+
+    /// <summary>
+    /// With the focus on the delivery log's Refresh: presses Enter until <paramref name="row"/> shows <paramref name="state"/>
+    /// after <paramref name="tries"/> tries (the dispatcher sends in the background; the page reads the log only when asked).
+    /// </summary>
+    private static async Task RefreshUntilAsync(IPage page, ILocator row, string state, string tries)
+    {
+        for (var i = 0; i < 40; i++)
+        {
+            await page.Keyboard.PressAsync("Enter");
+            try
+            {
+                await Assertions.Expect(row.First.GetByTestId("delivery-state")).ToHaveTextAsync(state, new() { Timeout = 1_000 });
+                await Assertions.Expect(row.First.GetByTestId("delivery-tries")).ToHaveTextAsync(tries, new() { Timeout = 1_000 });
+                return;
+            }
+            catch (PlaywrightException)
+            {
+                // Not yet: press Refresh again.
+            }
+        }
+
+        throw new Xunit.Sdk.XunitException($"Refresh never showed {state} after {tries} tries: {await row.First.InnerTextAsync()}");
     }
 
     /// <summary>The Admin's own subscriptions as the server has them.</summary>

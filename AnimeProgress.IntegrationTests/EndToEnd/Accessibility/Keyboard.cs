@@ -73,6 +73,19 @@ internal static class Keyboard
         throw new Xunit.Sdk.XunitException($"Tab never reached {what} in {maxTabs} presses; it went: {string.Join(" → ", stops.Select(s => s.Name))}");
     }
 
+    /// <summary>
+    /// From the top of the page, Tabs to the app bar's link named <paramref name="label"/>, follows it with Enter and waits
+    /// for the page at <paramref name="path"/> to show <paramref name="ready"/>.
+    /// </summary>
+    public static async Task FollowAppBarLinkAsync(IPage page, Uri root, string label, string path, string ready)
+    {
+        await FromTopAsync(page);
+        await TabToAsync(page, $"a[aria-label='{label}']");
+        await page.Keyboard.PressAsync("Enter");
+        await page.WaitForURLAsync(new Uri(root, path).ToString());
+        await page.Locator(ready).First.WaitForAsync();
+    }
+
     /// <summary>Starts the next Tab from the top of the page (as after a page load), wherever the focus was.</summary>
     public static Task FromTopAsync(IPage page) => page.EvaluateAsync("() => document.activeElement?.blur()");
 
@@ -106,6 +119,29 @@ internal static class Keyboard
         }
 
         throw new Xunit.Sdk.XunitException($"the arrow keys never highlighted '{option}' among {string.Join(", ", texts)}");
+    }
+
+    /// <summary>
+    /// With the focus on a days-between filter's Start date: types <paramref name="from"/> over it, Tabs to End date, types
+    /// <paramref name="to"/> over that and Tabs on, which applies the range (days as yyyy-MM-dd).
+    /// </summary>
+    public static async Task TypeDaysAsync(IPage page, DateOnly from, DateOnly to)
+    {
+        await page.Keyboard.PressAsync("ControlOrMeta+A");
+        await page.Keyboard.TypeAsync(from.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+        await TabToAsync(page, "input[aria-label='End date']", maxTabs: 1);
+        await page.Keyboard.PressAsync("ControlOrMeta+A");
+        await page.Keyboard.TypeAsync(to.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+        await page.Keyboard.PressAsync("Tab");
+    }
+
+    /// <summary>Days that hold no job and no audit entry (long before this app ran), and days round today that hold them all.</summary>
+    public static readonly (DateOnly From, DateOnly To) LongAgo = (new DateOnly(2020, 1, 1), new DateOnly(2020, 1, 2));
+
+    public static (DateOnly From, DateOnly To) AroundToday()
+    {
+        var today = DateOnly.FromDateTime(TimeProvider.System.GetUtcNow().UtcDateTime);
+        return (today.AddDays(-1), today.AddDays(1));
     }
 
     /// <summary>Whether the focused element shows that it has the focus.</summary>
