@@ -5,7 +5,7 @@ public sealed class QueueOptions
 {
     public const string Section = "AnimeProgress:Queue";
 
-    /// <summary>How often the dispatcher looks for an instance whose waiting prompt of ours has started (the dispatch gap's bound).</summary>
+    /// <summary>How often the dispatcher looks anyway for an instance whose waiting prompt of ours has started; the hub wakes it at once when it sees one start, so this is only the fallback.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(50);
 
     /// <summary>The waiting jobs are read again at least this often while an instance is free (changes made on other nodes).</summary>
