@@ -78,7 +78,14 @@ public static class TelemetryRegistration
         {
             otel.WithTracing(tracing => tracing
                 .AddSource(TelemetryNames.Wildcard)
-                .AddAspNetCoreInstrumentation(o => o.Filter = context => !IsQuiet(context.Request.Path))
+                .AddAspNetCoreInstrumentation(o =>
+                {
+                    o.Filter = context => !IsQuiet(context.Request.Path);
+                    // Every open circuit calls its SignalR hub for each render it acknowledges: one span per viewer per
+                    // render, which grew the CPU cost of tracing with the viewers. A job's own spans follow it to the
+                    // circuit render (JobTracing) instead.
+                    o.EnableAspNetCoreSignalRSupport = false;
+                })
                 .AddHttpClientInstrumentation()
                 .AddNpgsql()
                 .AddOtlpExporter(o => UseEndpoint(o, options)));
