@@ -82,6 +82,9 @@ public sealed partial class ComfyUiConnection : IDisposable
 
     internal QueueChangeSignal QueueSignal { get; } = new();
 
+    /// <summary>Who else sees the frames as they arrived (the relay); null when nobody does.</summary>
+    internal IFrameTap? Tap { get; init; }
+
     public void Dispose() => QueueSignal.Dispose();
 
     /// <summary>Runs the instance's loops until cancelled; a loop that fails is logged and restarted, never fatal.</summary>
@@ -106,6 +109,11 @@ public sealed partial class ComfyUiConnection : IDisposable
             ? ComfyUiMessageParser.ParseText(payload.Span, _limits)
             // Previews keep their bytes beyond this call; the reader reuses its buffer.
             : ComfyUiMessageParser.ParseBinary(payload.ToArray(), _limits);
+        if (parsed.Event is { } tapped)
+        {
+            Tap?.Frame(Instance.Name, type, payload.Span, tapped);
+        }
+
         switch (parsed.Event)
         {
             case null:

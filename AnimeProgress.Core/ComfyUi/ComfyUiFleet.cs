@@ -15,7 +15,8 @@ public sealed class ComfyUiFleet(
     IOptions<ComfyUiOptions> options,
     TimeProvider time,
     ILoggerFactory loggers,
-    IOptions<InputLimits> limits) : IDisposable
+    IOptions<InputLimits> limits,
+    IFrameTap? tap = null) : IDisposable
 {
     public const string HttpClientName = "comfyui";
 
@@ -38,7 +39,7 @@ public sealed class ComfyUiFleet(
     public ComfyUiConnection Add(ComfyUiInstance instance)
     {
         var http = new ComfyUiHttpClient(httpClients.CreateClient(HttpClientName), instance, options.Value, limits.Value);
-        var connection = new ComfyUiConnection(http, observer, options.Value, time, loggers.CreateLogger<ComfyUiConnection>(), limits.Value);
+        var connection = new ComfyUiConnection(http, observer, options.Value, time, loggers.CreateLogger<ComfyUiConnection>(), limits.Value) { Tap = tap };
         lock (_gate)
         {
             if (_connections.Any(c => c.Instance.Name == instance.Name))

@@ -55,6 +55,14 @@ public sealed class SettingErrors(string section)
         }
     }
 
+    public void Between(string key, long value, long min, long max)
+    {
+        if (value < min || value > max)
+        {
+            Add(key, $"must be between {min} and {max} (got {value}).");
+        }
+    }
+
     public void AtLeast(string key, int value, int min)
     {
         if (value < min)

@@ -32,6 +32,10 @@ public static class AuditActions
     public const string InstanceResume = "instance.resume";
     public const string InstanceLabels = "instance.labels";
 
+    // What a relay client asked of ComfyUI itself (issue 17): unloading models, emptying an instance's queue.
+    public const string InstanceFree = "instance.free";
+    public const string QueueClear = "queue.clear";
+
     // What the dispatcher did on its own (actor "system") when an instance went away.
     public const string JobReclaim = "job.reclaim";
     public const string JobReturn = "job.return";
@@ -43,6 +47,7 @@ public static class AuditActions
             JobSubmit, SignIn, SignInFailed, SignOut, KeyCreate, KeyRevoke, UserCreate, UserRole, UserDisable, UserEnable, UserEmail, AuditRetention,
             NotificationChannel, NotificationRule, NotificationSend,
             JobCancel, JobRetry, JobPriority, JobMove, QueuePause, QueueResume, InstanceDrain, InstanceResume, InstanceLabels,
+            InstanceFree, QueueClear,
             JobReclaim, JobReturn, JobRanTwice,
         ];
 }

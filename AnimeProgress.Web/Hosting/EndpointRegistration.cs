@@ -5,6 +5,7 @@ using AnimeProgress.Web.Diagnostics;
 using AnimeProgress.Web.Hosting.Edge;
 using AnimeProgress.Web.Limits;
 using AnimeProgress.Web.Previews;
+using AnimeProgress.Web.Relay;
 using AnimeProgress.Web.Submission;
 using AnimeProgress.Web.Telemetry;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -17,6 +18,7 @@ public static class EndpointRegistration
     public static WebApplication UseAnimeProgress(this WebApplication app)
     {
         app.UseNetworkEdge(); // first: trusted-proxy addresses and security headers for everything after (Hosting/Edge)
+        app.UseRelayKeyInUrl(); // before anything logs the path: /comfyui/k/{key}/… becomes a Bearer header (Web/Relay)
         if (!app.Environment.IsDevelopment())
         {
             app.UseExceptionHandler("/Error", createScopeForErrors: true);
@@ -43,6 +45,7 @@ public static class EndpointRegistration
 
         app.MapMetrics(); // Prometheus's /metrics: a read key or an Admin (Web/Telemetry)
         app.MapProgressApi(); // issue 6: /ws, /api, /openapi/v1.json (AnimeProgress.Web/Api)
+        app.MapComfyUiRelay(); // issue 17: /comfyui/{instance}/ speaks ComfyUI's API (Web/Relay)
         app.MapJobSubmission();
         Queue.QueueEndpoints.MapQueueEndpoints(app); // the fleet queue's actions (issue 16; Web/Queue)
         app.MapJobPreviews();

@@ -1,5 +1,6 @@
 using AnimeProgress.Web.Accounts;
 using AnimeProgress.Web.Api;
+using AnimeProgress.Web.Relay;
 using AnimeProgress.Web.Audit;
 using AnimeProgress.Web.Hosting.Edge;
 using AnimeProgress.Web.Hosting.Registration;
@@ -46,6 +47,7 @@ public static class ServiceRegistration
         services.AddJobReadModel(); // one read model for the REST API, the job pages and the CLI (Web/Jobs/ReadModel)
         services.AddDashboard(configuration);
         services.AddProgressApi(configuration); // /ws, /api and the OpenAPI document (AnimeProgress.Web/Api)
+        services.AddComfyUiRelay(configuration); // /comfyui/{instance}/: ComfyUI's own API, relayed (issue 17; Web/Relay)
         services.AddAccounts(configuration); // Identity accounts, the sign-in cookie, first start, access policies (Web/Accounts)
         services.AddSharedDataProtection(); // the cookie's keys in the database: shared by nodes, kept across restarts
 

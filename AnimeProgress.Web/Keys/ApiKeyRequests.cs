@@ -1,7 +1,7 @@
 namespace AnimeProgress.Web.Keys;
 
 /// <summary>
-/// Where a key is read from: <c>Authorization: Bearer</c> on the API (/api, /ws), /readyz and /metrics; on /ws alone also
+/// Where a key is read from: <c>Authorization: Bearer</c> on the API (/api, /ws), the relay (/comfyui), /readyz and /metrics; on /ws alone also
 /// <c>?access_token=</c>, since a browser's WebSocket cannot set headers. Not on pages, the circuit or preview images:
 /// those need a sign-in, and a key is not one.
 /// </summary>
@@ -17,7 +17,8 @@ public static class ApiKeyRequests
             || IsWebSocket(request)
             || path.StartsWithSegments("/readyz", StringComparison.OrdinalIgnoreCase)
             || path.StartsWithSegments("/metrics", StringComparison.OrdinalIgnoreCase)
-            || path.StartsWithSegments("/openapi", StringComparison.OrdinalIgnoreCase);
+            || path.StartsWithSegments("/openapi", StringComparison.OrdinalIgnoreCase)
+            || IsRelay(request);
     }
 
     /// <summary>The key sent with a request where keys are taken, or null.</summary>
@@ -44,6 +45,11 @@ public static class ApiKeyRequests
         ArgumentNullException.ThrowIfNull(request);
         return request.Headers.Authorization.Count > 0 || (IsWebSocket(request) && request.Query.ContainsKey(QueryParameter));
     }
+
+    // The ComfyUI relay (issue 17): a key, never the sign-in cookie (Web/Relay/RelayAccess). Read as the whole request
+    // path, also inside the relay's own branch.
+    private static bool IsRelay(HttpRequest request) =>
+        (request.PathBase + request.Path).StartsWithSegments("/comfyui", StringComparison.OrdinalIgnoreCase);
 
     private static bool IsWebSocket(HttpRequest request) => request.Path.StartsWithSegments("/ws", StringComparison.OrdinalIgnoreCase);
 

@@ -41,6 +41,7 @@ internal sealed partial class SocketReader(ComfyUiConnection connection, ILogger
                     await socket.SendAsync(FeatureFlags, WebSocketMessageType.Text, true, cancellationToken);
                     attempt = 0;
                     connection.IsOnline = true;
+                    connection.Tap?.Connected(Instance.Name);
                     await connection.Observer.ObserveAsync(new InstanceConnected(Instance.Name, Instance.DisplayUrl), cancellationToken);
                     LogConnected(Instance.Name, Instance.DisplayUrl);
                     connection.QueueSignal.Signal();
@@ -57,6 +58,11 @@ internal sealed partial class SocketReader(ComfyUiConnection connection, ILogger
                 }
                 finally
                 {
+                    if (connection.IsOnline)
+                    {
+                        connection.Tap?.Disconnected(Instance.Name);
+                    }
+
                     connection.IsOnline = false;
                     await CloseQuietlyAsync(socket);
                 }

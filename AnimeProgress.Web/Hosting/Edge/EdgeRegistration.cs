@@ -18,9 +18,18 @@ public static class EdgeRegistration
         services.AddSingleton<PublicOrigins>();
         services.AddSingleton<IConfigureOptions<ForwardedHeadersOptions>, ForwardedHeadersSetup>();
         services.AddSingleton<IPostConfigureOptions<HostFilteringOptions>, HostFilteringSetup>();
-        services.AddSecurityHeaderPolicies((builder, provider) => builder.SetDefaultPolicy(SecurityHeaderPolicy.Build(
-            provider.GetRequiredService<IOptions<NetworkOptions>>().Value,
-            provider.GetRequiredService<IHostEnvironment>().IsDevelopment())));
+        services.AddSecurityHeaderPolicies((builder, provider) =>
+        {
+            var network = provider.GetRequiredService<IOptions<NetworkOptions>>().Value;
+            var development = provider.GetRequiredService<IHostEnvironment>().IsDevelopment();
+            builder.SetDefaultPolicy(SecurityHeaderPolicy.Build(network, development))
+                .AddPolicy(SecurityHeaderPolicy.RelayPolicy, SecurityHeaderPolicy.ForRelay(network, development))
+                .SetPolicySelector(context =>
+                    context.HttpContext.Request.Path.StartsWithSegments(Relay.RelayRegistration.PathPrefix, StringComparison.OrdinalIgnoreCase)
+                    || context.HttpContext.Request.PathBase.StartsWithSegments(Relay.RelayRegistration.PathPrefix, StringComparison.OrdinalIgnoreCase)
+                        ? context.ConfiguredPolicies[SecurityHeaderPolicy.RelayPolicy]
+                        : context.DefaultPolicy);
+        });
         return services;
     }
 

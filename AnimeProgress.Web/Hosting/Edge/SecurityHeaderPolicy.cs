@@ -10,7 +10,41 @@ internal static class SecurityHeaderPolicy
     // HSTS on a loopback name would pin every local app on that name to https.
     private static readonly string[] NoHstsHosts = ["localhost", "127.0.0.1", "[::1]"];
 
-    public static HeaderPolicyCollection Build(NetworkOptions network, bool development)
+    /// <summary>The relay's name among the policies (<see cref="ForRelay"/>).</summary>
+    public const string RelayPolicy = "relay";
+
+    public static HeaderPolicyCollection Build(NetworkOptions network, bool development) =>
+        Common(network, development).AddContentSecurityPolicy(csp =>
+        {
+            csp.AddDefaultSrc().Self();
+            csp.AddScriptSrc().Self().WithNonce();
+            // MudBlazor sets style attributes and writes its theme as a <style> element from the circuit:
+            // neither can carry a nonce, so inline styles stay allowed (styles cannot run code).
+            csp.AddStyleSrc().Self().UnsafeInline();
+            // Previews come from this app; MudBlazor draws some images as data: URIs.
+            csp.AddImgSrc().Self().Data();
+            csp.AddFontSrc().Self().Data();
+            // 'self' covers the circuit's and /ws's WebSocket on the same host (ws: and wss:).
+            csp.AddConnectSrc().Self();
+            csp.AddObjectSrc().None();
+            csp.AddBaseUri().Self();
+            csp.AddFormAction().Self();
+            csp.AddFrameAncestors().None();
+        });
+
+    /// <summary>
+    /// The ComfyUI relay on the dashboard's port (issue 17) passes on what instances and their custom nodes answer: it
+    /// is sandboxed and may load nothing, so even a response that lies about its type cannot run with the dashboard's origin.
+    /// </summary>
+    public static HeaderPolicyCollection ForRelay(NetworkOptions network, bool development) =>
+        Common(network, development).AddContentSecurityPolicy(csp =>
+        {
+            csp.AddSandbox();
+            csp.AddDefaultSrc().None();
+            csp.AddFrameAncestors().None();
+        });
+
+    private static HeaderPolicyCollection Common(NetworkOptions network, bool development)
     {
         var policies = new HeaderPolicyCollection()
             .AddContentTypeOptionsNoSniff()
@@ -18,24 +52,7 @@ internal static class SecurityHeaderPolicy
             .AddFrameOptionsDeny()
             .AddCrossOriginOpenerPolicy(b => b.SameOrigin())
             .AddCrossOriginResourcePolicy(b => b.SameOrigin())
-            .AddPermissionsPolicyWithDefaultSecureDirectives()
-            .AddContentSecurityPolicy(csp =>
-            {
-                csp.AddDefaultSrc().Self();
-                csp.AddScriptSrc().Self().WithNonce();
-                // MudBlazor sets style attributes and writes its theme as a <style> element from the circuit:
-                // neither can carry a nonce, so inline styles stay allowed (styles cannot run code).
-                csp.AddStyleSrc().Self().UnsafeInline();
-                // Previews come from this app; MudBlazor draws some images as data: URIs.
-                csp.AddImgSrc().Self().Data();
-                csp.AddFontSrc().Self().Data();
-                // 'self' covers the circuit's and /ws's WebSocket on the same host (ws: and wss:).
-                csp.AddConnectSrc().Self();
-                csp.AddObjectSrc().None();
-                csp.AddBaseUri().Self();
-                csp.AddFormAction().Self();
-                csp.AddFrameAncestors().None();
-            });
+            .AddPermissionsPolicyWithDefaultSecureDirectives();
 
         if (!development && network.HstsMaxAge > TimeSpan.Zero)
         {

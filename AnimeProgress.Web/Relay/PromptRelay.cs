@@ -1,0 +1,111 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using AnimeProgress.Core.ComfyUi;
+using AnimeProgress.Core.Submission;
+using AnimeProgress.Core.Tracking;
+using AnimeProgress.Web.Audit;
+using AnimeProgress.Web.Keys;
+using AnimeProgress.Web.Limits;
+using AnimeProgress.Web.Submission;
+using Microsoft.Extensions.Options;
+
+namespace AnimeProgress.Web.Relay;
+
+/// <summary>
+/// <c>POST /prompt</c> through the relay: the body goes to the instance as the client wrote it, except that
+/// <c>client_id</c> becomes AnimeProgress's (so every message of the job reaches the tracker) and a prompt id is
+/// added when the client sent none (so the job is known before its first message). ComfyUI's answer, its status and
+/// its body, goes back unchanged. The job is tracked in full, under the key's owner, like one submitted on the dashboard.
+/// </summary>
+public sealed partial class PromptRelay(
+    RelayHttp http,
+    RelayedPrompts prompts,
+    ProgressTracker tracker,
+    AuditLog audit,
+    IOptions<RelayOptions> options,
+    ILogger<PromptRelay> logger)
+{
+    public async Task HandleAsync(HttpContext context, ComfyUiConnection connection, string path)
+    {
+        var cancellationToken = context.RequestAborted;
+        var body = await BoundedRequestBody.ReadAsync(context.Request, options.Value.MaxPromptBytes, cancellationToken);
+        if (body is null)
+        {
+            await RelayErrors.WriteAsync(context, StatusCodes.Status413PayloadTooLarge,
+                $"A prompt may be at most {options.Value.MaxPromptBytes} bytes through the relay ({RelayOptions.Section}:{nameof(RelayOptions.MaxPromptBytes)}).");
+            return;
+        }
+
+        var request = TryParse(body);
+        if (request is not { } parsed)
+        {
+            // Not something AnimeProgress can follow: ComfyUI answers it (with its own error), untouched.
+            await http.PostAsync(context, connection.Instance, path, body, cancellationToken);
+            return;
+        }
+
+        var clientId = parsed["client_id"] is JsonValue id && id.TryGetValue(out string? text) ? text : null;
+        var promptId = parsed["prompt_id"] is JsonValue given && given.TryGetValue(out string? givenId) ? givenId : Guid.NewGuid().ToString("D");
+        parsed["prompt_id"] = promptId;
+        parsed["client_id"] = connection.ClientId;
+
+        var jobId = await tracker.NextJobIdAsync(cancellationToken);
+        var owner = Submitters.Of(context.User);
+        var relayed = new RelayedPrompt(connection.Instance.Name, promptId, clientId, jobId, owner, ApiKeyIdentity.Of(context.User)?.FindFirst(ApiKeyIdentity.KeyIdClaim)?.Value);
+        var description = PromptDescription.Of((JsonObject)parsed["prompt"]!, promptId);
+        prompts.Add(relayed);
+        tracker.Register(jobId, new JobRegistration(description.Title, description.Kind, connection.Instance.Name, promptId, (JsonObject)parsed["prompt"]!, description.FramesTotal)
+        {
+            SubmittedBy = owner,
+        });
+
+        var status = await http.PostAsync(context, connection.Instance, path, JsonSerializer.SerializeToUtf8Bytes(parsed), cancellationToken);
+        var accepted = status == StatusCodes.Status200OK;
+        if (status == StatusCodes.Status502BadGateway)
+        {
+            LogUnreachable(connection.Instance.Name, promptId);
+        }
+
+        if (accepted)
+        {
+            await tracker.PostAsync(new SubmissionAccepted(jobId), CancellationToken.None);
+            LogRelayed(connection.Instance.Name, promptId, jobId, clientId);
+        }
+        else
+        {
+            prompts.Remove(connection.Instance.Name, promptId);
+            await tracker.PostAsync(new SubmissionFailed(jobId, string.Create(CultureInfo.InvariantCulture, $"Submission failed: ComfyUI answered {status}")), CancellationToken.None);
+        }
+
+        await audit.WriteAsync(new AuditEntry(
+            AuditActor.Of(context.User), AuditActions.JobSubmit, accepted ? AuditOutcomes.Ok : AuditOutcomes.Failed,
+            jobId.ToString(CultureInfo.InvariantCulture),
+            accepted ? $"relayed to {connection.Instance.Name} as {promptId}" : string.Create(CultureInfo.InvariantCulture, $"relayed to {connection.Instance.Name}: HTTP {status}"),
+            context.Connection.RemoteIpAddress?.ToString()));
+    }
+
+    /// <summary>The body as a prompt request AnimeProgress can follow: an object whose <c>prompt</c> is an object.</summary>
+    private static JsonObject? TryParse(byte[] body)
+    {
+        try
+        {
+            return JsonNode.Parse(body, documentOptions: new JsonDocumentOptions { MaxDepth = 256 }) is JsonObject root
+                && root["prompt"] is JsonObject
+                && root["client_id"] is null or JsonValue
+                && root["prompt_id"] is null or JsonValue
+                ? root
+                : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Relayed prompt {PromptId} to {Instance} as job {JobId} for client {ClientId}")]
+    private partial void LogRelayed(string instance, string promptId, long jobId, string? clientId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Relay could not reach {Instance} for prompt {PromptId}")]
+    private partial void LogUnreachable(string instance, string promptId);
+}

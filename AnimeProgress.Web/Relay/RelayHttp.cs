@@ -1,0 +1,70 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using AnimeProgress.Core.ComfyUi;
+
+namespace AnimeProgress.Web.Relay;
+
+/// <summary>
+/// The one HTTP client the relay talks to instances with: no cookies, no redirects followed, no decompression (bodies
+/// pass through as ComfyUI wrote them), no retries (a POST must never be sent twice), and no trace headers added.
+/// </summary>
+public sealed class RelayHttp : IDisposable
+{
+    public RelayHttp()
+    {
+        Invoker = new HttpMessageInvoker(new SocketsHttpHandler
+        {
+            UseProxy = false,
+            AllowAutoRedirect = false,
+            AutomaticDecompression = DecompressionMethods.None,
+            UseCookies = false,
+            ConnectTimeout = TimeSpan.FromSeconds(5),
+            ActivityHeadersPropagator = null,
+        });
+    }
+
+    public HttpMessageInvoker Invoker { get; }
+
+    /// <summary>An instance address may carry <c>user:pass@</c> (a ComfyUI behind a password); HttpClient does not send it by itself.</summary>
+    public static AuthenticationHeaderValue? BasicAuthOf(ComfyUiInstance instance) =>
+        instance.BaseUrl.UserInfo is { Length: > 0 } userInfo
+            ? new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(Uri.UnescapeDataString(userInfo))))
+            : null;
+
+    /// <summary>
+    /// Posts a body the relay has read (a prompt, an action) and copies ComfyUI's answer back unchanged: status,
+    /// content type, body. Returns the status; 502 with a sentence when the instance did not answer.
+    /// </summary>
+    public async Task<int> PostAsync(HttpContext context, ComfyUiInstance instance, string path, byte[] body, CancellationToken cancellationToken)
+    {
+        using var message = new HttpRequestMessage(HttpMethod.Post, new Uri(instance.DisplayUrl, path)) { Content = new ByteArrayContent(body) };
+        message.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        message.Headers.Authorization = BasicAuthOf(instance);
+        HttpResponseMessage response;
+        try
+        {
+            response = await Invoker.SendAsync(message, cancellationToken);
+        }
+        catch (HttpRequestException)
+        {
+            await RelayErrors.WriteAsync(context, StatusCodes.Status502BadGateway, RelayErrors.Unreachable(instance.Name));
+            return StatusCodes.Status502BadGateway;
+        }
+
+        using (response)
+        {
+            context.Response.StatusCode = (int)response.StatusCode;
+            if (response.Content.Headers.ContentType is { } type)
+            {
+                context.Response.ContentType = type.ToString();
+            }
+
+            await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
+            await stream.CopyToAsync(context.Response.Body, cancellationToken);
+            return (int)response.StatusCode;
+        }
+    }
+
+    public void Dispose() => Invoker.Dispose();
+}

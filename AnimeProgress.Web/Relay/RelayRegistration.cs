@@ -1,0 +1,38 @@
+using AnimeProgress.Core.ComfyUi;
+using AnimeProgress.Web.Hosting.Registration;
+
+namespace AnimeProgress.Web.Relay;
+
+/// <summary>The ComfyUI-compatible relay at <c>/comfyui/{instance}/</c> (issue 17, docs/relay.md).</summary>
+public static class RelayRegistration
+{
+    public const string PathPrefix = "/comfyui";
+
+    public static IServiceCollection AddComfyUiRelay(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddValidatedOptions<RelayOptions, RelayOptionsValidator>(configuration, RelayOptions.Section);
+        services.AddHttpForwarder();
+        services.AddSingleton<RelayHttp>();
+        services.AddSingleton<RelayedPrompts>();
+        services.AddSingleton<RelaySockets>();
+        services.AddSingleton<IFrameTap>(sp => sp.GetRequiredService<RelaySockets>());
+        services.AddSingleton<RelayAccess>();
+        services.AddSingleton<RelaySocketEndpoint>();
+        services.AddSingleton<PromptRelay>();
+        services.AddSingleton<RelayWorkActions>();
+        services.AddSingleton<RelayProxy>();
+        services.AddSingleton<RelayEndpoint>();
+        return services;
+    }
+
+    /// <summary>The relay's branch, with WebSockets of its own (the dashboard's circuits keep their settings).</summary>
+    public static WebApplication MapComfyUiRelay(this WebApplication app)
+    {
+        app.Map(PathPrefix, branch =>
+        {
+            branch.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
+            branch.Run(context => context.RequestServices.GetRequiredService<RelayEndpoint>().HandleAsync(context));
+        });
+        return app;
+    }
+}
