@@ -10,11 +10,12 @@ namespace AnimeProgress.Web.Relay;
 /// stops reading is closed with 1008 and a sentence once that much waits, never allowed to hold the relay's memory.
 /// The only thing a client sends that ComfyUI reads is a first <c>feature_flags</c> frame (reference §2).
 /// </summary>
-public sealed partial class RelayClient(WebSocket socket, string clientId, long bufferBytes, ILogger logger)
+public sealed partial class RelayClient(WebSocket socket, string clientId, long bufferBytes, TimeProvider time, ILogger logger)
 {
     public const string OverflowReason = "relay buffer full: the client did not read its socket";
 
-    private static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(10);
+    /// <summary>How long a close may wait for a client that does not read before its connection is dropped.</summary>
+    public static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(10);
 
     private readonly Channel<RelayFrame> _outbox = Channel.CreateUnbounded<RelayFrame>(new UnboundedChannelOptions { SingleReader = true });
     private long _queuedBytes;
@@ -65,7 +66,7 @@ public sealed partial class RelayClient(WebSocket socket, string clientId, long 
         {
             await WriteAsync(stop.Token);
             // A moment for the client's answer to our close (or for its own close to finish) before the socket goes.
-            await Task.WhenAny(receiving, Task.Delay(TimeSpan.FromSeconds(2), CancellationToken.None));
+            await Task.WhenAny(receiving, Task.Delay(TimeSpan.FromSeconds(2), time, CancellationToken.None));
         }
         finally
         {
@@ -118,7 +119,7 @@ public sealed partial class RelayClient(WebSocket socket, string clientId, long 
 
     private async Task AbortUnlessClosedAsync()
     {
-        await Task.Delay(CloseTimeout, CancellationToken.None);
+        await Task.Delay(CloseTimeout, time, CancellationToken.None);
         if (socket.State is not (WebSocketState.Closed or WebSocketState.Aborted))
         {
             socket.Abort();
@@ -214,7 +215,7 @@ public sealed partial class RelayClient(WebSocket socket, string clientId, long 
     {
         try
         {
-            using var timeout = new CancellationTokenSource(CloseTimeout);
+            using var timeout = new CancellationTokenSource(CloseTimeout, time);
             await socket.CloseOutputAsync(status, reason, timeout.Token);
         }
         catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or IOException)

@@ -11,7 +11,7 @@ namespace AnimeProgress.Web.Relay;
 /// instance is offline the upgrade is answered 502 with a sentence, as a proxy in front of a stopped server would.
 /// </summary>
 public sealed partial class RelaySocketEndpoint(
-    RelaySockets sockets, RelayHttp http, IOptions<RelayOptions> options, IHostApplicationLifetime lifetime, ILoggerFactory loggers)
+    RelaySockets sockets, RelayHttp http, IOptions<RelayOptions> options, IHostApplicationLifetime lifetime, TimeProvider time, ILoggerFactory loggers)
 {
     private readonly ILogger _logger = loggers.CreateLogger<RelaySocketEndpoint>();
 
@@ -31,7 +31,7 @@ public sealed partial class RelaySocketEndpoint(
 
         var clientId = context.Request.Query["clientId"].ToString() is { Length: > 0 } given ? given : Guid.NewGuid().ToString("N");
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
-        var client = new RelayClient(socket, clientId, options.Value.ClientBufferBytes, _logger);
+        var client = new RelayClient(socket, clientId, options.Value.ClientBufferBytes, time, _logger);
         sockets.Attach(instance, client);
         LogOpened(instance, clientId);
         // On shutdown the client is told, as a stopping server tells it, and the request ends so the host can stop.
