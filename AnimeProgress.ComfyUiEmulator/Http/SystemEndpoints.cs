@@ -10,7 +10,7 @@ internal static class SystemEndpoints
     public static void Map(IEndpointRouteBuilder routes, EmulatorEngine engine)
     {
         routes.MapGet("/system_stats", context => HttpJson.WriteAsync(context, engine.Stats.Build()));
-        routes.MapGet("/features", context => HttpJson.WriteAsync(context, EmulatorEngine.FeatureFlags()));
+        routes.MapGet("/features", context => HttpJson.WriteAsync(context, engine.FeatureFlags()));
         routes.MapGet("/object_info", context => HttpJson.WriteAsync(context, WithoutAbsentModels(engine.Nodes.ObjectInfo(), engine.Options.AbsentModels)));
         routes.MapGet("/object_info/{node_class}", context =>
         {
