@@ -144,6 +144,10 @@ public sealed class ComfyUiEmulatorServer : IAsyncDisposable
 
             await next(context);
         });
+        if (engine.IsNewer)
+        {
+            app.UseCrossSiteGuard();
+        }
         // No keep-alive frames: ComfyUI's aiohttp sockets send none either.
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.Zero });
         app.MapComfyUi(engine, stopping.Token);

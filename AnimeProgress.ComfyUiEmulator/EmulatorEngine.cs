@@ -23,13 +23,13 @@ internal sealed class EmulatorEngine : IDisposable
         Messenger = new JobMessenger(Connections);
         History = new HistoryStore();
         Queue = new PromptQueue(Messenger, History);
-        Validator = new PromptValidator(Nodes);
+        Validator = new PromptValidator(Nodes, missingNodeType: options.ServerVersion == ComfyUiServerVersion.Newer);
         Vram = new VramMeter(options.VramTotalBytes);
         Stats = new SystemStats(options, Vram);
         Cache = new OutputCache();
         OutputFiles = new OutputFiles(new Random(JitterSeed));
         Uploads = new UploadStore(options.UploadStoreLimitBytes);
-        var run = new PromptRun(Nodes, Messenger, Cache, Interrupt, Vram, OutputFiles, new SimulatedTime(options.TimeScale, JitterSeed));
+        var run = new PromptRun(Nodes, Messenger, Cache, Interrupt, Vram, OutputFiles, new SimulatedTime(options.TimeScale, JitterSeed), options.ProgressActivity);
         Worker = new PromptWorker(Queue, run, Messenger, Cache);
     }
 

@@ -29,5 +29,9 @@ internal static class ComfyUiRoutes
         SystemEndpoints.Map(routes, engine);
         ViewEndpoints.Map(routes, engine);
         UploadEndpoints.Map(routes, engine);
+        if (engine.IsNewer)
+        {
+            JobEndpoints.Map(routes, engine);
+        }
     }
 }
