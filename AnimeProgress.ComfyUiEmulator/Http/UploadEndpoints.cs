@@ -54,7 +54,16 @@ internal static class UploadEndpoints
                     var filename = HeaderUtilities.RemoveQuotes(disposition.FileNameStar.HasValue ? disposition.FileNameStar : disposition.FileName).Value;
                     if (!string.IsNullOrEmpty(filename))
                     {
-                        var staged = await engine.Uploads.StageAsync(section.Body, maximum - read, context.RequestAborted);
+                        StagedUpload staged;
+                        try
+                        {
+                            staged = await engine.Uploads.StageAsync(section.Body, maximum - read, context.RequestAborted);
+                        }
+                        catch (UploadTooLargeException partial)
+                        {
+                            // aiohttp's counter runs over the whole form, so the answer names the total read so far.
+                            throw new UploadTooLargeException(read + partial.ActualSize);
+                        }
                         read += staged.Size;
                         // MultiDict.get returns the first "image"; later ones are read (and counted) but not kept.
                         if (name == "image" && image is null)
@@ -87,7 +96,7 @@ internal static class UploadEndpoints
                 string.Create(CultureInfo.InvariantCulture, $"Maximum request body size {maximum} exceeded, actual body size {tooLarge.ActualSize}"));
             return;
         }
-        catch (IOException) when (!context.RequestAborted.IsCancellationRequested)
+        catch (Exception ex) when (ex is IOException or InvalidDataException && !context.RequestAborted.IsCancellationRequested)
         {
             // A malformed multipart body or a full store: aiohttp surfaces both as an unhandled error.
             Discard(engine, image);
