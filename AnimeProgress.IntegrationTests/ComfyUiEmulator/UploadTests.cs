@@ -120,6 +120,38 @@ public sealed class UploadTests
     }
 
     [Fact]
+    public async Task The_413_counts_every_file_of_the_form()
+    {
+        await using var emulator = await EmulatorHarness.StartAsync(new EmulatorOptions { TimeScale = 0.05, MaxUploadSizeBytes = 100_000 });
+        using var form = new MultipartFormDataContent
+        {
+            { new ByteArrayContent(new byte[60_000]), "image", "a.png" },
+            { new ByteArrayContent(new byte[60_000]), "extra", "b.png" },
+        };
+
+        using var response = await emulator.Http.PostAsync("upload/image", form, TestContext.Current.CancellationToken);
+        var body = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+
+        // Neither file alone passes the limit; the count stops at the chunk that crossed it, as aiohttp's does.
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        const string prefix = "Maximum request body size 100000 exceeded, actual body size ";
+        Assert.StartsWith(prefix, body, StringComparison.Ordinal);
+        Assert.InRange(long.Parse(body[prefix.Length..], System.Globalization.CultureInfo.InvariantCulture), 100_001, 120_000);
+    }
+
+    [Fact]
+    public async Task A_malformed_multipart_body_is_aiohttps_500()
+    {
+        await using var emulator = await EmulatorHarness.StartAsync();
+        using var content = new StringContent("--b\r\nnot a header line at all", System.Text.Encoding.UTF8);
+        content.Headers.ContentType = MediaTypeHeaderValue.Parse("multipart/form-data; boundary=b");
+
+        using var response = await emulator.Http.PostAsync("upload/image", content, TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+    }
+
+    [Fact]
     public async Task A_body_of_exactly_max_upload_size_is_accepted()
     {
         await using var emulator = await EmulatorHarness.StartAsync(new EmulatorOptions { TimeScale = 0.05, MaxUploadSizeBytes = 100_000 });
