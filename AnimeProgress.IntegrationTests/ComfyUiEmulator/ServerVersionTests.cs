@@ -144,6 +144,21 @@ public sealed class ServerVersionTests
     }
 
     [Theory]
+    [InlineData(ComfyUiServerVersion.Release0364, "input,input_order,output,output_is_list,output_name,name,display_name,description,python_module,category,output_node")]
+    [InlineData(ComfyUiServerVersion.Newer,
+        "input,input_order,is_input_list,output,output_is_list,output_name,name,display_name,description,python_module,category,output_node,has_intermediate_output,search_aliases")]
+    public async Task Object_info_has_each_generations_fields_in_order(ComfyUiServerVersion version, string keys)
+    {
+        await using var emulator = await StartAsync(version);
+
+        var one = (await emulator.GetJsonAsync("object_info/KSampler"))["KSampler"]!.AsObject();
+        var all = (await emulator.GetJsonAsync("object_info"))["KSampler"]!.AsObject();
+
+        Assert.Equal(keys, string.Join(',', one.Select(p => p.Key)));
+        Assert.Equal(one.ToJsonString(), all.ToJsonString());
+    }
+
+    [Theory]
     [InlineData(ComfyUiServerVersion.Release0364, HttpStatusCode.OK)]
     [InlineData(ComfyUiServerVersion.Newer, HttpStatusCode.Forbidden)]
     public async Task A_cross_site_request_is_refused_only_by_the_newer_server(ComfyUiServerVersion version, HttpStatusCode expected)

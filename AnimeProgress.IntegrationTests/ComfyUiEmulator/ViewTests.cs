@@ -147,7 +147,7 @@ public sealed class ViewTests
         var allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
         Assert.Equal(size, read);
         // Server and client share this process: a buffered answer would allocate at least the file's size.
-        Assert.True(allocated < size / 10, $"{allocated} bytes allocated to serve {size}");
+        Assert.True(allocated < size / 2, $"{allocated} bytes allocated to serve {size}");
     }
 
     /// <summary>Reads the answer through a reused buffer and counts its bytes.</summary>
