@@ -11,6 +11,8 @@ internal sealed class UploadStore : IDisposable
     private const int ChunkBytes = 64 * 1024;
     private readonly string _root;
     private readonly long _limitBytes;
+    // ComfyUI names and writes an upload inside one synchronous handler; this keeps two uploads of one name from racing.
+    private readonly SemaphoreSlim _naming = new(1, 1);
     private long _usedBytes;
 
     public UploadStore(long limitBytes)
@@ -81,6 +83,19 @@ internal sealed class UploadStore : IDisposable
     /// </summary>
     public async Task<string> CommitAsync(StagedUpload staged, string type, string folder, string filename, bool overwrite, CancellationToken cancellationToken)
     {
+        await _naming.WaitAsync(cancellationToken);
+        try
+        {
+            return await NameAndMoveAsync(staged, type, folder, filename, overwrite, cancellationToken);
+        }
+        finally
+        {
+            _naming.Release();
+        }
+    }
+
+    private async Task<string> NameAndMoveAsync(StagedUpload staged, string type, string folder, string filename, bool overwrite, CancellationToken cancellationToken)
+    {
         var directory = PathOf(type, folder, "");
         Directory.CreateDirectory(directory);
         var target = Path.Combine(directory, filename);
@@ -108,6 +123,7 @@ internal sealed class UploadStore : IDisposable
 
     public void Dispose()
     {
+        _naming.Dispose();
         try
         {
             Directory.Delete(_root, recursive: true);

@@ -48,6 +48,22 @@ public sealed class UploadTests
     }
 
     [Fact]
+    public async Task Concurrent_uploads_of_one_name_each_get_their_own_file()
+    {
+        await using var emulator = await EmulatorHarness.StartAsync();
+
+        var answers = await Task.WhenAll(Enumerable.Range(1, 6).Select(i => UploadAsync(emulator, "same.png", [(byte)i, (byte)i])));
+
+        var names = answers.Select(a => JsonNode.Parse(a.Body)!["name"]!.GetValue<string>()).ToList();
+        Assert.Equal(6, names.Distinct().Count());
+        for (var i = 0; i < names.Count; i++)
+        {
+            var (_, served) = await emulator.GetAsync("view?type=input&filename=" + Uri.EscapeDataString(names[i]));
+            Assert.Equal([(byte)(i + 1), (byte)(i + 1)], served);
+        }
+    }
+
+    [Fact]
     public async Task Overwrite_replaces_the_file_under_its_name()
     {
         await using var emulator = await EmulatorHarness.StartAsync();
