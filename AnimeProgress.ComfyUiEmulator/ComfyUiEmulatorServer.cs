@@ -89,6 +89,18 @@ public sealed class ComfyUiEmulatorServer : IAsyncDisposable
         ArgumentOutOfRangeException.ThrowIfNegative(options.TimeScale);
         ArgumentOutOfRangeException.ThrowIfNegative(options.Port);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(options.Port, IPEndPoint.MaxPort);
+        ArgumentOutOfRangeException.ThrowIfNegative(options.ViewImageBytes);
+        if (options.ViewImageBytes > 0)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(options.ViewImageBytes, Imaging.OutputImage.MinimumPaddedBytes, nameof(options.ViewImageBytes));
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(options.ViewImageBytes, int.MaxValue, nameof(options.ViewImageBytes));
+        }
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.MaxUploadSizeBytes);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.UploadStoreLimitBytes);
+        if (!Enum.IsDefined(options.ServerVersion))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.ServerVersion, "ServerVersion must be Release0364 or Newer.");
+        }
         var address = ParseHost(options.Host);
 
         // A private copy: the engine reports the bound port in /system_stats argv.
@@ -100,6 +112,11 @@ public sealed class ComfyUiEmulatorServer : IAsyncDisposable
             DeviceName = options.DeviceName,
             VramTotalBytes = options.VramTotalBytes,
             AbsentModels = [.. options.AbsentModels],
+            ViewImageBytes = options.ViewImageBytes,
+            MaxUploadSizeBytes = options.MaxUploadSizeBytes,
+            UploadStoreLimitBytes = options.UploadStoreLimitBytes,
+            ServerVersion = options.ServerVersion,
+            ProgressActivity = options.ProgressActivity,
         };
         var engine = new EmulatorEngine(own);
 
@@ -127,6 +144,10 @@ public sealed class ComfyUiEmulatorServer : IAsyncDisposable
 
             await next(context);
         });
+        if (engine.IsNewer)
+        {
+            app.UseCrossSiteGuard();
+        }
         // No keep-alive frames: ComfyUI's aiohttp sockets send none either.
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.Zero });
         app.MapComfyUi(engine, stopping.Token);
@@ -138,6 +159,7 @@ public sealed class ComfyUiEmulatorServer : IAsyncDisposable
         {
             stopping.Dispose();
             await app.DisposeAsync();
+            engine.Dispose();
             throw;
         }
 
@@ -178,6 +200,7 @@ public sealed class ComfyUiEmulatorServer : IAsyncDisposable
     {
         await StopAsync();
         await _app.DisposeAsync();
+        _engine.Dispose();
         _workerStop.Dispose();
         _socketAbort.Dispose();
     }

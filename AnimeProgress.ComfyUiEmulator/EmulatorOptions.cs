@@ -21,4 +21,27 @@ public sealed class EmulatorOptions
     /// only the files in its model folders. Empty: every made-up model file is listed.
     /// </summary>
     public IReadOnlyList<string> AbsentModels { get; set; } = [];
+
+    /// <summary>
+    /// Size in bytes of every generated output file that <c>GET /view</c> serves (a valid PNG padded with an ancillary
+    /// chunk), for throughput benchmarks. 0 (the default) serves each file's small natural PNG (about 12 KiB).
+    /// </summary>
+    public long ViewImageBytes { get; set; }
+
+    /// <summary>ComfyUI's <c>--max-upload-size</c> in bytes: larger uploads get aiohttp's 413; also reported as <c>max_upload_size</c> by /features.</summary>
+    public long MaxUploadSizeBytes { get; set; } = DefaultMaxUploadSizeBytes;
+
+    /// <summary>Bound on the bytes all uploads together may keep in the emulator's temporary directory (deleted on dispose).</summary>
+    public long UploadStoreLimitBytes { get; set; } = 1L << 30;
+
+    /// <summary>The ComfyUI generation to answer as; 0.3.64 by default (command line <c>--server-version 0.3.64|newer</c>).</summary>
+    public ComfyUiServerVersion ServerVersion { get; set; } = ComfyUiServerVersion.Release0364;
+
+    /// <summary>
+    /// Adds the proposed <c>progress_state.nodes[*].activity</c> field ("loading" while a loader runs, "running"
+    /// otherwise). Off by default because no released ComfyUI sends it (reference §9).
+    /// </summary>
+    public bool ProgressActivity { get; set; }
+
+    public const long DefaultMaxUploadSizeBytes = 100L * 1024 * 1024;
 }

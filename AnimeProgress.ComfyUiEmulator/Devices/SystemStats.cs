@@ -3,16 +3,19 @@ using System.Text.Json.Nodes;
 
 namespace AnimeProgress.ComfyUiEmulator.Devices;
 
-/// <summary>The GET /system_stats document of a CUDA machine running ComfyUI 0.3.64.</summary>
+/// <summary>The GET /system_stats document of a CUDA machine running ComfyUI 0.3.64, or the newer server of reference §9.</summary>
 internal sealed class SystemStats(EmulatorOptions options, VramMeter vram)
 {
     public const string ComfyUiVersion = "0.3.64";
+
+    /// <summary>What the newer generation reports (a comfyui_version.py of the newer code in the public index).</summary>
+    public const string NewerComfyUiVersion = "0.38.1";
 
     public JsonObject Build()
     {
         var (ramTotal, ramFree) = Ram();
         var (vramFree, torchTotal, torchFree) = vram.Read();
-        return new JsonObject
+        var stats = new JsonObject
         {
             ["system"] = new JsonObject
             {
@@ -39,7 +42,48 @@ internal sealed class SystemStats(EmulatorOptions options, VramMeter vram)
                 ["torch_vram_free"] = torchFree,
             }),
         };
+        return options.ServerVersion == ComfyUiServerVersion.Newer ? Newer(stats) : stats;
     }
+
+    /// <summary>
+    /// Newer servers: <c>os</c> is sys.platform, and comfy_package_versions and deploy_environment are added in their
+    /// places. devices lists every torch device, primary first; this machine has one.
+    /// </summary>
+    private static JsonObject Newer(JsonObject stats)
+    {
+        var old = stats["system"]!.AsObject();
+        var system = new JsonObject();
+        foreach (var (key, value) in old.ToList())
+        {
+            old.Remove(key);
+            system[key] = key switch
+            {
+                "os" => "linux",
+                "comfyui_version" => NewerComfyUiVersion,
+                // Package versions of that generation's era; made up, but consistent with comfy_package_versions.
+                "required_frontend_version" => "1.42.15",
+                "installed_templates_version" or "required_templates_version" => "0.9.44",
+                _ => value,
+            };
+            if (key == "required_templates_version")
+            {
+                system["comfy_package_versions"] = new JsonArray(
+                    Package("comfyui-frontend-package", "1.42.15"),
+                    Package("comfyui-workflow-templates", "0.9.44"),
+                    Package("comfyui-embedded-docs", "0.4.3"));
+            }
+            if (key == "embedded_python")
+            {
+                // The default when no .comfy_environment file names another (comfy/deploy_environment.py).
+                system["deploy_environment"] = "local-git";
+            }
+        }
+        stats["system"] = system;
+        return stats;
+    }
+
+    private static JsonObject Package(string name, string version) =>
+        new() { ["name"] = name, ["installed"] = version, ["required"] = version };
 
     /// <summary>The host's real RAM when /proc/meminfo is there, otherwise what the GC sees.</summary>
     private static (long Total, long Free) Ram()

@@ -13,7 +13,18 @@ internal sealed class ProgressStates(string promptId)
     private readonly List<string> _order = [];
     private readonly Dictionary<string, (JsonNode Value, JsonNode Max, string State)> _nodes = new(StringComparer.Ordinal);
 
-    public void Start(string nodeId) => Set(nodeId, PyJson.Float(0), PyJson.Float(1), "running");
+    // The proposed (unreleased, reference §9) per-node activity; only sent when EmulatorOptions.ProgressActivity asks.
+    private readonly Dictionary<string, string> _activities = new(StringComparer.Ordinal);
+
+    /// <param name="activity">e.g. "loading" while weights move to VRAM; null sends no activity field. Cleared by the next update.</param>
+    public void Start(string nodeId, string? activity = null)
+    {
+        Set(nodeId, PyJson.Float(0), PyJson.Float(1), "running");
+        if (activity is not null)
+        {
+            _activities[nodeId] = activity;
+        }
+    }
 
     public void Update(string nodeId, JsonNode value, JsonNode max) => Set(nodeId, value, max, "running");
 
@@ -44,6 +55,10 @@ internal sealed class ProgressStates(string promptId)
                 ["parent_node_id"] = null,
                 ["real_node_id"] = id,
             };
+            if (_activities.TryGetValue(id, out var activity))
+            {
+                nodes[id]!["activity"] = activity;
+            }
         }
         return new JsonObject { ["prompt_id"] = promptId, ["nodes"] = nodes };
     }
@@ -62,6 +77,7 @@ internal sealed class ProgressStates(string promptId)
     private void Set(string nodeId, JsonNode value, JsonNode max, string state)
     {
         Ensure(nodeId);
+        _activities.Remove(nodeId);
         _nodes[nodeId] = (value, max, state);
     }
 }

@@ -89,14 +89,17 @@ internal sealed class PromptQueue(JobMessenger messenger, HistoryStore history)
         }
     }
 
-    public void Delete(string promptId)
+    public void Delete(string promptId) => TryDelete(promptId);
+
+    /// <summary>Removes a pending prompt; false when it is not pending (any more), as ComfyUI's delete_queue_item returns.</summary>
+    public bool TryDelete(string promptId)
     {
         lock (_gate)
         {
             var index = _pending.FindIndex(p => p.PromptId == promptId);
             if (index < 0)
             {
-                return;
+                return false;
             }
             if (_pending.Count == 1)
             {
@@ -108,6 +111,24 @@ internal sealed class PromptQueue(JobMessenger messenger, HistoryStore history)
                 _pending.RemoveAt(index);
             }
             Changed();
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// ComfyUI's interrupt_if_running: runs <paramref name="interrupt"/> only while <paramref name="promptId"/> is
+    /// still the running prompt (under the queue lock, so it cannot land on a prompt that started meanwhile).
+    /// </summary>
+    public bool InterruptIfRunning(string promptId, Action interrupt)
+    {
+        lock (_gate)
+        {
+            if (_running?.PromptId != promptId)
+            {
+                return false;
+            }
+            interrupt();
+            return true;
         }
     }
 

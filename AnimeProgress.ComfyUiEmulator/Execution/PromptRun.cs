@@ -23,7 +23,8 @@ internal sealed class PromptRun(
     InterruptSignal interrupt,
     VramMeter vram,
     OutputFiles files,
-    SimulatedTime time)
+    SimulatedTime time,
+    bool progressActivity = false)
 {
     public async Task<RunResult> ExecuteAsync(QueueItem item, CancellationToken cancellationToken)
     {
@@ -159,7 +160,17 @@ internal sealed class PromptRun(
     {
         var node = state.Graph.Find(id)!;
         var definition = nodes.Find(node.ClassType)!;
-        state.Progress.Start(id);
+        var linked = new Dictionary<string, MediaShape>(StringComparer.Ordinal);
+        foreach (var (name, value) in node.Inputs)
+        {
+            if (NodeLink.TryParse(value, out var link) && state.Shapes.TryGetValue(link.SourceId, out var shape))
+            {
+                linked[name] = shape;
+            }
+        }
+        // Simulate only describes the work (nothing is emitted), so it can come before the node is announced.
+        var work = definition.Simulate(new NodeContext(node, linked));
+        state.Progress.Start(id, progressActivity ? Activity(work) : null);
         messenger.ToSubmitterOrEveryone("progress_state", state.Progress.Message());
         if (messenger.ClientId is not null)
         {
@@ -169,15 +180,6 @@ internal sealed class PromptRun(
         // ComfyUI checks the flag once the node is announced, before it does any work.
         interrupt.ThrowIfSet();
 
-        var linked = new Dictionary<string, MediaShape>(StringComparer.Ordinal);
-        foreach (var (name, value) in node.Inputs)
-        {
-            if (NodeLink.TryParse(value, out var link) && state.Shapes.TryGetValue(link.SourceId, out var shape))
-            {
-                linked[name] = shape;
-            }
-        }
-        var work = definition.Simulate(new NodeContext(node, linked));
         vram.LoadModel(work.ModelBytes);
         vram.SetWorking(work.WorkingBytes);
         var seconds = time.Jitter(work.Seconds);
@@ -221,6 +223,13 @@ internal sealed class PromptRun(
         state.Progress.Finish(id);
         messenger.ToSubmitterOrEveryone("progress_state", state.Progress.Message());
     }
+
+    /// <summary>
+    /// The proposed activity of a starting node: "loading" for loaders and for samplers until their first step (the
+    /// weights moving to VRAM, which is what keeps a sampler at 0 %); nothing for other nodes.
+    /// </summary>
+    private static string? Activity(NodeWork work) =>
+        work.ModelBytes > 0 || work.Preview == PreviewFormat.Jpeg ? "loading" : null;
 
     private static void Fail(RunState state, PromptNode node, NodeDefinition definition)
     {

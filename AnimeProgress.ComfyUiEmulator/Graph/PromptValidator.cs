@@ -11,8 +11,17 @@ namespace AnimeProgress.ComfyUiEmulator.Graph;
 /// and each output is checked with everything it depends on. Valid outputs run; invalid ones
 /// are reported in node_errors (the whole prompt is rejected only when no output is valid).
 /// </summary>
-internal sealed class PromptValidator(KnownNodes nodes)
+/// <param name="missingNodeType">Newer servers (reference §9) word a missing or unknown class as missing_node_type.</param>
+internal sealed class PromptValidator(KnownNodes nodes, bool missingNodeType = false)
 {
+    private static ValidationOutcome MissingNodeType(string message, PromptNode node, string? title) =>
+        new(false, ValidationOutcome.Describe("missing_node_type", message, $"Node ID '#{node.Id}'", new JsonObject
+        {
+            ["node_id"] = node.Id,
+            ["class_type"] = node.ClassType,
+            ["node_title"] = title,
+        }), [], []);
+
     public ValidationOutcome Validate(JsonObject prompt, IReadOnlyCollection<string>? partialTargets)
     {
         var graph = PromptGraph.From(prompt);
@@ -21,12 +30,18 @@ internal sealed class PromptValidator(KnownNodes nodes)
         {
             if (node.ClassType is null)
             {
-                return ValidationOutcome.Rejected("invalid_prompt", "Cannot execute because a node is missing the class_type property.", $"Node ID '#{node.Id}'");
+                return missingNodeType
+                    ? MissingNodeType($"Node '{node.Title ?? $"ID #{node.Id}"}' has no class_type. The workflow may be corrupted or a custom node is missing.", node, node.Title)
+                    : ValidationOutcome.Rejected("invalid_prompt", "Cannot execute because a node is missing the class_type property.", $"Node ID '#{node.Id}'");
             }
             var definition = nodes.Find(node.ClassType);
             if (definition is null)
             {
-                return ValidationOutcome.Rejected("invalid_prompt", $"Cannot execute because node {node.ClassType} does not exist.", $"Node ID '#{node.Id}'");
+                // The title defaults to the class name here (execution.py: _meta.get('title', class_type)).
+                var title = node.Title ?? node.ClassType;
+                return missingNodeType
+                    ? MissingNodeType($"Node '{title}' not found. The custom node may not be installed.", node, title)
+                    : ValidationOutcome.Rejected("invalid_prompt", $"Cannot execute because node {node.ClassType} does not exist.", $"Node ID '#{node.Id}'");
             }
             if (definition.IsOutputNode && (partialTargets is null || partialTargets.Contains(node.Id)))
             {

@@ -27,5 +27,11 @@ internal static class ComfyUiRoutes
         HistoryEndpoints.Map(routes, engine);
         ControlEndpoints.Map(routes, engine);
         SystemEndpoints.Map(routes, engine);
+        ViewEndpoints.Map(routes, engine);
+        UploadEndpoints.Map(routes, engine);
+        if (engine.IsNewer)
+        {
+            JobEndpoints.Map(routes, engine);
+        }
     }
 }

@@ -27,6 +27,27 @@ internal static class HttpJson
         return Task.CompletedTask;
     }
 
+    /// <summary>aiohttp's <c>web.Response(status=N)</c>: that status, an empty application/octet-stream body.</summary>
+    public static Task StatusAsync(HttpContext context, int status)
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "application/octet-stream";
+        context.Response.ContentLength = 0;
+        return Task.CompletedTask;
+    }
+
+    /// <summary>A plain-text answer as aiohttp writes its HTTP exceptions (413) and unhandled errors (500).</summary>
+    public static async Task TextAsync(HttpContext context, int status, string text)
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "text/plain; charset=utf-8";
+        await context.Response.WriteAsync(text, context.RequestAborted);
+    }
+
+    /// <summary>What aiohttp answers when a handler raises (ComfyUI has no handler of its own for it).</summary>
+    public static Task InternalErrorAsync(HttpContext context) =>
+        TextAsync(context, StatusCodes.Status500InternalServerError, "500 Internal Server Error\n\nServer got itself in trouble");
+
     /// <summary>Parses the body as a JSON object; null when it is empty or not an object.</summary>
     public static async Task<JsonObject?> ReadObjectAsync(HttpContext context)
     {

@@ -10,15 +10,15 @@ internal static class SystemEndpoints
     public static void Map(IEndpointRouteBuilder routes, EmulatorEngine engine)
     {
         routes.MapGet("/system_stats", context => HttpJson.WriteAsync(context, engine.Stats.Build()));
-        routes.MapGet("/features", context => HttpJson.WriteAsync(context, EmulatorEngine.FeatureFlags()));
-        routes.MapGet("/object_info", context => HttpJson.WriteAsync(context, WithoutAbsentModels(engine.Nodes.ObjectInfo(), engine.Options.AbsentModels)));
+        routes.MapGet("/features", context => HttpJson.WriteAsync(context, engine.FeatureFlags()));
+        routes.MapGet("/object_info", context => HttpJson.WriteAsync(context, WithoutAbsentModels(engine.Nodes.ObjectInfo(engine.IsNewer), engine.Options.AbsentModels)));
         routes.MapGet("/object_info/{node_class}", context =>
         {
             var name = context.Request.RouteValues["node_class"]?.ToString();
             var definition = engine.Nodes.Find(name);
             return HttpJson.WriteAsync(context, definition is null
                 ? new JsonObject()
-                : WithoutAbsentModels(new JsonObject { [definition.ClassType] = definition.ToObjectInfo() }, engine.Options.AbsentModels));
+                : WithoutAbsentModels(new JsonObject { [definition.ClassType] = definition.ToObjectInfo(engine.IsNewer) }, engine.Options.AbsentModels));
         });
     }
 

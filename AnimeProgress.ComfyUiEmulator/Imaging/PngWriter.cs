@@ -9,7 +9,8 @@ internal static class PngWriter
 {
     private static readonly byte[] Signature = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A];
 
-    public static byte[] Encode(int width, int height, Func<int, int, Rgb> pixel)
+    /// <summary><paramref name="level"/> NoCompression gives a size that depends on the dimensions only.</summary>
+    public static byte[] Encode(int width, int height, Func<int, int, Rgb> pixel, CompressionLevel level = CompressionLevel.Fastest)
     {
         using var output = new MemoryStream();
         output.Write(Signature);
@@ -23,7 +24,7 @@ internal static class PngWriter
 
         using (var raw = new MemoryStream())
         {
-            using (var zlib = new ZLibStream(raw, CompressionLevel.Fastest, leaveOpen: true))
+            using (var zlib = new ZLibStream(raw, level, leaveOpen: true))
             {
                 var row = new byte[1 + width * 3];
                 for (var y = 0; y < height; y++)
@@ -43,6 +44,15 @@ internal static class PngWriter
         }
         WriteChunk(output, "IEND", []);
         return output.ToArray();
+    }
+
+    /// <summary>The 8-byte chunk header (length, type) that precedes a chunk's data.</summary>
+    public static byte[] ChunkHeader(string type, int length)
+    {
+        var header = new byte[8];
+        BinaryPrimitives.WriteInt32BigEndian(header, length);
+        Encoding.ASCII.GetBytes(type, header.AsSpan(4));
+        return header;
     }
 
     private static void WriteChunk(Stream output, string type, byte[] data)

@@ -23,12 +23,12 @@ internal sealed class KnownNodes
 
     public NodeDefinition? Find(string? classType) => classType is null ? null : _byClass.GetValueOrDefault(classType);
 
-    public JsonObject ObjectInfo()
+    public JsonObject ObjectInfo(bool newer = false)
     {
         var info = new JsonObject();
         foreach (var definition in _byClass.Values)
         {
-            info[definition.ClassType] = definition.ToObjectInfo();
+            info[definition.ClassType] = definition.ToObjectInfo(newer);
         }
         return info;
     }

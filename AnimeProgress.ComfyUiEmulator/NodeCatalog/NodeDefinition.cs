@@ -52,7 +52,8 @@ internal sealed class NodeDefinition
     public IEnumerable<(InputSpec Spec, bool Required)> AllInputs =>
         Required.Select(i => (i, true)).Concat(Optional.Select(i => (i, false)));
 
-    public JsonObject ToObjectInfo()
+    /// <param name="newer">Newer servers (reference §9) add is_input_list, has_intermediate_output and search_aliases in these places.</param>
+    public JsonObject ToObjectInfo(bool newer = false)
     {
         var input = new JsonObject { ["required"] = Section(Required) };
         var order = new JsonObject { ["required"] = PyJson.Strings(Required.Select(i => i.Name)) };
@@ -71,23 +72,31 @@ internal sealed class NodeDefinition
             input["hidden"] = hidden;
             order["hidden"] = PyJson.Strings(Hidden.Select(h => h.Name));
         }
-        var info = new JsonObject
+        var info = new JsonObject { ["input"] = input, ["input_order"] = order };
+        if (newer)
         {
-            ["input"] = input,
-            ["input_order"] = order,
-            ["output"] = PyJson.Strings(OutputTypes),
-            ["output_is_list"] = new JsonArray([.. OutputTypes.Select(_ => (JsonNode)false)]),
-            ["output_name"] = PyJson.Strings(OutputNames ?? OutputTypes),
-            ["name"] = ClassType,
-            ["display_name"] = DisplayName,
-            ["description"] = Description,
-            ["python_module"] = PythonModule,
-            ["category"] = Category,
-            ["output_node"] = IsOutputNode,
-        };
+            info["is_input_list"] = false;
+        }
+        info["output"] = PyJson.Strings(OutputTypes);
+        info["output_is_list"] = new JsonArray([.. OutputTypes.Select(_ => (JsonNode)false)]);
+        info["output_name"] = PyJson.Strings(OutputNames ?? OutputTypes);
+        info["name"] = ClassType;
+        info["display_name"] = DisplayName;
+        info["description"] = Description;
+        info["python_module"] = PythonModule;
+        info["category"] = Category;
+        info["output_node"] = IsOutputNode;
+        if (newer)
+        {
+            info["has_intermediate_output"] = false;
+        }
         if (IsDeprecated)
         {
             info["deprecated"] = true;
+        }
+        if (newer)
+        {
+            info["search_aliases"] = new JsonArray();
         }
         return info;
     }

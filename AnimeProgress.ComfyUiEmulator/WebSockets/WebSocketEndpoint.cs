@@ -123,7 +123,7 @@ internal static class WebSocketEndpoint
             {
                 var supports = obj["data"]?["supports_preview_metadata"]?.GetValueKind() == JsonValueKind.True;
                 engine.Connections.SetPreviewMetadata(connection.ClientId, supports);
-                engine.Connections.SendJson("feature_flags", EmulatorEngine.FeatureFlags(), connection.ClientId);
+                engine.Connections.SendJson("feature_flags", engine.FeatureFlags(), connection.ClientId);
             }
         }
     }

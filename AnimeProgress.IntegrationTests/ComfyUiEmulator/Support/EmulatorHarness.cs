@@ -26,9 +26,13 @@ internal sealed class EmulatorHarness : IAsyncDisposable
 
     public HttpClient Http { get; private set; }
 
-    public static async Task<EmulatorHarness> StartAsync(double timeScale = 0.05)
+    public static Task<EmulatorHarness> StartAsync(double timeScale = 0.05) =>
+        StartAsync(new EmulatorOptions { TimeScale = timeScale });
+
+    /// <summary>Starts with these options on a free port (Port is overwritten with 0).</summary>
+    public static async Task<EmulatorHarness> StartAsync(EmulatorOptions options)
     {
-        var options = new EmulatorOptions { Port = 0, TimeScale = timeScale };
+        options.Port = 0;
         var server = await ComfyUiEmulatorServer.StartAsync(options, TestContext.Current.CancellationToken);
         return new EmulatorHarness(server, options);
     }
@@ -81,6 +85,15 @@ internal sealed class EmulatorHarness : IAsyncDisposable
         return (response.StatusCode, await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
     }
 
+    /// <summary>A GET whose status, headers and body the test inspects itself.</summary>
+    public async Task<(HttpResponseMessage Response, byte[] Body)> GetAsync(string path, Action<HttpRequestMessage>? configure = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        configure?.Invoke(request);
+        var response = await Http.SendAsync(request, TestContext.Current.CancellationToken);
+        return (response, await response.Content.ReadAsByteArrayAsync(TestContext.Current.CancellationToken));
+    }
+
     public async Task<JsonObject> GetJsonAsync(string path)
     {
         using var response = await Http.GetAsync(path, TestContext.Current.CancellationToken);
@@ -125,7 +138,7 @@ internal sealed class EmulatorHarness : IAsyncDisposable
     {
         var old = Server;
         await old.StopAsync(TestContext.Current.CancellationToken);
-        Server = await ComfyUiEmulatorServer.StartAsync(new EmulatorOptions { Port = old.Port, TimeScale = Options.TimeScale }, TestContext.Current.CancellationToken);
+        Server = await ComfyUiEmulatorServer.StartAsync(new EmulatorOptions { Port = old.Port, TimeScale = Options.TimeScale, ServerVersion = Options.ServerVersion }, TestContext.Current.CancellationToken);
         await old.DisposeAsync();
     }
 

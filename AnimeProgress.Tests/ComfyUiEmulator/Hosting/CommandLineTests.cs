@@ -1,3 +1,4 @@
+using AnimeProgress.ComfyUiEmulator;
 using AnimeProgress.ComfyUiEmulator.Hosting;
 
 namespace AnimeProgress.Tests.ComfyUiEmulator.Hosting;
@@ -41,6 +42,37 @@ public sealed class CommandLineTests
 
         Assert.Null(result.Options);
         Assert.Contains(expected, result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_default_server_version_is_0_3_64()
+    {
+        Assert.Equal(ComfyUiServerVersion.Release0364, EmulatorCommandLine.Parse([]).Options!.ServerVersion);
+    }
+
+    [Theory]
+    [InlineData("--server-version newer", ComfyUiServerVersion.Newer)]
+    [InlineData("--server-version=0.3.64", ComfyUiServerVersion.Release0364)]
+    public void The_server_version_is_read(string commandLine, ComfyUiServerVersion expected)
+    {
+        Assert.Equal(expected, EmulatorCommandLine.Parse(commandLine.Split(' ')).Options!.ServerVersion);
+    }
+
+    [Fact]
+    public void View_image_bytes_and_progress_activity_are_read()
+    {
+        var options = EmulatorCommandLine.Parse(["--view-image-bytes", "20000000", "--progress-activity"]).Options!;
+
+        Assert.Equal(20_000_000, options.ViewImageBytes);
+        Assert.True(options.ProgressActivity);
+    }
+
+    [Theory]
+    [InlineData("--server-version 0.4", "--server-version")]
+    [InlineData("--view-image-bytes 10", "--view-image-bytes")]
+    public void Bad_generation_options_are_rejected(string commandLine, string expected)
+    {
+        Assert.Contains(expected, EmulatorCommandLine.Parse(commandLine.Split(' ')).Error, StringComparison.Ordinal);
     }
 
     [Fact]
