@@ -62,6 +62,15 @@ internal sealed class ComfyUiSession(Uri baseUrl, HttpClient http, string client
         _http.Add($"POST /{path} {(int)response.StatusCode} {text}");
     }
 
+    /// <summary>Uploads a file as ComfyUI's frontend does (multipart, field <c>image</c>).</summary>
+    public async Task UploadAsync(string fileName, byte[] bytes, CancellationToken cancellationToken)
+    {
+        using var form = new MultipartFormDataContent { { new ByteArrayContent(bytes), "image", fileName }, { new StringContent("true"), "overwrite" } };
+        using var response = await http.PostAsync(new Uri(baseUrl, "upload/image"), form, cancellationToken);
+        var text = await response.Content.ReadAsStringAsync(cancellationToken);
+        _http.Add($"POST /upload/image {(int)response.StatusCode} {response.Content.Headers.ContentType?.MediaType} {Normalize(text)}");
+    }
+
     public async Task ReconnectAsync(CancellationToken cancellationToken)
     {
         var previous = Socket!;

@@ -55,6 +55,8 @@ public sealed class RelayConformanceTests : IAsyncLifetime
         }
 
         // The sessions saw what they were written to see (so equal transcripts mean something).
+        Assert.Contains(direct[0].Http, h => h.StartsWith("GET /view?filename=ComfyUI_", StringComparison.Ordinal) && h.Contains(" 200 image/png ", StringComparison.Ordinal));
+        Assert.Contains(direct[0].Http, h => h.StartsWith("POST /upload/image 200", StringComparison.Ordinal));
         var (legacy, withMetadata, reconnecting) = (direct[0].Frames, direct[1].Frames, direct[2].Frames);
         Assert.Contains(legacy, f => f.StartsWith("progress ", StringComparison.Ordinal) && f.Contains(PromptA, StringComparison.Ordinal));
         Assert.Contains(legacy, f => f.StartsWith("binary type 1", StringComparison.Ordinal));
@@ -94,8 +96,13 @@ public sealed class RelayConformanceTests : IAsyncLifetime
         await script.PostPromptAsync(Graphs.TextToImage(steps: 4, seed: 7), PromptA, Ct);
         await script.Socket!.WaitForJobEndAsync(PromptA, Ct);
         await script.Socket.WaitForEmptyQueueAsync(Ct);
-        await script.GetJsonAsync("history/" + PromptA, Ct);
+        var history = await script.GetJsonAsync("history/" + PromptA, Ct);
+        var image = history[PromptA]!["outputs"]!["7"]!["images"]![0]!;
+        await script.GetBytesAsync($"view?filename={image["filename"]}&subfolder={image["subfolder"]}&type=output", Ct);
+        await script.GetBytesAsync("view?filename=no-such-file.png&type=output", Ct);
         await script.GetJsonAsync("queue", Ct);
+        await script.UploadAsync("conformance.png", [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3, 4], Ct);
+        await script.GetBytesAsync("view?filename=conformance.png&type=input", Ct);
 
         await frontend.ConnectAsync(previewMetadata: true, Ct);
         await frontend.PostPromptAsync(WithCheckpoint(Graphs.LongRunning(seed: 3), "sd_xl_base_1.0.safetensors"), PromptB, Ct);
