@@ -4,10 +4,13 @@
 set -uo pipefail
 cd "$(dirname "$0")"
 
-# Debian's chromium for the browser tests, and its prometheus for the Grafana board's queries (GrafanaDashboardTests).
+# Debian's chromium for the browser tests, its prometheus for the Grafana board's queries (GrafanaDashboardTests), and
+# node with npm for a ComfyUI client library from npm driven through the relay (RelayNpmClientTests).
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 [ -x /usr/bin/prometheus ] || missing+=(prometheus)
+command -v node >/dev/null 2>&1 || missing+=(nodejs)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "Installing Debian's ${missing[*]} for the tests..."
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
