@@ -123,6 +123,13 @@ internal sealed class ComfyUiSession(Uri baseUrl, HttpClient http, string client
                 obj.Remove("sid");
                 obj.Remove("timestamp");
                 obj.Remove("number");
+                // The job API (newer servers) names the prompt number "priority" and its timestamps "*_time".
+                obj.Remove("priority");
+                foreach (var time in obj.Select(p => p.Key).Where(k => k.EndsWith("_time", StringComparison.Ordinal)).ToList())
+                {
+                    obj.Remove(time);
+                }
+
                 if (parentKey == "extra_data")
                 {
                     obj.Remove("client_id");

@@ -10,42 +10,28 @@ namespace AnimeProgress.IntegrationTests.Web.Relay;
 /// through AnimeProgress's relay to another, identical one; the transcripts (every frame and HTTP answer the client
 /// got) must match message by message apart from sid, timestamps, extra_data.client_id and the prompt number.
 /// </summary>
-public sealed class RelayConformanceTests : IAsyncLifetime
+public sealed class RelayConformanceTests
 {
     private const double TimeScale = 0.5;
 
-    private ComfyUiEmulatorServer _direct = null!;
-    private ComfyUiEmulatorServer _behindRelay = null!;
-    private AppHost _app = null!;
-
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    public async ValueTask InitializeAsync()
+    [Theory]
+    [InlineData(ComfyUiServerVersion.Release0364)]
+    [InlineData(ComfyUiServerVersion.Newer)]
+    public async Task Client_sessions_through_the_relay_look_exactly_as_they_do_straight_from_ComfyUI(ComfyUiServerVersion version)
     {
-        _direct = await ComfyUiEmulatorServer.StartAsync(new EmulatorOptions { Port = 0, TimeScale = TimeScale }, Ct);
-        _behindRelay = await ComfyUiEmulatorServer.StartAsync(new EmulatorOptions { Port = 0, TimeScale = TimeScale }, Ct);
-        _app = AppHost.Start(new Dictionary<string, string?>
+        await using var directServer = await ComfyUiEmulatorServer.StartAsync(new EmulatorOptions { Port = 0, TimeScale = TimeScale, ServerVersion = version }, Ct);
+        await using var serverBehindRelay = await ComfyUiEmulatorServer.StartAsync(new EmulatorOptions { Port = 0, TimeScale = TimeScale, ServerVersion = version }, Ct);
+        await using var app = AppHost.Start(new Dictionary<string, string?>
         {
-            ["urls"] = "http://127.0.0.1:0",
             ["AnimeProgress:ComfyUi:Instances:0:Name"] = "gpu-1",
-            ["AnimeProgress:ComfyUi:Instances:0:BaseUrl"] = _behindRelay.BaseUrl.ToString(),
+            ["AnimeProgress:ComfyUi:Instances:0:BaseUrl"] = serverBehindRelay.BaseUrl.ToString(),
         });
-        await Eventually.True(() => _app.Hub.Instances.Any(i => i.Online), what: "the instance behind the relay online");
-    }
+        await Eventually.True(() => app.Hub.Instances.Any(i => i.Online), what: "the instance behind the relay online");
+        var newer = version == ComfyUiServerVersion.Newer;
 
-    public async ValueTask DisposeAsync()
-    {
-        await _app.DisposeAsync();
-        await _direct.DisposeAsync();
-        await _behindRelay.DisposeAsync();
-    }
-
-    private Uri RelayUrl => new(_app.BaseAddress, "comfyui/gpu-1/");
-
-    [Fact]
-    public async Task Client_sessions_through_the_relay_look_exactly_as_they_do_straight_from_ComfyUI()
-    {
-        var sessions = await Task.WhenAll(RunSessionsAsync(_direct.BaseUrl), RunSessionsAsync(RelayUrl));
+        var sessions = await Task.WhenAll(RunSessionsAsync(directServer.BaseUrl, newer), RunSessionsAsync(new Uri(app.BaseAddress, "comfyui/gpu-1/"), newer));
         var (direct, relayed) = (sessions[0], sessions[1]);
 
         for (var i = 0; i < direct.Count; i++)
@@ -67,9 +53,9 @@ public sealed class RelayConformanceTests : IAsyncLifetime
         Assert.Contains(reconnecting, f => f == "executing {\"node\":\"1\"}");
 
         // The relayed jobs are AnimeProgress's, with the detail its own jobs have.
-        var job = await Eventually.Get(() => _app.Hub.Jobs.FirstOrDefault(j => j.PromptId == PromptA && j.IsTerminal), what: "the relayed job finished on the dashboard");
+        var job = await Eventually.Get(() => app.Hub.Jobs.FirstOrDefault(j => j.PromptId == PromptA && j.IsTerminal), what: "the relayed job finished on the dashboard");
         Assert.Equal((JobStatus.Completed, JobSource.AnimeProgress, true, "gpu-1"), (job.Status, job.Source, job.HasStepDetail, job.Instance));
-        var interrupted = await Eventually.Get(() => _app.Hub.Jobs.FirstOrDefault(j => j.PromptId == PromptB && j.IsTerminal), what: "the interrupted job ended on the dashboard");
+        var interrupted = await Eventually.Get(() => app.Hub.Jobs.FirstOrDefault(j => j.PromptId == PromptB && j.IsTerminal), what: "the interrupted job ended on the dashboard");
         Assert.Equal(JobStatus.Cancelled, interrupted.Status);
     }
 
@@ -85,7 +71,7 @@ public sealed class RelayConformanceTests : IAsyncLifetime
     /// when the next node starts, so the transcript does not depend on timing); and a script that reconnects with its
     /// client id while its job runs. The first client's socket stays open throughout and must see none of the others' jobs.
     /// </summary>
-    private static async Task<IReadOnlyList<Transcript>> RunSessionsAsync(Uri baseUrl)
+    private static async Task<IReadOnlyList<Transcript>> RunSessionsAsync(Uri baseUrl, bool newer)
     {
         using var http = new HttpClient();
         await using var script = new ComfyUiSession(baseUrl, http, "pipeline-7");
@@ -103,11 +89,17 @@ public sealed class RelayConformanceTests : IAsyncLifetime
         await script.GetJsonAsync("queue", Ct);
         await script.UploadAsync("conformance.png", [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3, 4], Ct);
         await script.GetBytesAsync("view?filename=conformance.png&type=input", Ct);
+        if (newer)
+        {
+            await script.GetJsonAsync("api/jobs/" + PromptA, Ct);
+            await script.GetJsonAsync("api/jobs?status=completed", Ct);
+        }
 
         await frontend.ConnectAsync(previewMetadata: true, Ct);
         await frontend.PostPromptAsync(WithCheckpoint(Graphs.LongRunning(seed: 3), "sd_xl_base_1.0.safetensors"), PromptB, Ct);
         await frontend.Socket!.WaitForAsync(m => m.Type == "executing" && m.PromptId == PromptB && m.Data?["node"]?.GetValue<string>() == "1", Ct);
-        await frontend.PostAsync("interrupt", [], Ct);
+        // The newer server's own cancel for the frontend; the interrupt both know otherwise.
+        await frontend.PostAsync(newer ? $"api/jobs/{PromptB}/cancel" : "interrupt", [], Ct);
         await frontend.Socket.WaitForJobEndAsync(PromptB, Ct);
         await script.Socket.WaitForAsync(m => m.Type == "status" && !m.Data!.ContainsKey("sid") && m == script.Socket.Messages[^1]
             && (int)m.Data["status"]!["exec_info"]!["queue_remaining"]! == 0, Ct);
@@ -120,6 +112,11 @@ public sealed class RelayConformanceTests : IAsyncLifetime
         await reconnecting.Socket.WaitForEmptyQueueAsync(Ct);
         await script.Socket.WaitForAsync(m => m.Type == "status" && !m.Data!.ContainsKey("sid") && m == script.Socket.Messages[^1]
             && (int)m.Data["status"]!["exec_info"]!["queue_remaining"]! == 0, Ct);
+
+        if (newer)
+        {
+            await script.GetJsonAsync("api/jobs?status=cancelled", Ct);
+        }
 
         return [.. new[] { script, frontend, reconnecting }.Select(s => new Transcript(s.Http, s.WebSocketTranscript()))];
     }
