@@ -11,6 +11,7 @@ IBenchCommand[] commands =
     new AnimeProgress.Bench.SignedInProxy.SignedInProxyCommand(),
     new AnimeProgress.Bench.NotificationDelivery.NotificationDeliveryCommand(),
     new AnimeProgress.Bench.FleetQueue.FleetQueueCommand(),
+    new AnimeProgress.Bench.RelayConformance.RelayConformanceCommand(),
 ];
 
 using var cancel = new CancellationTokenSource();
