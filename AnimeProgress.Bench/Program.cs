@@ -12,6 +12,7 @@ IBenchCommand[] commands =
     new AnimeProgress.Bench.NotificationDelivery.NotificationDeliveryCommand(),
     new AnimeProgress.Bench.FleetQueue.FleetQueueCommand(),
     new AnimeProgress.Bench.RelayLoad.RelayLoadCommand(),
+    new AnimeProgress.Bench.RelayConformance.RelayConformanceCommand(),
 ];
 
 using var cancel = new CancellationTokenSource();

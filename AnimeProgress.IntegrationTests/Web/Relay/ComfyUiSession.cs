@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using AnimeProgress.IntegrationTests.ComfyUiEmulator;
+using AnimeProgress.TestSupport.ComfyUi;
 
 namespace AnimeProgress.IntegrationTests.Web.Relay;
 
@@ -10,7 +11,8 @@ namespace AnimeProgress.IntegrationTests.Web.Relay;
 /// A client session as a pipeline script or ComfyUI's frontend runs it, written down as a transcript: every WebSocket
 /// frame it receives and every HTTP answer it gets, in order. The same session runs against ComfyUI directly and
 /// through the relay; <see cref="Normalize"/> removes exactly what the issue allows to differ (sid, timestamps,
-/// extra_data.client_id, the prompt number) and nothing else.
+/// extra_data.client_id, the prompt number) and nothing else;
+/// the Bench's relay-conformance applies the same rule against the real ComfyUI.
 /// </summary>
 internal sealed class ComfyUiSession(Uri baseUrl, HttpClient http, string clientId) : IAsyncDisposable
 {
@@ -99,65 +101,5 @@ internal sealed class ComfyUiSession(Uri baseUrl, HttpClient http, string client
         : m.Type + " " + Normalize(m.Data?.ToJsonString() ?? "null"));
 
     /// <summary>Removes what may differ between two servers running the same session (and nothing else).</summary>
-    public static string Normalize(string json)
-    {
-        JsonNode? node;
-        try
-        {
-            node = JsonNode.Parse(json);
-        }
-        catch (System.Text.Json.JsonException)
-        {
-            return json;
-        }
-
-        Scrub(node, null);
-        return node?.ToJsonString() ?? "null";
-    }
-
-    private static void Scrub(JsonNode? node, string? parentKey)
-    {
-        switch (node)
-        {
-            case JsonObject obj:
-                obj.Remove("sid");
-                obj.Remove("timestamp");
-                obj.Remove("number");
-                // The job API (newer servers) names the prompt number "priority" and its timestamps "*_time".
-                obj.Remove("priority");
-                foreach (var time in obj.Select(p => p.Key).Where(k => k.EndsWith("_time", StringComparison.Ordinal)).ToList())
-                {
-                    obj.Remove(time);
-                }
-
-                if (parentKey == "extra_data")
-                {
-                    obj.Remove("client_id");
-                }
-
-                foreach (var (key, value) in obj.ToList())
-                {
-                    Scrub(value, key);
-                }
-
-                break;
-            case JsonArray array:
-                // A queue item or a history entry's prompt: [number, prompt_id, graph, extra_data, outputs].
-                if (parentKey is "prompt" or "queue_running" or "queue_pending" && array.Count == 5 && array[0] is JsonValue)
-                {
-                    array[0] = "number";
-                    if (array[3] is JsonObject extra)
-                    {
-                        extra.Remove("client_id");
-                    }
-                }
-
-                foreach (var item in array)
-                {
-                    Scrub(item, parentKey);
-                }
-
-                break;
-        }
-    }
+    public static string Normalize(string json) => TranscriptNormalizer.Normalize(json);
 }
