@@ -816,6 +816,24 @@ namespace AnimeProgress.Core.Persistence.Migrations
                     b.HasIndex("WorkflowKey")
                         .HasDatabaseName("ix_production_jobs_workflow_key");
 
+                    b.HasIndex("CompletedAt", "Id")
+                        .HasDatabaseName("ix_production_jobs_finished");
+
+                    b.HasIndex("ComfyUiInstance", "CompletedAt", "Id")
+                        .HasDatabaseName("ix_production_jobs_instance_finished");
+
+                    b.HasIndex("Kind", "CompletedAt", "Id")
+                        .HasDatabaseName("ix_production_jobs_kind_finished");
+
+                    b.HasIndex("Status", "CompletedAt", "Id")
+                        .HasDatabaseName("ix_production_jobs_status_finished");
+
+                    b.HasIndex("SubmittedBy", "CompletedAt", "Id")
+                        .HasDatabaseName("ix_production_jobs_submitted_by_finished");
+
+                    b.HasIndex("WorkflowKey", "CompletedAt", "Id")
+                        .HasDatabaseName("ix_production_jobs_workflow_key_finished");
+
                     b.ToTable("production_jobs", "anime_api");
                 });
 
