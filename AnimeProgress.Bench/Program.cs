@@ -11,6 +11,7 @@ IBenchCommand[] commands =
     new AnimeProgress.Bench.SignedInProxy.SignedInProxyCommand(),
     new AnimeProgress.Bench.NotificationDelivery.NotificationDeliveryCommand(),
     new AnimeProgress.Bench.FleetQueue.FleetQueueCommand(),
+    new AnimeProgress.Bench.HistoryScale.HistoryScaleCommand(),
 ];
 
 using var cancel = new CancellationTokenSource();

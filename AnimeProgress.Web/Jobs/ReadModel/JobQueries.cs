@@ -113,7 +113,7 @@ public sealed class JobQueries(
             var total = await filtered.CountAsync(cancellationToken);
             if (remaining > 0 && total > 0)
             {
-                page.AddRange((await TakeNewestAsync(filtered, skip, remaining, cancellationToken)).Select(JobRowMapper.ToSnapshot));
+                page.AddRange((await TakeNewestAsync(filtered, filter, skip, remaining, cancellationToken)).Select(JobRowMapper.ToSnapshot));
             }
 
             return new JobListPage(page, live.Count + total);
@@ -135,7 +135,7 @@ public sealed class JobQueries(
         }
 
         var above = filtered.Where(j => j.Id > maxLive);
-        var rows = await TakeNewestAsync(above, skip, remaining, cancellationToken);
+        var rows = await TakeNewestAsync(above, filter, skip, remaining, cancellationToken);
         page.AddRange(rows.Select(JobRowMapper.ToSnapshot));
         remaining -= rows.Count;
         // Where the next segment starts: inside it when this one gave rows, else past this one's count (only then counted).
@@ -147,7 +147,7 @@ public sealed class JobQueries(
             var ids = between.Skip(skip).Take(remaining).ToList();
             if (ids.Count > 0)
             {
-                rows = await TakeNewestAsync(filtered.Where(j => ids.Contains(j.Id)), 0, ids.Count, cancellationToken);
+                rows = await TakeNewestAsync(filtered.Where(j => ids.Contains(j.Id)), filter, 0, ids.Count, cancellationToken);
                 page.AddRange(rows.Select(JobRowMapper.ToSnapshot));
                 remaining -= ids.Count;
             }
@@ -157,7 +157,7 @@ public sealed class JobQueries(
 
         if (remaining > 0)
         {
-            rows = await TakeNewestAsync(filtered.Where(j => j.Id < minLive), skip, remaining, cancellationToken);
+            rows = await TakeNewestAsync(filtered.Where(j => j.Id < minLive), filter, skip, remaining, cancellationToken);
             page.AddRange(rows.Select(JobRowMapper.ToSnapshot));
         }
 
@@ -185,7 +185,7 @@ public sealed class JobQueries(
             storedTotal = await filtered.CountAsync(cancellationToken);
             if (page.Count < limit)
             {
-                page.AddRange((await TakeNewestAsync(below, 0, limit - page.Count, cancellationToken)).Select(JobRowMapper.ToSnapshot));
+                page.AddRange((await TakeNewestAsync(below, filter, 0, limit - page.Count, cancellationToken)).Select(JobRowMapper.ToSnapshot));
             }
         }
         else
@@ -199,7 +199,7 @@ public sealed class JobQueries(
             var remaining = limit - page.Count;
             if (remaining > 0)
             {
-                var rows = await TakeNewestAsync(below.Where(j => j.Id > maxLive), 0, remaining, cancellationToken);
+                var rows = await TakeNewestAsync(below.Where(j => j.Id > maxLive), filter, 0, remaining, cancellationToken);
                 remaining -= rows.Count;
                 if (remaining > 0)
                 {
@@ -207,14 +207,14 @@ public sealed class JobQueries(
                         .OrderDescending().Take(remaining).ToList();
                     if (ids.Count > 0)
                     {
-                        rows.AddRange(await TakeNewestAsync(filtered.Where(j => ids.Contains(j.Id)), 0, ids.Count, cancellationToken));
+                        rows.AddRange(await TakeNewestAsync(filtered.Where(j => ids.Contains(j.Id)), filter, 0, ids.Count, cancellationToken));
                         remaining -= ids.Count;
                     }
                 }
 
                 if (remaining > 0)
                 {
-                    rows.AddRange(await TakeNewestAsync(below.Where(j => j.Id < minLive), 0, remaining, cancellationToken));
+                    rows.AddRange(await TakeNewestAsync(below.Where(j => j.Id < minLive), filter, 0, remaining, cancellationToken));
                 }
 
                 page.AddRange(rows.Select(JobRowMapper.ToSnapshot));
@@ -225,8 +225,8 @@ public sealed class JobQueries(
         return (new JobListPage(page, live.Count + storedTotal), next);
     }
 
-    private static Task<List<ProductionJobRow>> TakeNewestAsync(IQueryable<ProductionJobRow> query, int skip, int take, CancellationToken cancellationToken) =>
-        StoredJobs.Sorted(query, JobSort.Id, descending: true).Skip(skip).Take(take).ToListAsync(cancellationToken);
+    private static Task<List<ProductionJobRow>> TakeNewestAsync(IQueryable<ProductionJobRow> query, JobFilter filter, int skip, int take, CancellationToken cancellationToken) =>
+        StoredJobs.Newest(query, filter).Skip(skip).Take(take).ToListAsync(cancellationToken);
 
     /// <summary>
     /// One page of stored jobs matching the filter, in the order asked for (the hub is not consulted). With
