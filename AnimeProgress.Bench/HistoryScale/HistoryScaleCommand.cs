@@ -102,7 +102,7 @@ internal sealed class HistoryScaleCommand : IBenchCommand
             output.WriteLine(string.Create(inv, $"| {b.Query} | {b.Filter} | {b.Figures.P50:F1} / {b.Figures.P95:F1} | {a.Figures.P50:F1} / {a.Figures.P95:F1} |"));
         }
 
-        var worst = after.Where(r => !r.Query.Contains("by OFFSET", StringComparison.Ordinal) && !r.Query.Contains("DISTINCT", StringComparison.Ordinal)).MaxBy(r => r.Figures.P95)!;
+        var worst = after.Where(r => !r.Query.Contains("OFFSET", StringComparison.Ordinal) && !r.Query.Contains("DISTINCT", StringComparison.Ordinal)).MaxBy(r => r.Figures.P95)!;
         output.WriteLine(string.Create(inv, $"history-scale: slowest p95 after (the app's paths): {worst.Figures.P95:F1} ms ({worst.Query}, {worst.Filter}); {options.Runs} runs each"));
 
         await RetentionAsync(contexts, connectionString, output, cancellationToken);
