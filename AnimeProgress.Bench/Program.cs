@@ -13,6 +13,7 @@ IBenchCommand[] commands =
     new AnimeProgress.Bench.FleetQueue.FleetQueueCommand(),
     new AnimeProgress.Bench.RelayLoad.RelayLoadCommand(),
     new AnimeProgress.Bench.RelayConformance.RelayConformanceCommand(),
+    new AnimeProgress.Bench.HistoryScale.HistoryScaleCommand(),
 ];
 
 using var cancel = new CancellationTokenSource();

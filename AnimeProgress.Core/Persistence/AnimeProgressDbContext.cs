@@ -164,6 +164,9 @@ public sealed class AnimeProgressDbContext(DbContextOptions<AnimeProgressDbConte
         job.HasIndex(j => j.WorkflowKey).HasDatabaseName("ix_production_jobs_workflow_key");
         // Catch-up after a lost LISTEN connection: WHERE updated_at > @since.
         job.HasIndex(j => j.UpdatedAt).HasDatabaseName("ix_production_jobs_updated_at");
+        // History at scale (issue 15 item 5): begin
+        JobListIndexes.Configure(job);
+        // History at scale: end
 
         // progress_history (issue 6): begin. Columns job_id, recorded_at, progress, stage, rate; index (job_id, recorded_at).
         History.ProgressHistoryMapping.Configure(builder, Database.IsSqlite());

@@ -816,6 +816,34 @@ namespace AnimeProgress.Core.Persistence.Migrations
                     b.HasIndex("WorkflowKey")
                         .HasDatabaseName("ix_production_jobs_workflow_key");
 
+                    b.HasIndex("CompletedAt", "Id")
+                        .HasDatabaseName("ix_production_jobs_finished");
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("CompletedAt", "Id"), new[] { "Status" });
+
+                    b.HasIndex("ComfyUiInstance", "CompletedAt", "Id")
+                        .HasDatabaseName("ix_production_jobs_instance_finished");
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("ComfyUiInstance", "CompletedAt", "Id"), new[] { "Status" });
+
+                    b.HasIndex("Kind", "CompletedAt", "Id")
+                        .HasDatabaseName("ix_production_jobs_kind_finished");
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("Kind", "CompletedAt", "Id"), new[] { "Status" });
+
+                    b.HasIndex("Status", "CompletedAt", "Id")
+                        .HasDatabaseName("ix_production_jobs_status_finished");
+
+                    b.HasIndex("SubmittedBy", "CompletedAt", "Id")
+                        .HasDatabaseName("ix_production_jobs_submitted_by_finished");
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("SubmittedBy", "CompletedAt", "Id"), new[] { "Status" });
+
+                    b.HasIndex("WorkflowKey", "CompletedAt", "Id")
+                        .HasDatabaseName("ix_production_jobs_workflow_key_finished");
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("WorkflowKey", "CompletedAt", "Id"), new[] { "Status" });
+
                     b.ToTable("production_jobs", "anime_api");
                 });
 

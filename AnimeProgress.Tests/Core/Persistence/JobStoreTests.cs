@@ -241,6 +241,8 @@ public sealed class JobTableUpgradeTests : IDisposable
         var indexes = await db.Database.SqlQuery<string>($"SELECT name AS \"Value\" FROM pragma_index_list('production_jobs')").ToListAsync(ct);
         Assert.Contains("ix_production_jobs_updated_at", indexes);
         Assert.Contains("ix_production_jobs_workflow_key", indexes);
+        // The job lists' indexes (issue 15 item 5) reach an old file too.
+        Assert.All(JobListIndexes.All, i => Assert.Contains(i.Name, indexes));
         Assert.Contains("ix_eta_runs_workflow", await db.Database.SqlQuery<string>($"SELECT name AS \"Value\" FROM pragma_index_list('eta_runs')").ToListAsync(ct));
 
         // The new tables work.

@@ -26,7 +26,7 @@ public sealed class HostedServiceOrderTests
     private static readonly Type[] Keys =
     [
         typeof(AnimeProgress.Web.Keys.ConfiguredTokenImport), typeof(AnimeProgress.Web.Keys.ApiKeyUsageWriter), typeof(AnimeProgress.Web.Accounts.Sessions.SessionSweep),
-        typeof(AnimeProgress.Web.Audit.AuditRetentionSweep),
+        typeof(AnimeProgress.Web.Audit.AuditRetentionSweep), typeof(AnimeProgress.Core.Persistence.History.ProgressHistoryRetentionService),
         typeof(AnimeProgress.Core.Notifications.NotificationDetector), typeof(AnimeProgress.Web.Notifications.NotificationSender),
     ];
 

@@ -21,6 +21,10 @@ public sealed class JobPage
     [JsonPropertyName("page_size")]
     public int PageSize { get; init; }
 
+    /// <summary>Pass as <c>cursor</c> for the page after this one (keyset paging); null when this page is the last.</summary>
+    [JsonPropertyName("next_cursor")]
+    public string? NextCursor { get; init; }
+
     [JsonPropertyName("jobs")]
     public required IReadOnlyList<WireJob> Jobs { get; init; }
 }

@@ -82,6 +82,8 @@ public static class HostedServiceStartOrder
         services.AddHostedService(sp => sp.GetRequiredService<Accounts.Sessions.SessionSweep>());
         // 12. The audit log's retention: applied at start, then daily.
         services.AddHostedService<Audit.AuditRetentionSweep>();
+        // 12b. Progress history's thinning and retention (issue 15), on the leader only; needs only the schema.
+        services.AddHostedService<ProgressHistoryRetentionService>();
 
         // 13. Notifications (Web/Notifications), on the leader only: the detector reads the hub the tracker fills and
         //     stores conditions with their outbox rows; the sender delivers the outbox. Stopped first, so the job store's

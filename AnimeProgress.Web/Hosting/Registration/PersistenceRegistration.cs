@@ -18,6 +18,7 @@ public static class PersistenceRegistration
         services.AddSingleton<JobStore>();
         services.AddValidatedOptions<ProgressHistoryOptions, ProgressHistoryOptionsValidator>(builder.Configuration, ProgressHistoryOptions.Section);
         services.AddSingleton<ProgressHistoryRecorder>();
+        services.AddSingleton<ProgressHistoryRetention>();
         services.AddValidatedOptions<EtaRunOptions, EtaRunOptionsValidator>(builder.Configuration, EtaRunOptions.Section);
         services.AddSingleton<EtaRunStore>();
         if (features.Postgres)

@@ -8,6 +8,7 @@ public sealed record StageAverage(string Stage, TimeSpan Average, int Jobs);
 public sealed record WorkflowAverage(string Workflow, int Jobs, int Failed, TimeSpan? AverageRun);
 
 /// <summary>Aggregates over the filtered finished jobs (<see cref="JobStatistics"/>).</summary>
+/// <param name="Jobs">How many jobs the aggregates read: all that matched, or the newest <see cref="JobStatistics.MaxJobs"/>.</param>
 /// <param name="Truncated">True when more jobs matched than the aggregates read (the newest were kept).</param>
 public sealed record HistoryStats(
     int Jobs,

@@ -34,6 +34,9 @@ public sealed record JobFilter
     /// <summary>Who submitted the job (<see cref="JobSnapshot.SubmittedBy"/>), exactly: "My jobs" is the signed-in name.</summary>
     public string? SubmittedBy { get; init; }
 
+    /// <summary>The workflow's structural key (<see cref="JobSnapshot.WorkflowKey"/>), exactly: jobs of one pipeline.</summary>
+    public string? WorkflowKey { get; init; }
+
     /// <summary>True: only jobs with a finish time; false: only jobs without one. The status still says what a job is.</summary>
     public bool? HasFinishTime { get; init; }
 
@@ -54,6 +57,7 @@ public sealed record JobFilter
         && (Title is null || job.Title.Contains(Title, StringComparison.OrdinalIgnoreCase))
         && (TitleOrPrompt is null || job.Title.Contains(TitleOrPrompt.Trim(), StringComparison.OrdinalIgnoreCase) || job.PromptId == TitleOrPrompt.Trim())
         && (SubmittedBy is null || string.Equals(job.SubmittedBy, SubmittedBy, StringComparison.Ordinal))
+        && (WorkflowKey is null || string.Equals(job.WorkflowKey, WorkflowKey, StringComparison.Ordinal))
         && (TitlePrefix is null || job.Title.StartsWith(TitlePrefix, StringComparison.Ordinal))
         && (HasFinishTime is not { } finished || finished == (job.FinishedAt is not null))
         && (FinishedFrom is null || job.FinishedAt >= FinishedFrom)

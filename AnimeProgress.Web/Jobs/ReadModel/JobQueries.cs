@@ -36,6 +36,9 @@ public sealed class JobQueries(
         return row is null ? null : JobRowMapper.ToSnapshot(row);
     }
 
+    /// <summary>True when the hub holds the job (the live part of the list).</summary>
+    public bool IsLive(long id) => hub?.Find(id) is not null;
+
     /// <summary>The job a fleet-queue job retries and the jobs that retried it; none for a job that never was in the fleet queue.</summary>
     public async Task<RetryLinks> RetryLinksAsync(long id, CancellationToken cancellationToken) =>
         (await RetryLinksAsync([id], cancellationToken)).GetValueOrDefault(id, RetryLinks.None);
@@ -110,7 +113,7 @@ public sealed class JobQueries(
             var total = await filtered.CountAsync(cancellationToken);
             if (remaining > 0 && total > 0)
             {
-                page.AddRange((await TakeNewestAsync(filtered, skip, remaining, cancellationToken)).Select(JobRowMapper.ToSnapshot));
+                page.AddRange((await TakeNewestAsync(filtered, filter, skip, remaining, cancellationToken)).Select(JobRowMapper.ToSnapshot));
             }
 
             return new JobListPage(page, live.Count + total);
@@ -132,7 +135,7 @@ public sealed class JobQueries(
         }
 
         var above = filtered.Where(j => j.Id > maxLive);
-        var rows = await TakeNewestAsync(above, skip, remaining, cancellationToken);
+        var rows = await TakeNewestAsync(above, filter, skip, remaining, cancellationToken);
         page.AddRange(rows.Select(JobRowMapper.ToSnapshot));
         remaining -= rows.Count;
         // Where the next segment starts: inside it when this one gave rows, else past this one's count (only then counted).
@@ -144,7 +147,7 @@ public sealed class JobQueries(
             var ids = between.Skip(skip).Take(remaining).ToList();
             if (ids.Count > 0)
             {
-                rows = await TakeNewestAsync(filtered.Where(j => ids.Contains(j.Id)), 0, ids.Count, cancellationToken);
+                rows = await TakeNewestAsync(filtered.Where(j => ids.Contains(j.Id)), filter, 0, ids.Count, cancellationToken);
                 page.AddRange(rows.Select(JobRowMapper.ToSnapshot));
                 remaining -= ids.Count;
             }
@@ -154,24 +157,92 @@ public sealed class JobQueries(
 
         if (remaining > 0)
         {
-            rows = await TakeNewestAsync(filtered.Where(j => j.Id < minLive), skip, remaining, cancellationToken);
+            rows = await TakeNewestAsync(filtered.Where(j => j.Id < minLive), filter, skip, remaining, cancellationToken);
             page.AddRange(rows.Select(JobRowMapper.ToSnapshot));
         }
 
         return new JobListPage(page, live.Count + storedTotal);
     }
 
-    private static Task<List<ProductionJobRow>> TakeNewestAsync(IQueryable<ProductionJobRow> query, int skip, int take, CancellationToken cancellationToken) =>
-        StoredJobs.Sorted(query, JobSort.Id, descending: true).Skip(skip).Take(take).ToListAsync(cancellationToken);
+    /// <summary>
+    /// The same list as <see cref="ListAsync"/> read by keyset: the page after <paramref name="after"/> (null: the
+    /// first page) and the cursor of the page after it (null when this page reached the end). Each page costs the
+    /// same however deep it is; the total is counted as <see cref="ListAsync"/> counts it.
+    /// </summary>
+    public async Task<(JobListPage Page, JobListCursor? Next)> ListAfterAsync(JobFilter filter, JobListCursor? after, int limit, CancellationToken cancellationToken)
+    {
+        var liveJobs = hub?.Jobs.ToList() ?? [];
+        var live = liveJobs.Where(filter.Matches).OrderByDescending(j => j.Id).ToList();
+        var page = after is { InLive: false } ? [] : live.Where(j => after is not { } a || j.Id < a.AfterId).Take(limit).ToList();
+        var liveCount = page.Count;
 
-    /// <summary>One page of stored jobs matching the filter, in the order asked for (the hub is not consulted).</summary>
-    public async Task<JobListPage> SearchStoredAsync(JobFilter filter, JobSort sort, bool descending, int skip, int take, CancellationToken cancellationToken)
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var filtered = StoredJobs.Filtered(db, filter);
+        var below = after is { InLive: false } cursor ? filtered.Where(j => j.Id < cursor.AfterId) : filtered;
+        int storedTotal;
+        if (liveJobs.Count == 0)
+        {
+            storedTotal = await filtered.CountAsync(cancellationToken);
+            if (page.Count < limit)
+            {
+                page.AddRange((await TakeNewestAsync(below, filter, 0, limit - page.Count, cancellationToken)).Select(JobRowMapper.ToSnapshot));
+            }
+        }
+        else
+        {
+            // As in ListAsync: live ids never go into the SQL; only the stored ids inside the live range are read.
+            var liveIds = liveJobs.Select(j => j.Id).ToHashSet();
+            var minLive = liveIds.Min();
+            var maxLive = liveIds.Max();
+            var rangeIds = await filtered.Where(j => j.Id >= minLive && j.Id <= maxLive).Select(j => j.Id).ToListAsync(cancellationToken);
+            storedTotal = await filtered.CountAsync(cancellationToken) - rangeIds.Count(liveIds.Contains);
+            var remaining = limit - page.Count;
+            if (remaining > 0)
+            {
+                var rows = await TakeNewestAsync(below.Where(j => j.Id > maxLive), filter, 0, remaining, cancellationToken);
+                remaining -= rows.Count;
+                if (remaining > 0)
+                {
+                    var ids = rangeIds.Where(id => !liveIds.Contains(id) && (after is not { InLive: false } c || id < c.AfterId))
+                        .OrderDescending().Take(remaining).ToList();
+                    if (ids.Count > 0)
+                    {
+                        rows.AddRange(await TakeNewestAsync(filtered.Where(j => ids.Contains(j.Id)), filter, 0, ids.Count, cancellationToken));
+                        remaining -= ids.Count;
+                    }
+                }
+
+                if (remaining > 0)
+                {
+                    rows.AddRange(await TakeNewestAsync(below.Where(j => j.Id < minLive), filter, 0, remaining, cancellationToken));
+                }
+
+                page.AddRange(rows.Select(JobRowMapper.ToSnapshot));
+            }
+        }
+
+        JobListCursor? next = page.Count < limit ? null : new JobListCursor(page.Count <= liveCount, page[^1].Id);
+        return (new JobListPage(page, live.Count + storedTotal), next);
+    }
+
+    private static Task<List<ProductionJobRow>> TakeNewestAsync(IQueryable<ProductionJobRow> query, JobFilter filter, int skip, int take, CancellationToken cancellationToken) =>
+        StoredJobs.Newest(query, filter).Skip(skip).Take(take).ToListAsync(cancellationToken);
+
+    /// <summary>
+    /// One page of stored jobs matching the filter, in the order asked for (the hub is not consulted). With
+    /// <paramref name="after"/> (by finish time only) the page starts after that row and <paramref name="skip"/> is
+    /// ignored; with <paramref name="knownTotal"/> the matches are not counted again (the caller counted this filter).
+    /// </summary>
+    public async Task<JobListPage> SearchStoredAsync(
+        JobFilter filter, JobSort sort, bool descending, int skip, int take, CancellationToken cancellationToken,
+        FinishedCursor? after = null, int? knownTotal = null)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var query = StoredJobs.Filtered(db, filter);
-        var total = await query.CountAsync(cancellationToken);
-        var rows = await StoredJobs.Sorted(query, sort, descending)
-            .Skip(Math.Max(0, skip))
+        var total = knownTotal ?? await query.CountAsync(cancellationToken);
+        var keyset = after is { } cursor && sort == JobSort.Finished;
+        var rows = await StoredJobs.Sorted(keyset ? StoredJobs.AfterFinished(query, after!.Value, descending) : query, sort, descending)
+            .Skip(keyset ? 0 : Math.Max(0, skip))
             .Take(Math.Clamp(take, 1, MaxPageSize))
             .ToListAsync(cancellationToken);
         return new JobListPage([.. rows.Select(JobRowMapper.ToSnapshot)], total);
@@ -195,17 +266,35 @@ public sealed class JobQueries(
         return await StoredJobs.Filtered(db, filter).CountAsync(cancellationToken);
     }
 
+    /// <summary>Most instances the history page's filter offers.</summary>
+    public const int MaxInstances = 200;
+
     /// <summary>The ComfyUI instances that appear in the job table, for an instance filter.</summary>
     public async Task<IReadOnlyList<string>> GetInstancesAsync(CancellationToken cancellationToken)
     {
+        // A DISTINCT reads every row (a million: ~0.5 s); instead each next name is one probe of the instance index
+        // (a "skip scan"), so a fleet of 20 costs 21 index lookups however many jobs there are.
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        return await db.ProductionJobs.AsNoTracking()
-            .Where(j => j.ComfyUiInstance != null && j.ComfyUiInstance != "")
-            .Select(j => j.ComfyUiInstance!)
-            .Distinct()
-            .OrderBy(i => i)
-            .Take(200)
-            .ToListAsync(cancellationToken);
+        var names = new List<string>();
+        string? last = null;
+        while (names.Count < MaxInstances)
+        {
+            var after = last;
+            var next = await db.ProductionJobs.AsNoTracking()
+                .Where(j => j.ComfyUiInstance != null && j.ComfyUiInstance != "" && (after == null || string.Compare(j.ComfyUiInstance, after) > 0))
+                .OrderBy(j => j.ComfyUiInstance)
+                .Select(j => j.ComfyUiInstance)
+                .FirstOrDefaultAsync(cancellationToken);
+            if (next is null)
+            {
+                break;
+            }
+
+            names.Add(next);
+            last = next;
+        }
+
+        return names;
     }
 }
 

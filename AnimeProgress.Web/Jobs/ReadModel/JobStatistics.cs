@@ -16,35 +16,54 @@ public sealed class JobStatistics(IDbContextFactory<AnimeProgressDbContext> cont
     /// <summary>Most hourly bars in the throughput chart (one week).</summary>
     public const int MaxThroughputHours = 168;
 
-    private const int MaxSamples = 200_000;
+    /// <summary>
+    /// Most jobs whose samples the stage averages read, the newest. Samples are the expensive part (a recent video job
+    /// has hundreds): 5,000 jobs' samples took 0.5-1 s at a million jobs (docs/benchmarks.md), 200 are an average as
+    /// steady for a pipeline's stages and keep the history page's answer well under 200 ms.
+    /// </summary>
+    public const int MaxStageJobs = 200;
+
+    private const int MaxSamples = 50_000;
 
     /// <summary>Throughput per hour and average durations per stage and per workflow for the filtered jobs.</summary>
     public async Task<HistoryStats> GetAsync(JobFilter filter, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var query = StoredJobs.Filtered(db, filter);
-        var total = await query.CountAsync(cancellationToken);
-        if (total == 0)
+        // No COUNT: the table beside the charts counts the same filter, and counting a million rows again cost
+        // ~130 ms of every filter change (docs/benchmarks.md). One row more than is read says whether there were more.
+        var jobs = await query
+            .OrderByDescending(j => j.CompletedAt)
+            .Take(MaxJobs + 1)
+            .Select(j => new FinishedJob(j.Id, j.Kind, j.ComfyUiInstance, j.Status, j.StartedAt, j.CompletedAt, j.WorkflowKey, j.Title))
+            .ToListAsync(cancellationToken);
+        if (jobs.Count == 0)
         {
             return HistoryStats.Empty;
         }
 
-        var jobs = await query
-            .OrderByDescending(j => j.CompletedAt)
-            .Take(MaxJobs)
-            .Select(j => new FinishedJob(j.Id, j.Kind, j.ComfyUiInstance, j.Status, j.StartedAt, j.CompletedAt, j.WorkflowKey, j.Title))
-            .ToListAsync(cancellationToken);
+        var truncated = jobs.Count > MaxJobs;
+        if (truncated)
+        {
+            jobs.RemoveAt(jobs.Count - 1);
+        }
 
-        var ids = jobs.Select(j => j.Id).ToList();
+        var ids = jobs.Take(MaxStageJobs).Select(j => j.Id).ToList();
         var samples = await db.ProgressHistory.AsNoTracking()
             .Where(h => ids.Contains(h.JobId))
-            .OrderBy(h => h.JobId).ThenBy(h => h.RecordedAt)
+            .OrderByDescending(h => h.JobId).ThenBy(h => h.RecordedAt)
             .Take(MaxSamples)
             .Select(h => new { h.JobId, Sample = new ProgressSample(h.RecordedAt, h.Progress, h.Stage, h.Rate) })
             .ToListAsync(cancellationToken);
+        if (samples.Count == MaxSamples)
+        {
+            // The last job's samples may be cut short: its stages would read shorter than they were.
+            var cut = samples[^1].JobId;
+            samples.RemoveAll(s => s.JobId == cut);
+        }
 
         var samplesByJob = samples.GroupBy(s => s.JobId).ToDictionary(g => g.Key, g => (IReadOnlyList<ProgressSample>)[.. g.Select(s => s.Sample)]);
-        return new HistoryStats(total, Throughput(jobs), StageAverages(jobs, samplesByJob), WorkflowAverages(jobs), total > jobs.Count);
+        return new HistoryStats(jobs.Count, Throughput(jobs), StageAverages(jobs, samplesByJob), WorkflowAverages(jobs), truncated);
     }
 
     /// <summary>Jobs finished per hour of the server's local clock, every hour from the first to the last shown.</summary>

@@ -28,7 +28,8 @@ public sealed class PostgresMigrationTests(PostgresFixture postgres)
     private const string Notifications = "20261207013926_Notifications";
     private const string FleetQueue = "20261207013940_FleetQueue";
     private const string EtaBasis = "20261207144610_EtaBasis";
-    private static readonly string[] All = [Initial, NotifyOnDelete, JobVersion, AccountTables, EtaRuns, ApiKeys, DataProtectionKeys, SubmittedBy, AuditLog, Notifications, FleetQueue, EtaBasis];
+    private const string JobListIndexes = "20261207180113_JobListIndexes";
+    private static readonly string[] All = [Initial, NotifyOnDelete, JobVersion, AccountTables, EtaRuns, ApiKeys, DataProtectionKeys, SubmittedBy, AuditLog, Notifications, FleetQueue, EtaBasis, JobListIndexes];
 
     /// <summary>The app's tables and ASP.NET Core Identity's, in byte order (COLLATE "C").</summary>
     private static readonly string[] Tables =
@@ -46,8 +47,9 @@ public sealed class PostgresMigrationTests(PostgresFixture postgres)
         "ix_eta_runs_workflow", "ix_fleet_queue_state_position",
         "ix_notification_attempts_delivery_id", "ix_notification_deliveries_digest", "ix_notification_deliveries_due", "ix_notification_deliveries_finished_at",
         "ix_notification_deliveries_rule", "ix_notification_events_occurred_at",
-        "ix_production_jobs_comfyui_job_id", "ix_production_jobs_completed_at", "ix_production_jobs_status",
-        "ix_production_jobs_updated_at", "ix_production_jobs_workflow_key", "ix_progress_history_job_id_recorded_at",
+        "ix_production_jobs_comfyui_job_id", "ix_production_jobs_completed_at", "ix_production_jobs_finished", "ix_production_jobs_instance_finished",
+        "ix_production_jobs_kind_finished", "ix_production_jobs_status", "ix_production_jobs_status_finished", "ix_production_jobs_submitted_by_finished",
+        "ix_production_jobs_updated_at", "ix_production_jobs_workflow_key", "ix_production_jobs_workflow_key_finished", "ix_progress_history_job_id_recorded_at",
     ];
 
     /// <summary>Every column the model maps on production_jobs.</summary>

@@ -104,6 +104,44 @@ public sealed class RestApiTests(RestApiTests.SeededApp seeded) : IClassFixture<
         Assert.Equal([102, 101, 30], Ids(firstTwo));
     }
 
+    [Fact]
+    public async Task A_cursor_pages_through_live_and_stored_jobs_each_once_and_an_offset_page_hands_one_out_too()
+    {
+        var ids = new List<long>();
+        string? cursor = null;
+        var pages = 0;
+        do
+        {
+            var page = await GetJson("/api/jobs?pageSize=4" + (cursor is null ? "" : "&cursor=" + cursor));
+            Assert.Equal(33, page.GetProperty("total").GetInt32());
+            ids.AddRange(Ids(page));
+            cursor = page.GetProperty("next_cursor").GetString();
+            Assert.True(++pages < 20, "the cursor never reached the end");
+        }
+        while (cursor is not null);
+
+        // Live first (101 is stored too, and listed once, live), then the stored ones: what offset paging lists.
+        Assert.Equal([103, 102, 101, .. Enumerable.Range(1, 30).Reverse().Select(i => (long)i)], ids);
+        var second = await GetJson("/api/jobs?offset=4&limit=4");
+        var third = await GetJson("/api/jobs?limit=4&cursor=" + second.GetProperty("next_cursor").GetString());
+        Assert.Equal(ids.Skip(8).Take(4), Ids(third));
+        Assert.Equal((0, 0), (third.GetProperty("offset").GetInt32(), third.GetProperty("page").GetInt32()));
+    }
+
+    [Fact]
+    public async Task Finish_time_bounds_narrow_the_list()
+    {
+        var all = await GetJson("/api/jobs?status=completed,failed&limit=100");
+        var finished = all.GetProperty("jobs").EnumerateArray()
+            .ToDictionary(j => j.GetProperty("id").GetInt64(), j => DateTimeOffset.Parse(j.GetProperty("finished_at").GetString()!, System.Globalization.CultureInfo.InvariantCulture));
+        var from = finished[10];
+        var before = finished[20];
+
+        var page = await GetJson($"/api/jobs?limit=100&finishedFrom={Uri.EscapeDataString(from.ToString("O"))}&finishedBefore={Uri.EscapeDataString(before.ToString("O"))}");
+
+        Assert.Equal(Enumerable.Range(10, 10).Reverse().Select(i => (long)i), Ids(page));
+    }
+
     [Theory]
     [InlineData("/api/jobs?page=1&offset=0", "paging")]
     [InlineData("/api/jobs?pageSize=0", "pageSize")]
@@ -111,6 +149,11 @@ public sealed class RestApiTests(RestApiTests.SeededApp seeded) : IClassFixture<
     [InlineData("/api/jobs?page=0", "page")]
     [InlineData("/api/jobs?status=sleeping", "status")]
     [InlineData("/api/jobs?kind=audio", "kind")]
+    [InlineData("/api/jobs?cursor=x12", "cursor")]
+    [InlineData("/api/jobs?cursor=s12&page=2", "cursor")]
+    [InlineData("/api/jobs?cursor=s12&offset=4", "cursor")]
+    [InlineData("/api/jobs?finishedFrom=yesterday", "finishedFrom")]
+    [InlineData("/api/jobs?finishedBefore=2026-12-01T00:00:00", "finishedBefore")]
     public async Task Bad_query_values_get_a_400_validation_problem_naming_the_parameter(string url, string parameter)
     {
         using var http = App.CreateClient();
@@ -205,7 +248,7 @@ public sealed class RestApiTests(RestApiTests.SeededApp seeded) : IClassFixture<
         Assert.DoesNotContain(paths.EnumerateObject(), p => !p.Name.StartsWith("/api/", StringComparison.Ordinal));
         Assert.True(paths.GetProperty("/api/jobs/{id}").TryGetProperty("patch", out _), "PATCH /api/jobs/{id} (priority)");
         var parameters = paths.GetProperty("/api/jobs").GetProperty("get").GetProperty("parameters").EnumerateArray().Select(p => p.GetProperty("name").GetString());
-        Assert.Equal(["status", "kind", "instance", "text", "submittedBy", "page", "pageSize", "offset", "limit"], parameters);
+        Assert.Equal(["status", "kind", "instance", "text", "submittedBy", "workflow", "finishedFrom", "finishedBefore", "cursor", "page", "pageSize", "offset", "limit"], parameters);
         Assert.Equal("AnimeProgress API", document.GetProperty("info").GetProperty("title").GetString());
     }
 

@@ -57,6 +57,25 @@ public sealed class HistoryPageTests : HistoryTestContext
     }
 
     [Fact]
+    public void The_next_page_starts_after_the_last_row_shown_and_the_previous_page_comes_back()
+    {
+        StoreThirtyJobs();
+        var cut = RenderPage();
+        cut.WaitForAssertion(() => Assert.Equal(25, cut.FindAll("[data-testid=history-row]").Count));
+
+        // Page 2 is read after page 1's last row (keyset), with the total already known.
+        cut.Find("button[aria-label='Next page']").Click();
+
+        cut.WaitForAssertion(() => Assert.Equal(["5", "4", "3", "2", "1"], cut.FindAll("[data-testid=history-row]").Select(r => r.GetAttribute("data-job-id"))));
+        Assert.Equal("30 jobs", cut.Find("[data-testid=history-total]").TextContent);
+
+        cut.Find("button[aria-label='Previous page']").Click();
+
+        cut.WaitForAssertion(() => Assert.Equal(Enumerable.Range(6, 25).Reverse().Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            cut.FindAll("[data-testid=history-row]").Select(r => r.GetAttribute("data-job-id"))));
+    }
+
+    [Fact]
     public void Each_row_shows_its_place_in_a_retry_chain()
     {
         Store(Finished(1, T0, TimeSpan.FromMinutes(2), status: "failed", title: "First try"),
