@@ -60,7 +60,8 @@ public sealed partial class PromptRelay(
             SubmittedBy = owner,
         });
 
-        var status = await http.PostAsync(context, connection.Instance, path, JsonSerializer.SerializeToUtf8Bytes(parsed), cancellationToken);
+        // Not cancelled with the request: the tracker holds the job now, so ComfyUI's answer must be learned either way.
+        var status = await http.PostAsync(context, connection.Instance, path, JsonSerializer.SerializeToUtf8Bytes(parsed), CancellationToken.None);
         var accepted = status == StatusCodes.Status200OK;
         if (status == StatusCodes.Status502BadGateway)
         {

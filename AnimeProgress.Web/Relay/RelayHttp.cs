@@ -34,7 +34,9 @@ public sealed class RelayHttp : IDisposable
 
     /// <summary>
     /// Posts a body the relay has read (a prompt, an action) and copies ComfyUI's answer back unchanged: status,
-    /// content type, body. Returns the status; 502 with a sentence when the instance did not answer.
+    /// content type, body. Returns the status, also when the client left before the body was copied; 502 with a
+    /// sentence when the instance did not answer. Pass <see cref="CancellationToken.None"/> where the outcome must be
+    /// known whatever the client does (a submission the tracker already holds).
     /// </summary>
     public async Task<int> PostAsync(HttpContext context, ComfyUiInstance instance, string path, byte[] body, CancellationToken cancellationToken)
     {
@@ -60,8 +62,16 @@ public sealed class RelayHttp : IDisposable
                 context.Response.ContentType = type.ToString();
             }
 
-            await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
-            await stream.CopyToAsync(context.Response.Body, cancellationToken);
+            try
+            {
+                await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
+                await stream.CopyToAsync(context.Response.Body, context.RequestAborted);
+            }
+            catch (Exception ex) when ((ex is IOException or OperationCanceledException) && context.RequestAborted.IsCancellationRequested)
+            {
+                // The client went away; what ComfyUI did (the status) still counts.
+            }
+
             return (int)response.StatusCode;
         }
     }
