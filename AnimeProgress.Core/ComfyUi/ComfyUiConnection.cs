@@ -109,9 +109,17 @@ public sealed partial class ComfyUiConnection : IDisposable
             ? ComfyUiMessageParser.ParseText(payload.Span, _limits)
             // Previews keep their bytes beyond this call; the reader reuses its buffer.
             : ComfyUiMessageParser.ParseBinary(payload.ToArray(), _limits);
-        if (parsed.Event is { } tapped)
+        if (parsed.Event is { } tapped && Tap is { } tap)
         {
-            Tap?.Frame(Instance.Name, type, payload.Span, tapped);
+            try
+            {
+                tap.Frame(Instance.Name, type, payload.Span, tapped);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // Whatever the relay does wrong, the instance stays monitored.
+                LogTapFailed(ex, Instance.Name);
+            }
         }
 
         switch (parsed.Event)
@@ -146,6 +154,9 @@ public sealed partial class ComfyUiConnection : IDisposable
             LogMalformed(Instance.Name, kind, error, suppressed);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The frame tap failed on a frame from {Instance}; the frame was still tracked")]
+    private partial void LogTapFailed(Exception ex, string instance);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "ComfyUI {Instance} sent a bad {Kind} frame: {Error} ({Suppressed} similar suppressed)")]
     private partial void LogMalformed(string instance, string kind, string error, int suppressed);

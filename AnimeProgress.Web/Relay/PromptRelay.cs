@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using AnimeProgress.Core.ComfyUi;
+using AnimeProgress.Core.Hub;
 using AnimeProgress.Core.Submission;
 using AnimeProgress.Core.Tracking;
 using AnimeProgress.Web.Audit;
@@ -22,6 +23,7 @@ public sealed partial class PromptRelay(
     RelayHttp http,
     RelayedPrompts prompts,
     ProgressTracker tracker,
+    ProgressHub hub,
     AuditLog audit,
     IOptions<RelayOptions> options,
     ILogger<PromptRelay> logger)
@@ -54,7 +56,15 @@ public sealed partial class PromptRelay(
         var owner = Submitters.Of(context.User);
         var relayed = new RelayedPrompt(connection.Instance.Name, promptId, clientId, jobId, owner, ApiKeyIdentity.Of(context.User)?.FindFirst(ApiKeyIdentity.KeyIdClaim)?.Value);
         var description = PromptDescription.Of((JsonObject)parsed["prompt"]!, promptId);
-        prompts.Add(relayed);
+        // A prompt id already in use would hand its messages (and the right to stop it) to this client: refused, in
+        // the words a newer ComfyUI uses for a prompt id it does not take.
+        if (hub.Jobs.Any(j => j.PromptId == promptId) || !prompts.TryAdd(relayed))
+        {
+            LogDuplicate(connection.Instance.Name, promptId);
+            await WriteDuplicateAsync(context, promptId);
+            return;
+        }
+
         tracker.Register(jobId, new JobRegistration(description.Title, description.Kind, connection.Instance.Name, promptId, (JsonObject)parsed["prompt"]!, description.FramesTotal)
         {
             SubmittedBy = owner,
@@ -75,7 +85,7 @@ public sealed partial class PromptRelay(
         }
         else
         {
-            prompts.Remove(connection.Instance.Name, promptId);
+            prompts.Remove(relayed);
             await tracker.PostAsync(new SubmissionFailed(jobId, string.Create(CultureInfo.InvariantCulture, $"Submission failed: ComfyUI answered {status}")), CancellationToken.None);
         }
 
@@ -84,6 +94,24 @@ public sealed partial class PromptRelay(
             jobId.ToString(CultureInfo.InvariantCulture),
             accepted ? $"relayed to {connection.Instance.Name} as {promptId}" : string.Create(CultureInfo.InvariantCulture, $"relayed to {connection.Instance.Name}: HTTP {status}"),
             context.Connection.RemoteIpAddress?.ToString()));
+    }
+
+    private static async Task WriteDuplicateAsync(HttpContext context, string promptId)
+    {
+        context.Response.StatusCode = StatusCodes.Status400BadRequest;
+        context.Response.ContentType = "application/json; charset=utf-8";
+        var error = new JsonObject
+        {
+            ["error"] = new JsonObject
+            {
+                ["type"] = "invalid_prompt_id",
+                ["message"] = "Prompt id is already in use",
+                ["details"] = $"prompt_id '{promptId}' names a prompt that exists; send a new one or none.",
+                ["extra_info"] = new JsonObject(),
+            },
+            ["node_errors"] = new JsonObject(),
+        };
+        await context.Response.WriteAsync(error.ToJsonString(), context.RequestAborted);
     }
 
     /// <summary>The body as a prompt request AnimeProgress can follow: an object whose <c>prompt</c> is an object.</summary>
@@ -103,6 +131,9 @@ public sealed partial class PromptRelay(
             return null;
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Relay refused prompt id {PromptId} on {Instance}: it is in use")]
+    private partial void LogDuplicate(string instance, string promptId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Relayed prompt {PromptId} to {Instance} as job {JobId} for client {ClientId}")]
     private partial void LogRelayed(string instance, string promptId, long jobId, string? clientId);

@@ -43,6 +43,13 @@ public sealed class RelayEndpoint(
             return;
         }
 
+        if (RelayRoute.Target(connection.Instance.DisplayUrl, route.Path, context.Request.QueryString.Value) is null)
+        {
+            await RelayErrors.WriteAsync(context, StatusCodes.Status400BadRequest,
+                $"'/{route.Path}' is not a path on ComfyUI instance '{route.Instance}' (no backslash, scheme or '..' that leaves it).");
+            return;
+        }
+
         switch (route.Kind)
         {
             case RelayRouteKind.Socket when context.WebSockets.IsWebSocketRequest:

@@ -24,6 +24,9 @@ public sealed class RelayHttp : IDisposable
         });
     }
 
+    /// <summary>How long a POST the relay makes itself may wait for ComfyUI's answer (it answers in milliseconds).</summary>
+    public static readonly TimeSpan AnswerTimeout = TimeSpan.FromSeconds(60);
+
     public HttpMessageInvoker Invoker { get; }
 
     /// <summary>An instance address may carry <c>user:pass@</c> (a ComfyUI behind a password); HttpClient does not send it by itself.</summary>
@@ -40,15 +43,19 @@ public sealed class RelayHttp : IDisposable
     /// </summary>
     public async Task<int> PostAsync(HttpContext context, ComfyUiInstance instance, string path, byte[] body, CancellationToken cancellationToken)
     {
-        using var message = new HttpRequestMessage(HttpMethod.Post, new Uri(instance.DisplayUrl, path)) { Content = new ByteArrayContent(body) };
+        var target = RelayRoute.Target(instance.DisplayUrl, path, null) ?? throw new InvalidOperationException("A relay path that leaves its instance reached a POST.");
+        using var message = new HttpRequestMessage(HttpMethod.Post, target) { Content = new ByteArrayContent(body) };
         message.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         message.Headers.Authorization = BasicAuthOf(instance);
+        // A ComfyUI that takes the connection and never answers must not hold the request (and a tracked job) forever.
+        using var answerWithin = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        answerWithin.CancelAfter(AnswerTimeout);
         HttpResponseMessage response;
         try
         {
-            response = await Invoker.SendAsync(message, cancellationToken);
+            response = await Invoker.SendAsync(message, answerWithin.Token);
         }
-        catch (HttpRequestException)
+        catch (Exception ex) when (ex is HttpRequestException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
             await RelayErrors.WriteAsync(context, StatusCodes.Status502BadGateway, RelayErrors.Unreachable(instance.Name));
             return StatusCodes.Status502BadGateway;

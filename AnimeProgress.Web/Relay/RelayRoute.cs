@@ -36,6 +36,26 @@ public sealed record RelayRoute(string Instance, string Path, string Route, Rela
         return new RelayRoute(Uri.UnescapeDataString(parts[0]), path, route, KindOf(route, method));
     }
 
+    /// <summary>
+    /// The address on the instance: its base address with the path appended as text (never resolved as a relative
+    /// URI, which would let <c>//host/…</c> or <c>http:…</c> point elsewhere); null when it would leave the instance's
+    /// scheme, host, port or base path (dot segments, backslashes).
+    /// </summary>
+    public static Uri? Target(Uri instanceBase, string path, string? query)
+    {
+        if (path.Contains('\\', StringComparison.Ordinal)
+            || !Uri.TryCreate(instanceBase.AbsoluteUri + path + query, UriKind.Absolute, out var target))
+        {
+            return null;
+        }
+
+        return target.Scheme == instanceBase.Scheme
+            && target.Authority == instanceBase.Authority
+            && target.AbsolutePath.StartsWith(instanceBase.AbsolutePath, StringComparison.Ordinal)
+            ? target
+            : null;
+    }
+
     private static RelayRouteKind KindOf(string route, string method)
     {
         if (route == "ws")

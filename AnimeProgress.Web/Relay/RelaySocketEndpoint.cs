@@ -54,7 +54,7 @@ public sealed partial class RelaySocketEndpoint(
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(TimeSpan.FromSeconds(5));
-            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(instance.DisplayUrl, "features"));
+            using var request = new HttpRequestMessage(HttpMethod.Get, RelayRoute.Target(instance.DisplayUrl, "features", null));
             request.Headers.Authorization = RelayHttp.BasicAuthOf(instance);
             using var response = await http.Invoker.SendAsync(request, timeout.Token);
             var text = await response.Content.ReadAsStringAsync(timeout.Token);

@@ -17,7 +17,9 @@ internal sealed class RelayTransformer(ComfyUiInstance instance, string path) : 
     public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
     {
         await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken);
-        proxyRequest.RequestUri = new Uri(instance.DisplayUrl, path + httpContext.Request.QueryString.Value);
+        // Checked by RelayEndpoint before forwarding: the address stays on the instance.
+        proxyRequest.RequestUri = RelayRoute.Target(instance.DisplayUrl, path, httpContext.Request.QueryString.Value)
+            ?? throw new InvalidOperationException("A relay path that leaves its instance reached the proxy.");
         proxyRequest.Headers.Host = null;
         foreach (var header in NotForwarded)
         {

@@ -49,11 +49,16 @@ public sealed class RelayWorkActions(RelayedPrompts prompts, ProgressHub hub, Re
                 return;
             }
 
-            if (route.Route == "interrupt")
+            // The relay writes the body itself, naming only the checked prompts: whatever else the client's body said
+            // (a "clear", other ids) never reaches ComfyUI. An interrupt names its prompt, so ComfyUI stops it only
+            // if it is still the running one.
+            send = JsonSerializer.SerializeToUtf8Bytes(route.Route switch
             {
-                // Named, so ComfyUI interrupts only if this prompt is still the running one.
-                send = JsonSerializer.SerializeToUtf8Bytes(new JsonObject { ["prompt_id"] = targets[0] });
-            }
+                "interrupt" => new JsonObject { ["prompt_id"] = targets[0] },
+                "queue" => new JsonObject { ["delete"] = new JsonArray([.. targets.Select(t => (JsonNode)t)]) },
+                "jobs/cancel" => new JsonObject { ["job_ids"] = new JsonArray([.. targets.Select(t => (JsonNode)t)]) },
+                _ => new JsonObject(),
+            });
         }
 
         var status = await http.PostAsync(context, connection.Instance, route.Path, send, cancellationToken);
@@ -70,7 +75,8 @@ public sealed class RelayWorkActions(RelayedPrompts prompts, ProgressHub hub, Re
                 var named = Text(request?["prompt_id"]);
                 return (AuditActions.JobCancel, named is not null ? [named] : RunningPrompt(instance) is { } running ? [running] : [], false);
             case "queue":
-                var clear = request?["clear"] is JsonValue value && value.TryGetValue(out bool yes) && yes;
+                // ComfyUI clears on any truthy value (1, "yes", …), as Python reads it.
+                var clear = IsTruthy(request?["clear"]);
                 return (clear ? AuditActions.QueueClear : AuditActions.JobCancel, Texts(request?["delete"]), clear);
             case "free":
                 return (AuditActions.InstanceFree, [], true);
@@ -105,6 +111,17 @@ public sealed class RelayWorkActions(RelayedPrompts prompts, ProgressHub hub, Re
             return null;
         }
     }
+
+    private static bool IsTruthy(JsonNode? node) => node switch
+    {
+        null => false,
+        JsonArray array => array.Count > 0,
+        JsonObject obj => obj.Count > 0,
+        JsonValue value when value.TryGetValue(out bool flag) => flag,
+        JsonValue value when value.TryGetValue(out double number) => number != 0,
+        JsonValue value when value.TryGetValue(out string? text) => text.Length > 0,
+        _ => true,
+    };
 
     private static string? Text(JsonNode? node) => node is JsonValue value && value.TryGetValue(out string? text) ? text : null;
 

@@ -16,6 +16,9 @@ public sealed record RelayedPrompt(string Instance, string PromptId, string? Cli
     /// </summary>
     public RelayFrame? HeldPreview { get; set; }
 
+    /// <summary>When the relay took it.</summary>
+    public DateTimeOffset AddedAt { get; set; }
+
     /// <summary>Set when its last message (<c>executing</c> with node null) went by, or its submission failed.</summary>
     public DateTimeOffset? EndedAt { get; set; }
 }

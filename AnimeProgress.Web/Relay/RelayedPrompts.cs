@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using AnimeProgress.Core.Hub;
 
 namespace AnimeProgress.Web.Relay;
 
@@ -7,7 +8,7 @@ namespace AnimeProgress.Web.Relay;
 /// Kept in memory (a node's relay hands on what its own socket receives); an ended prompt is forgotten after
 /// <see cref="KeepEnded"/>, so the map holds the queue plus a little history, not every prompt ever relayed.
 /// </summary>
-public sealed class RelayedPrompts(TimeProvider time)
+public sealed class RelayedPrompts(TimeProvider time, ProgressHub hub)
 {
     public static readonly TimeSpan KeepEnded = TimeSpan.FromMinutes(30);
 
@@ -16,16 +17,20 @@ public sealed class RelayedPrompts(TimeProvider time)
 
     public int Count => _prompts.Count;
 
-    public void Add(RelayedPrompt prompt)
+    /// <summary>Adds the prompt unless its id is already relayed on that instance (a client may not take over another's prompt).</summary>
+    public bool TryAdd(RelayedPrompt prompt)
     {
         Sweep();
-        _prompts[(prompt.Instance, prompt.PromptId)] = prompt;
+        prompt.AddedAt = time.GetUtcNow();
+        return _prompts.TryAdd((prompt.Instance, prompt.PromptId), prompt);
     }
 
     public RelayedPrompt? Find(string instance, string? promptId) =>
         promptId is not null && _prompts.TryGetValue((instance, promptId), out var prompt) ? prompt : null;
 
-    public void Remove(string instance, string promptId) => _prompts.TryRemove((instance, promptId), out _);
+    /// <summary>Removes this entry (and not another that has the same id since).</summary>
+    public void Remove(RelayedPrompt prompt) =>
+        _prompts.TryRemove(new KeyValuePair<(string, string), RelayedPrompt>((prompt.Instance, prompt.PromptId), prompt));
 
     public void Ended(RelayedPrompt prompt) => prompt.EndedAt ??= time.GetUtcNow();
 
@@ -40,6 +45,13 @@ public sealed class RelayedPrompts(TimeProvider time)
         _nextSweep = now + TimeSpan.FromMinutes(1);
         foreach (var (key, prompt) in _prompts)
         {
+            // A prompt that never sent its last message (deleted while pending, lost with its instance) ends with its
+            // job; one whose job the hub never showed is given up after a day.
+            if (prompt.EndedAt is null && (hub.Find(prompt.JobId) is { IsTerminal: true } || (hub.Find(prompt.JobId) is null && now - prompt.AddedAt > TimeSpan.FromDays(1))))
+            {
+                prompt.EndedAt = now;
+            }
+
             if (prompt.EndedAt is { } ended && now - ended > KeepEnded)
             {
                 _prompts.TryRemove(key, out _);

@@ -141,6 +141,43 @@ public sealed class RelayAccessTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_submit_key_cannot_clear_the_queue_with_a_truthy_clear_or_take_over_a_prompt_id_in_use()
+    {
+        using var posted = await SendAsync(HttpMethod.Post, "prompt", _otherSubmit, Prompt(Graphs.LongRunning(seed: 8), "artist-client"));
+        var theirs = (await posted.Content.ReadFromJsonAsync<JsonObject>(Ct))!["prompt_id"]!.GetValue<string>();
+        using var mine = await SendAsync(HttpMethod.Post, "prompt", _submit, Prompt(Graphs.TextToImage(steps: 2, seed: 4)));
+        var mineId = (await mine.Content.ReadFromJsonAsync<JsonObject>(Ct))!["prompt_id"]!.GetValue<string>();
+        await Eventually.True(() => _app.Hub.Jobs.Any(j => j.PromptId == theirs && j.Status == JobStatus.Running), what: "the artist's job running");
+
+        // "clear": 1 is a clear to ComfyUI; with a submit key it is refused, whatever else the body names.
+        using var clear = await SendAsync(HttpMethod.Post, "queue", _submit, JsonContent.Create(new JsonObject { ["delete"] = new JsonArray(mineId), ["clear"] = 1 }));
+        Assert.Equal(HttpStatusCode.Forbidden, clear.StatusCode);
+
+        // Re-using the artist's prompt id would route its messages to this client: refused as ComfyUI refuses a bad id.
+        var takeOver = new JsonObject { ["prompt"] = Graphs.TextToImage(steps: 2), ["client_id"] = "thief", ["prompt_id"] = theirs };
+        using var taken = await SendAsync(HttpMethod.Post, "prompt", _submit, JsonContent.Create(takeOver));
+        Assert.Equal(HttpStatusCode.BadRequest, taken.StatusCode);
+        Assert.Equal("invalid_prompt_id", (await taken.Content.ReadFromJsonAsync<JsonObject>(Ct))!["error"]!["type"]!.GetValue<string>());
+
+        using var interrupt = await SendAsync(HttpMethod.Post, "interrupt", _otherSubmit, JsonContent.Create(new JsonObject()));
+        Assert.Equal(HttpStatusCode.OK, interrupt.StatusCode);
+        Assert.Equal(JobStatus.Cancelled, (await Eventually.Get(() => _app.Hub.Jobs.FirstOrDefault(j => j.PromptId == theirs && j.IsTerminal), what: "the artist's job ended")).Status);
+        Assert.Equal(JobStatus.Completed, (await Eventually.Get(() => _app.Hub.Jobs.FirstOrDefault(j => j.PromptId == mineId && j.IsTerminal), what: "the pipeline's job ran")).Status);
+    }
+
+    [Theory]
+    [InlineData("/comfyui/gpu-1//127.0.0.1:1/queue")]
+    [InlineData("/comfyui/gpu-1/http:%2F%2F127.0.0.1:1/queue")]
+    [InlineData("/comfyui/gpu-1/%5C%5C127.0.0.1:1/queue")]
+    [InlineData("/comfyui/gpu-1/a/%2E%2E/%2E%2E/queue")]
+    public async Task A_path_that_would_leave_the_instance_is_refused_or_stays_on_it(string path)
+    {
+        using var response = await KeyApps.SendAsync(_app, HttpMethod.Get, path, _read);
+        // Either refused by the relay, or answered by the instance itself (its own 404): never another host's 502.
+        Assert.True(response.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.NotFound, $"{path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(Ct)}");
+    }
+
+    [Fact]
     public async Task An_unknown_instance_is_a_404_that_names_the_known_ones_and_a_rejected_prompt_keeps_ComfyUIs_answer()
     {
         using var unknown = await KeyApps.SendAsync(_app, HttpMethod.Get, "/comfyui/gpu-9/queue", _read);

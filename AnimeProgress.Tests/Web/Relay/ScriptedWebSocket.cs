@@ -15,6 +15,7 @@ internal sealed class ScriptedWebSocket : WebSocket
     private readonly Lock _gate = new();
     private readonly TaskCompletionSource _reading = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private WebSocketState _state = WebSocketState.Open;
+    private int _sendsStarted;
 
     public ScriptedWebSocket(bool reading = true)
     {
@@ -36,6 +37,9 @@ internal sealed class ScriptedWebSocket : WebSocket
     }
 
     public bool Aborted { get; private set; }
+
+    /// <summary>Sends the relay has started, including one still waiting for the client to read.</summary>
+    public int SendsStarted => Volatile.Read(ref _sendsStarted);
 
     public (WebSocketCloseStatus Status, string? Reason)? ClosedWith { get; private set; }
 
@@ -102,6 +106,7 @@ internal sealed class ScriptedWebSocket : WebSocket
 
     public override async Task SendAsync(ArraySegment<byte> buffer, WebSocketMessageType messageType, bool endOfMessage, CancellationToken cancellationToken)
     {
+        Interlocked.Increment(ref _sendsStarted);
         await _reading.Task.WaitAsync(cancellationToken);
         lock (_gate)
         {
