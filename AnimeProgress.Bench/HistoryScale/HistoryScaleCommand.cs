@@ -60,7 +60,7 @@ internal sealed class HistoryScaleCommand : IBenchCommand
         // The schema as it was before the job lists' indexes: the migration's indexes go, the older ones stay.
         await ExecuteAsync(connectionString, string.Concat(JobListIndexes.All.Select(i => $"DROP INDEX IF EXISTS \"{Schema}\".\"{i.Name}\";")), cancellationToken);
 
-        var history = new StudioHistory(options.Jobs, DateTime.UtcNow, options.Seed);
+        var history = new StudioHistory(options.Jobs, TimeProvider.System.GetUtcNow().UtcDateTime, options.Seed);
         var seeded = await HistorySeeder.SeedAsync(connectionString, Schema, history, options.SampledDays, options.SampledJobs, cancellationToken);
         var vacuum = Stopwatch.StartNew();
         // Each VACUUM on its own: it cannot share a batch. A real table is vacuumed by autovacuum (index-only scans need it).
