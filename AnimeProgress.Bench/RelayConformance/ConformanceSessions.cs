@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using AnimeProgress.TestSupport.ComfyUi;
 
 namespace AnimeProgress.Bench.RelayConformance;
 
@@ -26,16 +27,16 @@ internal static class ConformanceSessions
     public static async Task<IReadOnlyList<SessionTranscript>> RunAsync(Uri baseUrl, TimeSpan timeout, CancellationToken ct)
     {
         using var http = new HttpClient { Timeout = timeout };
-        await using var script = new ClientSession(baseUrl, http, "pipeline-7", timeout);
-        await using var frontend = new ClientSession(baseUrl, http, "frontend-3", timeout);
-        await using var reconnecting = new ClientSession(baseUrl, http, "script-9", timeout);
+        await using var script = new ComfyUiSession(baseUrl, http, "pipeline-7", timeout);
+        await using var frontend = new ComfyUiSession(baseUrl, http, "frontend-3", timeout);
+        await using var reconnecting = new ComfyUiSession(baseUrl, http, "script-9", timeout);
 
         await script.ConnectAsync(previewMetadata: false, ct);
         await script.PostPromptAsync(ModelFreeGraphs.BlurThenStreamed(size: 512, batch: 8, color: 0x3366cc, blurRadius: 3), PromptA, ct);
-        await JobEndAsync(script, PromptA, ct);
+        await script.JobEndAsync(PromptA, ct);
         await script.SettledAfterAsync(PromptA, ct);
         await script.PostPromptAsync(ModelFreeGraphs.Saved(size: 512, color: 0x33cc66, prefix: "relay-conformance"), PromptSaved, ct);
-        await JobEndAsync(script, PromptSaved, ct);
+        await script.JobEndAsync(PromptSaved, ct);
         await script.SettledAfterAsync(PromptSaved, ct);
         await script.GetJsonAsync("history/" + PromptA, ct);
         var history = await script.GetJsonAsync("history/" + PromptSaved, ct);
@@ -47,17 +48,17 @@ internal static class ConformanceSessions
 
         await frontend.ConnectAsync(previewMetadata: true, ct);
         await frontend.PostPromptAsync(ModelFreeGraphs.BlurThenStreamed(size: 256, batch: 1, color: 0xcc3366, blurRadius: SlowBlurRadius), PromptB, ct);
-        await frontend.Socket.WaitForAsync(f => f.Type == "executing" && f.PromptId == PromptB && f.Node == "2", "the slow blur starting", timeout, ct);
+        await frontend.Socket.WaitForAsync(m => m.Type == "executing" && m.PromptId == PromptB && m.Node == "2", ct, timeout, "the slow blur starting");
         await frontend.PostAsync("interrupt", [], ct);
-        await JobEndAsync(frontend, PromptB, ct);
+        await frontend.JobEndAsync(PromptB, ct);
         await frontend.SettledAfterAsync(PromptB, ct);
         await script.SettledAsync(ct);
 
         await reconnecting.ConnectAsync(previewMetadata: false, ct);
         await reconnecting.PostPromptAsync(ModelFreeGraphs.BlurThenStreamed(size: 256, batch: 2, color: 0x66cc33, blurRadius: SlowBlurRadius), PromptC, ct);
-        await reconnecting.Socket.WaitForAsync(f => f.Type == "executing" && f.PromptId == PromptC && f.Node == "2", "the slow blur starting", timeout, ct);
+        await reconnecting.Socket.WaitForAsync(m => m.Type == "executing" && m.PromptId == PromptC && m.Node == "2", ct, timeout, "the slow blur starting");
         await reconnecting.ReconnectAsync(ct);
-        await JobEndAsync(reconnecting, PromptC, ct);
+        await reconnecting.JobEndAsync(PromptC, ct);
         await reconnecting.SettledAfterAsync(PromptC, ct);
         await script.SettledAsync(ct);
 
@@ -68,8 +69,4 @@ internal static class ConformanceSessions
             new("reconnecting script", reconnecting.Http, reconnecting.Frames()),
         ];
     }
-
-    /// <summary>The end of a job for its submitter: executing with node null and its prompt id.</summary>
-    private static Task<ReceivedFrame> JobEndAsync(ClientSession session, string promptId, CancellationToken ct) =>
-        session.Socket.WaitForAsync(f => f.Type == "executing" && f.PromptId == promptId && f.Data!["node"] is null, $"the end of {promptId}", session.Timeout, ct);
 }

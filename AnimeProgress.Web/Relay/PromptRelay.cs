@@ -54,7 +54,7 @@ public sealed partial class PromptRelay(
 
         var jobId = await tracker.NextJobIdAsync(cancellationToken);
         var owner = Submitters.Of(context.User);
-        var relayed = new RelayedPrompt(connection.Instance.Name, promptId, clientId, jobId, owner, ApiKeyIdentity.Of(context.User)?.FindFirst(ApiKeyIdentity.KeyIdClaim)?.Value);
+        var relayed = new RelayedPrompt(connection.Instance.Name, promptId, clientId, jobId, owner);
         var description = PromptDescription.Of((JsonObject)parsed["prompt"]!, promptId);
         // A prompt id already in use would hand its messages (and the right to stop it) to this client: refused, in
         // the words a newer ComfyUI uses for a prompt id it does not take.

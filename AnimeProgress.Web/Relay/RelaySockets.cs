@@ -21,8 +21,6 @@ public sealed class RelaySockets(RelayedPrompts prompts, ProgressHub hub) : IFra
 {
     private readonly ConcurrentDictionary<string, InstanceRelay> _instances = new(StringComparer.Ordinal);
 
-    public int ClientCount => _instances.Values.Sum(i => i.Clients.Count);
-
     /// <summary>Greets the client as ComfyUI would (status with its sid; the running node if its prompt runs) and starts routing to it.</summary>
     public void Attach(string instance, RelayClient client)
     {

@@ -5,7 +5,7 @@ namespace AnimeProgress.Web.Relay;
 /// messages to <see cref="ClientId"/> as ComfyUI would have (null: the client sent none, so ComfyUI would have broadcast
 /// its progress and told nobody of its start or end).
 /// </summary>
-public sealed record RelayedPrompt(string Instance, string PromptId, string? ClientId, long JobId, string? Owner, string? KeyId)
+public sealed record RelayedPrompt(string Instance, string PromptId, string? ClientId, long JobId, string? Owner)
 {
     /// <summary>The last node <c>executing</c> named, for the replay a reconnecting client gets (reference §2).</summary>
     public string? LastNode { get; set; }

@@ -15,8 +15,6 @@ public sealed class RelayedPrompts(TimeProvider time, ProgressHub hub)
     private readonly ConcurrentDictionary<(string Instance, string PromptId), RelayedPrompt> _prompts = new();
     private DateTimeOffset _nextSweep;
 
-    public int Count => _prompts.Count;
-
     /// <summary>Adds the prompt unless its id is already relayed on that instance (a client may not take over another's prompt).</summary>
     public bool TryAdd(RelayedPrompt prompt)
     {
@@ -47,7 +45,8 @@ public sealed class RelayedPrompts(TimeProvider time, ProgressHub hub)
         {
             // A prompt that never sent its last message (deleted while pending, lost with its instance) ends with its
             // job; one whose job the hub never showed is given up after a day.
-            if (prompt.EndedAt is null && (hub.Find(prompt.JobId) is { IsTerminal: true } || (hub.Find(prompt.JobId) is null && now - prompt.AddedAt > TimeSpan.FromDays(1))))
+            var job = prompt.EndedAt is null ? hub.Find(prompt.JobId) : null;
+            if (prompt.EndedAt is null && (job is { IsTerminal: true } || (job is null && now - prompt.AddedAt > TimeSpan.FromDays(1))))
             {
                 prompt.EndedAt = now;
             }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
 using AnimeProgress.ComfyUiEmulator;
+using AnimeProgress.TestSupport.ComfyUi;
 
 namespace AnimeProgress.IntegrationTests.ComfyUiEmulator;
 

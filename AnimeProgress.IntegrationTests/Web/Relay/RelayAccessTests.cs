@@ -12,6 +12,7 @@ using AnimeProgress.IntegrationTests.Web.Keys;
 using AnimeProgress.Web.Keys;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using AnimeProgress.TestSupport.ComfyUi;
 
 namespace AnimeProgress.IntegrationTests.Web.Relay;
 
@@ -21,6 +22,7 @@ namespace AnimeProgress.IntegrationTests.Web.Relay;
 /// </summary>
 public sealed class RelayAccessTests : IAsyncLifetime
 {
+    private RelayTestApp _relay = null!;
     private ComfyUiEmulatorServer _gpu = null!;
     private AppHost _app = null!;
     private string _read = null!;
@@ -32,23 +34,17 @@ public sealed class RelayAccessTests : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        _gpu = await ComfyUiEmulatorServer.StartAsync(new EmulatorOptions { Port = 0, TimeScale = 0.2 }, Ct);
-        _app = AppHost.Start(new Dictionary<string, string?>
-        {
-            ["AnimeProgress:ComfyUi:Instances:0:Name"] = "gpu-1",
-            ["AnimeProgress:ComfyUi:Instances:0:BaseUrl"] = _gpu.BaseUrl.ToString(),
-        });
+        _relay = await RelayTestApp.StartAsync(Ct);
+        (_gpu, _app) = (_relay.Gpu, _relay.App);
         _read = (await KeyApps.KeyAsync(_app, "pipeline", "Viewer", ApiScope.Read)).Text;
         _submit = (await KeyApps.KeyAsync(_app, "pipeline", "Viewer", ApiScope.Read | ApiScope.Submit)).Text;
         _otherSubmit = (await KeyApps.KeyAsync(_app, "artist", "Viewer", ApiScope.Read | ApiScope.Submit)).Text;
         _control = (await KeyApps.KeyAsync(_app, "ops", "Operator", ApiScope.Read | ApiScope.Submit | ApiScope.Control)).Text;
-        await Eventually.True(() => _app.Hub.Instances.Any(i => i.Online), what: "gpu-1 online");
     }
 
     public async ValueTask DisposeAsync()
     {
-        await _app.DisposeAsync();
-        await _gpu.DisposeAsync();
+        await _relay.DisposeAsync();
     }
 
     private static JsonContent Prompt(JsonObject graph, string? clientId = "relay-test") =>

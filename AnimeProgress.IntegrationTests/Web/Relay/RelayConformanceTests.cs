@@ -2,6 +2,7 @@ using AnimeProgress.ComfyUiEmulator;
 using AnimeProgress.Core.Jobs;
 using AnimeProgress.IntegrationTests.ComfyUiEmulator;
 using AnimeProgress.IntegrationTests.Support;
+using AnimeProgress.TestSupport.ComfyUi;
 
 namespace AnimeProgress.IntegrationTests.Web.Relay;
 
@@ -83,7 +84,7 @@ public sealed class RelayConformanceTests
         await script.Socket!.WaitForJobEndAsync(PromptA, Ct);
         await script.Socket.WaitForEmptyQueueAsync(Ct);
         var history = await script.GetJsonAsync("history/" + PromptA, Ct);
-        var image = history[PromptA]!["outputs"]!["7"]!["images"]![0]!;
+        var image = history![PromptA]!["outputs"]!["7"]!["images"]![0]!;
         await script.GetBytesAsync($"view?filename={image["filename"]}&subfolder={image["subfolder"]}&type=output", Ct);
         await script.GetBytesAsync("view?filename=no-such-file.png&type=output", Ct);
         await script.GetJsonAsync("queue", Ct);
@@ -118,7 +119,7 @@ public sealed class RelayConformanceTests
             await script.GetJsonAsync("api/jobs?status=cancelled", Ct);
         }
 
-        return [.. new[] { script, frontend, reconnecting }.Select(s => new Transcript(s.Http, s.WebSocketTranscript()))];
+        return [.. new[] { script, frontend, reconnecting }.Select(s => new Transcript(s.Http, s.Frames()))];
     }
 
     private static System.Text.Json.Nodes.JsonObject WithCheckpoint(System.Text.Json.Nodes.JsonObject graph, string checkpoint)

@@ -12,6 +12,7 @@ namespace AnimeProgress.IntegrationTests.Web.Relay;
 /// <summary>An instance that goes away behind the relay: its clients see what a ComfyUI going away looks like.</summary>
 public sealed class RelayFailureTests : IAsyncLifetime
 {
+    private RelayTestApp _relay = null!;
     private ComfyUiEmulatorServer _gpu = null!;
     private AppHost _app = null!;
 
@@ -19,19 +20,13 @@ public sealed class RelayFailureTests : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        _gpu = await ComfyUiEmulatorServer.StartAsync(new EmulatorOptions { Port = 0, TimeScale = 0.2 }, Ct);
-        _app = AppHost.Start(new Dictionary<string, string?>
-        {
-            ["AnimeProgress:ComfyUi:Instances:0:Name"] = "gpu-1",
-            ["AnimeProgress:ComfyUi:Instances:0:BaseUrl"] = _gpu.BaseUrl.ToString(),
-        });
-        await Eventually.True(() => _app.Hub.Instances.Any(i => i.Online), what: "gpu-1 online");
+        _relay = await RelayTestApp.StartAsync(Ct);
+        (_gpu, _app) = (_relay.Gpu, _relay.App);
     }
 
     public async ValueTask DisposeAsync()
     {
-        await _app.DisposeAsync();
-        await _gpu.DisposeAsync();
+        await _relay.DisposeAsync();
     }
 
     [Fact]

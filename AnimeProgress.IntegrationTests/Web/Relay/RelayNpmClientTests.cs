@@ -43,7 +43,7 @@ public sealed class RelayNpmClientTests : IAsyncLifetime
         })().catch(error => { console.error(error); process.exit(1); });
         """;
 
-    private ComfyUiEmulatorServer _gpu = null!;
+    private RelayTestApp _relay = null!;
     private AppHost _app = null!;
     private string _workDirectory = null!;
 
@@ -51,20 +51,14 @@ public sealed class RelayNpmClientTests : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        _gpu = await ComfyUiEmulatorServer.StartAsync(new EmulatorOptions { Port = 0, TimeScale = 0.2 }, Ct);
-        _app = AppHost.Start(new Dictionary<string, string?>
-        {
-            ["AnimeProgress:ComfyUi:Instances:0:Name"] = "gpu-1",
-            ["AnimeProgress:ComfyUi:Instances:0:BaseUrl"] = _gpu.BaseUrl.ToString(),
-        });
+        _relay = await RelayTestApp.StartAsync(Ct);
+        _app = _relay.App;
         _workDirectory = Directory.CreateTempSubdirectory("animeprogress-npm-").FullName;
-        await Eventually.True(() => _app.Hub.Instances.Any(i => i.Online), what: "gpu-1 online");
     }
 
     public async ValueTask DisposeAsync()
     {
-        await _app.DisposeAsync();
-        await _gpu.DisposeAsync();
+        await _relay.DisposeAsync();
         Directory.Delete(_workDirectory, recursive: true);
     }
 

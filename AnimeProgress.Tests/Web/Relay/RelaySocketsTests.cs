@@ -53,8 +53,8 @@ public sealed class RelaySocketsTests
     [Fact]
     public async Task A_client_gets_its_own_prompts_and_the_broadcasts_but_nothing_of_AnimeProgress_or_other_clients()
     {
-        Assert.True(_prompts.TryAdd(new RelayedPrompt(Instance, "mine", "a", 1, "pipeline", null)));
-        Assert.True(_prompts.TryAdd(new RelayedPrompt(Instance, "theirs", "b", 2, "artist", null)));
+        Assert.True(_prompts.TryAdd(new RelayedPrompt(Instance, "mine", "a", 1, "pipeline")));
+        Assert.True(_prompts.TryAdd(new RelayedPrompt(Instance, "theirs", "b", 2, "artist")));
         var (_, socket, running) = Attach("a");
 
         Text("""{"type": "status", "data": {"status": {"exec_info": {"queue_remaining": 2}}, "sid": "animeprogress-1"}}""");
@@ -80,7 +80,7 @@ public sealed class RelaySocketsTests
     [Fact]
     public async Task A_preview_with_metadata_reaches_a_client_that_did_not_ask_for_it_as_a_plain_preview_after_its_progress()
     {
-        Assert.True(_prompts.TryAdd(new RelayedPrompt(Instance, "mine", "a", 1, null, null)));
+        Assert.True(_prompts.TryAdd(new RelayedPrompt(Instance, "mine", "a", 1, null)));
         var (_, socket, running) = Attach("a");
         var metadata = Encoding.UTF8.GetBytes("""{"node_id": "3", "prompt_id": "mine", "display_node_id": "3", "parent_node_id": null, "real_node_id": "3", "image_type": "image/png"}""");
         byte[] png = [0x89, 0x50, 0x4e, 0x47, 1, 2, 3];
@@ -105,7 +105,7 @@ public sealed class RelaySocketsTests
     [Fact]
     public async Task A_client_reconnecting_while_its_prompt_runs_gets_the_running_node_after_the_greeting()
     {
-        Assert.True(_prompts.TryAdd(new RelayedPrompt(Instance, "mine", "a", 1, null, null)));
+        Assert.True(_prompts.TryAdd(new RelayedPrompt(Instance, "mine", "a", 1, null)));
         Text("""{"type": "execution_start", "data": {"prompt_id": "mine", "timestamp": 1}}""");
         Text("""{"type": "executing", "data": {"node": "5", "display_node": "5", "prompt_id": "mine"}}""");
 

@@ -1,37 +1,34 @@
-using System.Net;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
-using AnimeProgress.TestSupport.ComfyUi;
 
-namespace AnimeProgress.Bench.RelayConformance;
+namespace AnimeProgress.TestSupport.ComfyUi;
 
 /// <summary>
-/// A client session written down as a transcript: every frame its sockets received and every HTTP answer it got, in
-/// order, normalized by the rule the integration test uses (<see cref="TranscriptNormalizer"/>). Lines are formatted as
-/// the integration test's ComfyUiSession formats them, so the two checks compare the same things.
+/// A client session as a pipeline script or ComfyUI's frontend runs it, written down as a transcript: every WebSocket
+/// frame its sockets receive and every HTTP answer it gets, in order, normalized by <see cref="TranscriptNormalizer"/>.
+/// The same session runs against ComfyUI directly and through the relay (the conformance test against the emulator,
+/// the Bench's relay-conformance against the real ComfyUI), and the two transcripts are compared line by line.
 /// </summary>
-internal sealed class ClientSession(Uri baseUrl, HttpClient http, string clientId, TimeSpan timeout) : IAsyncDisposable
+public sealed class ComfyUiSession(Uri baseUrl, HttpClient http, string clientId, TimeSpan? timeout = null) : IAsyncDisposable
 {
     private readonly List<string> _http = [];
     private readonly List<string> _earlierFrames = [];
 
-    public string ClientId => clientId;
-
     public IReadOnlyList<string> Http => _http;
 
-    public RecordingSocket Socket { get; private set; } = null!;
+    public WsProbe Socket { get; private set; } = null!;
 
-    public TimeSpan Timeout => timeout;
+    public TimeSpan Timeout { get; } = timeout ?? WsProbe.DefaultTimeout;
 
     public async Task ConnectAsync(bool previewMetadata, CancellationToken cancellationToken)
     {
-        Socket = await RecordingSocket.ConnectAsync(baseUrl, clientId, cancellationToken);
-        await Socket.WaitForAsync(f => f.Type == "status", "the greeting", timeout, cancellationToken);
+        Socket = await WsProbe.ConnectAsync(baseUrl, clientId, cancellationToken);
+        await Socket.WaitForAsync(m => m.Type == "status", cancellationToken, Timeout, "the greeting");
         if (previewMetadata)
         {
             await Socket.SendTextAsync("""{"type":"feature_flags","data":{"supports_preview_metadata":true}}""", cancellationToken);
-            await Socket.WaitForAsync(f => f.Type == "feature_flags", "the server's feature_flags", timeout, cancellationToken);
+            await Socket.WaitForAsync(m => m.Type == "feature_flags", cancellationToken, Timeout, "the server's feature_flags");
         }
     }
 
@@ -42,20 +39,17 @@ internal sealed class ClientSession(Uri baseUrl, HttpClient http, string clientI
         _earlierFrames.AddRange(Lines(Socket));
         _earlierFrames.Add("-- reconnect --");
         await Socket.DisposeAsync();
-        Socket = await RecordingSocket.ConnectAsync(baseUrl, clientId, cancellationToken);
-        await Socket.WaitForAsync(f => f.Type == "status", "the greeting after reconnecting", timeout, cancellationToken);
+        Socket = await WsProbe.ConnectAsync(baseUrl, clientId, cancellationToken);
+        await Socket.WaitForAsync(m => m.Type == "status", cancellationToken, Timeout, "the greeting after reconnecting");
     }
 
+    /// <summary>Posts a prompt under the session's client id; the answer is recorded whatever it is.</summary>
     public async Task PostPromptAsync(JsonObject graph, string promptId, CancellationToken cancellationToken)
     {
         var body = new JsonObject { ["prompt"] = graph, ["client_id"] = clientId, ["prompt_id"] = promptId, ["extra_data"] = new JsonObject { ["source"] = "conformance" } };
         using var response = await http.PostAsJsonAsync(new Uri(baseUrl, "prompt"), body, cancellationToken);
         var text = await response.Content.ReadAsStringAsync(cancellationToken);
         _http.Add($"POST /prompt {(int)response.StatusCode} {response.Content.Headers.ContentType?.MediaType} {TranscriptNormalizer.Normalize(text)}");
-        if (response.StatusCode != HttpStatusCode.OK)
-        {
-            throw new InvalidOperationException($"ComfyUI refused prompt {promptId}: {(int)response.StatusCode} {text}");
-        }
     }
 
     public async Task<JsonNode?> GetJsonAsync(string path, CancellationToken cancellationToken)
@@ -80,35 +74,50 @@ internal sealed class ClientSession(Uri baseUrl, HttpClient http, string clientI
         _http.Add($"POST /{path} {(int)response.StatusCode} {text}");
     }
 
+    /// <summary>Uploads a file as ComfyUI's frontend does (multipart, field <c>image</c>).</summary>
+    public async Task UploadAsync(string fileName, byte[] bytes, CancellationToken cancellationToken)
+    {
+        using var form = new MultipartFormDataContent { { new ByteArrayContent(bytes), "image", fileName }, { new StringContent("true"), "overwrite" } };
+        using var response = await http.PostAsync(new Uri(baseUrl, "upload/image"), form, cancellationToken);
+        var text = await response.Content.ReadAsStringAsync(cancellationToken);
+        _http.Add($"POST /upload/image {(int)response.StatusCode} {response.Content.Headers.ContentType?.MediaType} {TranscriptNormalizer.Normalize(text)}");
+    }
+
+    /// <summary>The end of a job for its submitter: executing with node null and its prompt id.</summary>
+    public Task<ReceivedMessage> JobEndAsync(string promptId, CancellationToken cancellationToken) =>
+        Socket.WaitForAsync(m => m.IsExecutingNull && m.PromptId == promptId, cancellationToken, Timeout, $"the end of {promptId}");
+
     /// <summary>
     /// Waits until the newest frame is a status broadcast with an empty queue: the record of a socket that follows
     /// others' jobs is settled.
     /// </summary>
     public Task SettledAsync(CancellationToken cancellationToken) =>
-        Socket.WaitForAsync(f => f.IsStatusBroadcast && f.QueueRemaining == 0 && ReferenceEquals(f, Socket.Frames[^1]), "a last status with an empty queue", timeout, cancellationToken);
+        Socket.WaitForAsync(m => m.IsStatusBroadcast && m.QueueRemaining == 0 && ReferenceEquals(m, Socket.Messages[^1]), cancellationToken, Timeout, "a last status with an empty queue");
 
     /// <summary>
     /// Waits for the status broadcast with an empty queue that follows the client's own job (the real server sends it
     /// before the job's closing executing null, reference §4; the emulator after it), so the owner's record is settled.
     /// </summary>
-    public Task SettledAfterAsync(string promptId, CancellationToken cancellationToken) =>
-        Socket.WaitForAsync(
-            f => f.IsStatusBroadcast && f.QueueRemaining == 0 && IndexOf(f) > IndexOf(Socket.Frames.FirstOrDefault(s => s.Type == "execution_start" && s.PromptId == promptId)),
-            $"a status with an empty queue after {promptId} started", timeout, cancellationToken);
-
-    private int IndexOf(ReceivedFrame? frame)
+    public Task SettledAfterAsync(string promptId, CancellationToken cancellationToken)
     {
-        var frames = Socket.Frames;
-        for (var i = 0; i < frames.Count; i++)
-        {
-            if (ReferenceEquals(frames[i], frame))
-            {
-                return i;
-            }
-        }
+        return Socket.WaitForAsync(
+            m => m.IsStatusBroadcast && m.QueueRemaining == 0 && IndexOf(m) > IndexOf(Socket.Messages.FirstOrDefault(s => s.Type == "execution_start" && s.PromptId == promptId)),
+            cancellationToken, Timeout, $"a status with an empty queue after {promptId} started");
 
-        // Not on this socket (it reconnected since the job started): any later empty-queue status counts.
-        return -1;
+        int IndexOf(ReceivedMessage? message)
+        {
+            var messages = Socket.Messages;
+            for (var i = 0; i < messages.Count; i++)
+            {
+                if (ReferenceEquals(messages[i], message))
+                {
+                    return i;
+                }
+            }
+
+            // Not on this socket (it reconnected since the job started): any later empty-queue status counts.
+            return -1;
+        }
     }
 
     /// <summary>Every frame received so far, on every socket of the session, normalized.</summary>
@@ -116,9 +125,9 @@ internal sealed class ClientSession(Uri baseUrl, HttpClient http, string clientI
 
     public ValueTask DisposeAsync() => Socket is null ? ValueTask.CompletedTask : Socket.DisposeAsync();
 
-    private static IEnumerable<string> Lines(RecordingSocket socket) => socket.Frames.Select(f => f.IsBinary
-        ? $"binary type {f.BinaryType}, {f.Binary!.Length} bytes, sha256 {Hash(f.Binary)}"
-        : f.Type + " " + TranscriptNormalizer.Normalize(f.Data?.ToJsonString() ?? "null"));
+    private static IEnumerable<string> Lines(WsProbe socket) => socket.Messages.Select(m => m.IsBinary
+        ? $"binary type {m.BinaryType}, {m.Binary!.Length} bytes, sha256 {Hash(m.Binary)}"
+        : m.Type + " " + TranscriptNormalizer.Normalize(m.Data?.ToJsonString() ?? "null"));
 
     private static string Hash(byte[] bytes) => Convert.ToHexString(SHA256.HashData(bytes))[..16];
 }

@@ -2,13 +2,14 @@ using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json.Nodes;
 
-namespace AnimeProgress.IntegrationTests.ComfyUiEmulator;
+namespace AnimeProgress.TestSupport.ComfyUi;
 
 /// <summary>
 /// A raw ClientWebSocket that records every frame it receives, with waits that poll the record
-/// (never fixed sleeps), so assertions hold however slow the machine is.
+/// (never fixed sleeps), so assertions hold however slow the machine is. Used by the emulator and relay tests and by
+/// the Bench's relay-conformance check against the real ComfyUI.
 /// </summary>
-internal sealed class WsProbe : IAsyncDisposable
+public sealed class WsProbe : IAsyncDisposable
 {
     private readonly ClientWebSocket _socket = new();
     private readonly List<ReceivedMessage> _messages = [];
@@ -17,6 +18,9 @@ internal sealed class WsProbe : IAsyncDisposable
     private Task? _receiver;
 
     private WsProbe(string? clientId) => ClientId = clientId;
+
+    /// <summary>Generous: the suites must pass on a loaded 2-core machine.</summary>
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(60);
 
     public string? ClientId { get; }
 
@@ -54,10 +58,10 @@ internal sealed class WsProbe : IAsyncDisposable
         _socket.SendAsync(Encoding.UTF8.GetBytes(json), WebSocketMessageType.Text, true, cancellationToken);
 
     /// <summary>Waits for the first message (from the start of the record) that matches.</summary>
-    public async Task<ReceivedMessage> WaitForAsync(Func<ReceivedMessage, bool> match, CancellationToken cancellationToken, TimeSpan? timeout = null)
+    public async Task<ReceivedMessage> WaitForAsync(Func<ReceivedMessage, bool> match, CancellationToken cancellationToken, TimeSpan? timeout = null, string what = "the expected message")
     {
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        limit.CancelAfter(timeout ?? EmulatorHarness.DefaultTimeout);
+        limit.CancelAfter(timeout ?? DefaultTimeout);
         while (true)
         {
             var found = Messages.FirstOrDefault(match);
@@ -67,7 +71,7 @@ internal sealed class WsProbe : IAsyncDisposable
             }
             if (Closed)
             {
-                throw new InvalidOperationException($"Socket {ClientId} closed before the expected message; got: {Describe()}");
+                throw new InvalidOperationException($"Socket {ClientId} closed before {what}; got: {Describe()}");
             }
             try
             {
@@ -75,7 +79,7 @@ internal sealed class WsProbe : IAsyncDisposable
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
-                throw new TimeoutException($"Socket {ClientId} did not receive the expected message; got: {Describe()}");
+                throw new TimeoutException($"Socket {ClientId} did not receive {what}; got: {Describe()}");
             }
         }
     }
@@ -94,7 +98,7 @@ internal sealed class WsProbe : IAsyncDisposable
     public async Task WaitForCloseAsync(CancellationToken cancellationToken)
     {
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        limit.CancelAfter(EmulatorHarness.DefaultTimeout);
+        limit.CancelAfter(DefaultTimeout);
         while (!Closed)
         {
             await _arrived.WaitAsync(TimeSpan.FromMilliseconds(100), limit.Token);
