@@ -228,7 +228,9 @@ public sealed partial class QueueActions(
     /// <summary>A job's status, instance and prompt id: from the hub while it shows the job, else from the stored rows.</summary>
     private async Task<(JobStatus? Status, string? Instance, string? PromptId)> WhereAsync(long jobId, FleetQueueRow? row, CancellationToken cancellationToken)
     {
-        if (hub.Find(jobId) is { } snapshot)
+        // The queue row ends a job before the hub shows it (a cancel of a waiting job answers at once): a row that says
+        // cancelled or failed is the truth over a snapshot that still shows the job waiting.
+        if (hub.Find(jobId) is { } snapshot && !(row?.State is "cancelled" or "failed" && !snapshot.IsTerminal))
         {
             return (snapshot.Status, snapshot.Instance ?? row?.Instance, snapshot.PromptId ?? row?.PromptId);
         }
