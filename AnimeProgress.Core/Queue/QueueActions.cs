@@ -23,8 +23,12 @@ public sealed partial class QueueActions(
     ProgressTracker tracker,
     DispatchSignal signal,
     IOptions<QueueOptions> options,
+    TimeProvider time,
     ILogger<QueueActions> logger)
 {
+    /// <summary>How long a cancel waits for a dispatch in flight (one POST to ComfyUI) to settle before it answers "try again".</summary>
+    private static readonly TimeSpan DispatchSettleWait = TimeSpan.FromSeconds(5);
+
     /// <summary>
     /// Cancels a job wherever it is: waiting in the fleet queue (it never reaches ComfyUI), pending on ComfyUI (deleted
     /// from its queue) or running there (interrupted by its prompt id, so only this job stops if it still runs).
@@ -44,6 +48,9 @@ public sealed partial class QueueActions(
             // Lost a race (another cancel, or the dispatcher took it): decide again on what it is now.
             row = await store.FindAsync(jobId, cancellationToken);
         }
+
+        // Being sent: ComfyUI may not hold the prompt yet, so a delete now could miss it. The POST settles in moments.
+        row = await AfterDispatchSettlesAsync(jobId, row, cancellationToken);
 
         switch (row is null ? (QueueEntryState?)null : QueueEntryStates.FromWire(row.State))
         {
@@ -223,6 +230,18 @@ public sealed partial class QueueActions(
         tracker.Post(new JobWithdrawn(jobId, JobStatus.Cancelled, "Removed from the ComfyUI queue before it started"));
         LogCancelled(jobId, name, "removed from the pending queue");
         return QueueActionResult.Done($"Job #{jobId} was pending on {name}: it is removed from its queue before it started.");
+    }
+
+    private async Task<FleetQueueRow?> AfterDispatchSettlesAsync(long jobId, FleetQueueRow? row, CancellationToken cancellationToken)
+    {
+        var deadline = time.GetTimestamp() + (long)(DispatchSettleWait.TotalSeconds * time.TimestampFrequency);
+        while (row is not null && QueueEntryStates.FromWire(row.State) == QueueEntryState.Dispatching && time.GetTimestamp() < deadline)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(50), time, cancellationToken);
+            row = await store.FindAsync(jobId, cancellationToken);
+        }
+
+        return row;
     }
 
     /// <summary>A job's status, instance and prompt id: from the hub while it shows the job, else from the stored rows.</summary>

@@ -31,6 +31,36 @@ public sealed class ExactlyOnceDispatchTests
                 : ValueTask.CompletedTask;
     }
 
+    /// <summary>Holds every dispatch for a while after ComfyUI took the prompt, before the row says dispatched.</summary>
+    private sealed class SlowToConfirm : IDispatchFaults
+    {
+        public async ValueTask AfterAsync(DispatchStep at, long jobId, CancellationToken cancellationToken)
+        {
+            if (at == DispatchStep.Sent)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task A_cancel_that_arrives_while_the_job_is_being_sent_waits_for_the_send_and_cancels_it_on_comfyui()
+    {
+        await using var fleet = await QueueFleet.StartAsync(services: s => s.AddSingleton<IDispatchFaults>(new SlowToConfirm()));
+        var store = fleet.App.Services.GetRequiredService<FleetQueueStore>();
+
+        var id = await fleet.SubmitAsync("cancelled in flight", longRunning: true);
+        await Eventually.True(() => store.FindAsync(id, Ct).GetAwaiter().GetResult() is { State: "dispatching" }, what: "the job being sent");
+
+        var (status, text) = await fleet.ActAsync(HttpMethod.Post, $"/api/jobs/{id}/cancel");
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Contains("on gpu-a", text, StringComparison.Ordinal);
+        var done = await fleet.EndedAsync(id);
+        Assert.Equal(JobStatus.Cancelled, done.Status);
+        Assert.Equal(1, fleet.GpuA.TimesQueued(done.PromptId!));
+    }
+
     [Theory]
     [InlineData(DispatchStep.Recorded)]
     [InlineData(DispatchStep.Sent)]
