@@ -14,6 +14,7 @@ IBenchCommand[] commands =
     new AnimeProgress.Bench.RelayLoad.RelayLoadCommand(),
     new AnimeProgress.Bench.RelayConformance.RelayConformanceCommand(),
     new AnimeProgress.Bench.HistoryScale.HistoryScaleCommand(),
+    new AnimeProgress.Bench.BrowserLatency.BrowserLatencyCommand(),
 ];
 
 using var cancel = new CancellationTokenSource();

@@ -9,9 +9,16 @@ namespace AnimeProgress.Core.Hub;
 
 /// <summary>
 /// One subscriber's mailbox. Offers are O(1) and never block the publisher: the newest snapshot
-/// per job replaces an undelivered older one, and delivery runs on the thread pool at most once
-/// per <c>minInterval</c>, one batch at a time. A slow subscriber therefore sees fewer, fresher
-/// batches, never a growing backlog, and never slows the feed for anyone else.
+/// per job replaces an undelivered older one, and delivery runs on the thread pool one batch at a
+/// time, on average at most once per <c>minInterval</c>. A slow subscriber therefore sees fewer,
+/// fresher batches, never a growing backlog, and never slows the feed for anyone else.
+/// <para>
+/// The cap is a leaky bucket (GCRA) with room for <see cref="Burst"/> batches: a subscriber that has
+/// been quiet gets the next few batches at once (a ComfyUI step arrives as two or three messages a
+/// millisecond apart: progress_state, preview, progress), and only a sustained stream is held to one
+/// batch per interval. A plain "one per interval" made the second message of a step wait a whole
+/// interval on an otherwise quiet dashboard (docs/benchmarks.md, "Event → screen").
+/// </para>
 /// </summary>
 public sealed class HubSubscription : IDisposable
 {
@@ -30,7 +37,8 @@ public sealed class HubSubscription : IDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Action<HubSubscription> _unsubscribe;
-    private long _lastDeliveryTimestamp;
+    // GCRA's theoretical arrival time: when the bucket is empty again. 0 until the first delivery.
+    private long _emptyAt;
     private int _scheduled;
     private volatile bool _disposed;
 
@@ -43,6 +51,9 @@ public sealed class HubSubscription : IDisposable
         _logger = logger;
         _unsubscribe = unsubscribe;
     }
+
+    /// <summary>How many batches a quiet subscriber may take at once before the interval holds it back.</summary>
+    public const int Burst = 3;
 
     /// <summary>What kind of subscriber this is (the metrics' <c>subscriber</c> tag).</summary>
     internal string Kind { get; init; } = "other";
@@ -141,8 +152,8 @@ public sealed class HubSubscription : IDisposable
     {
         try
         {
-            var wait = _minInterval - _time.GetElapsedTime(Volatile.Read(ref _lastDeliveryTimestamp));
-            if (_lastDeliveryTimestamp != 0 && wait > TimeSpan.Zero)
+            var wait = WaitBeforeDelivery();
+            if (wait > TimeSpan.Zero)
             {
                 await Task.Delay(wait, _time, _disposing.Token);
             }
@@ -184,7 +195,7 @@ public sealed class HubSubscription : IDisposable
         var jobs = Drain(_jobs);
         var deliveries = StartDeliverySpans(jobs);
         var batch = new HubBatch(jobs, Drain(_instances)) { Removed = Drain(_removed), Traces = deliveries.Contexts };
-        Volatile.Write(ref _lastDeliveryTimestamp, _time.GetTimestamp());
+        TakeFromBucket();
         try
         {
             if (batch.Jobs.Count > 0 || batch.Instances.Count > 0 || batch.Removed.Count > 0)
@@ -201,6 +212,30 @@ public sealed class HubSubscription : IDisposable
             }
         }
     }
+
+    /// <summary>Zero while the bucket has room for a batch; else how long until it has.</summary>
+    private TimeSpan WaitBeforeDelivery()
+    {
+        var emptyAt = Volatile.Read(ref _emptyAt);
+        if (emptyAt == 0 || _minInterval <= TimeSpan.Zero)
+        {
+            return TimeSpan.Zero;
+        }
+
+        // Room for one more once the bucket is at most Burst - 1 intervals full.
+        var allowedAt = emptyAt - IntervalTicks * (Burst - 1);
+        var now = _time.GetTimestamp();
+        return allowedAt <= now ? TimeSpan.Zero : TimeSpan.FromSeconds((double)(allowedAt - now) / _time.TimestampFrequency);
+    }
+
+    // Under _delivering: one batch's worth of the interval goes into the bucket.
+    private void TakeFromBucket()
+    {
+        var now = _time.GetTimestamp();
+        Volatile.Write(ref _emptyAt, Math.Max(Volatile.Read(ref _emptyAt), now) + IntervalTicks);
+    }
+
+    private long IntervalTicks => (long)(_minInterval.TotalSeconds * _time.TimestampFrequency);
 
     /// <summary>One span per traced job in the batch, under the span its snapshot was published in; none when tracing is off.</summary>
     private (IReadOnlyDictionary<long, ActivityContext> Contexts, List<Activity> Spans) StartDeliverySpans(List<JobSnapshot> jobs)
