@@ -44,6 +44,16 @@ internal static class SecurityHeaderPolicy
             csp.AddFrameAncestors().None();
         });
 
+    /// <summary>
+    /// The relay's own port (AnimeProgress:Relay:Port) serves ComfyUI's frontend, which must run: no sandbox and no
+    /// script rules there (the frontend and its custom nodes bring their own inline code). That origin holds no
+    /// sign-in; it may not be framed, and the key in its addresses is not sent on as a referrer.
+    /// </summary>
+    public static HeaderPolicyCollection ForRelayPort(NetworkOptions network, bool development) =>
+        Common(network, development)
+            .AddReferrerPolicyNoReferrer()
+            .AddContentSecurityPolicy(csp => csp.AddFrameAncestors().None());
+
     private static HeaderPolicyCollection Common(NetworkOptions network, bool development)
     {
         var policies = new HeaderPolicyCollection()
