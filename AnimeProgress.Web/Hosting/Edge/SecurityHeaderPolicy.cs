@@ -13,6 +13,9 @@ internal static class SecurityHeaderPolicy
     /// <summary>The relay's name among the policies (<see cref="ForRelay"/>).</summary>
     public const string RelayPolicy = "relay";
 
+    /// <summary>The relay's own port among the policies (<see cref="ForRelayPort"/>).</summary>
+    public const string RelayPortPolicy = "relay-port";
+
     public static HeaderPolicyCollection Build(NetworkOptions network, bool development) =>
         Common(network, development).AddContentSecurityPolicy(csp =>
         {

@@ -27,7 +27,7 @@ public static class RelayPortPipeline
         }
 
         relay.UseHostFiltering();
-        relay.UseSecurityHeaders(SecurityHeaderPolicy.ForRelayPort(network, app.Environment.IsDevelopment()));
+        relay.UseSecurityHeaders(); // the app's policies pick the relay port's own for its requests (Hosting/Edge)
         relay.UseRelayKeyInUrl();
         relay.UseRelayPortGuard();
         relay.UseSerilogRequestLogging();
