@@ -48,9 +48,10 @@ public sealed class RelayPortBrowserTests : IAsyncLifetime
         var root = _relay.App.BaseAddress;
         await Chromium.SignInAsync(dashboard, root, "alice", Password);
         var api = new Uri(root, "/api/jobs").ToString();
-        const string Read = "async url => { try { const r = await fetch(url, { credentials: 'include' }); return 'read ' + r.status + ' ' + (await r.text()).length; } catch (e) { return 'blocked ' + e.name; } }";
-        // The same request from the dashboard's own page is readable: what the relay page is denied below is real.
-        Assert.StartsWith("read 200", await dashboard.EvaluateAsync<string>(Read, api), StringComparison.Ordinal);
+        var signedInPage = new Uri(root, "/fleet").ToString();
+        const string Read = "async url => { try { const r = await fetch(url, { credentials: 'include' }); const text = await r.text(); return 'read ' + r.status + (r.redirected ? ' redirected ' : ' direct ') + text.includes('app-root'); } catch (e) { return 'blocked ' + e.name; } }";
+        // The same request from the dashboard's own page reads a signed-in page: what the relay page is denied below is real.
+        Assert.Equal("read 200 direct true", await dashboard.EvaluateAsync<string>(Read, signedInPage));
 
         var page = await context.NewPageAsync();
         var frontend = new Uri(_relay.RelayPort, $"/comfyui/k/{_key}/gpu-1/");
@@ -67,6 +68,7 @@ public sealed class RelayPortBrowserTests : IAsyncLifetime
 
         // The dashboard's API, asked with the browser's sign-in from this page: the browser sends the cookie (same
         // host), but the answer is not the page's to read (no CORS grant).
+        Assert.StartsWith("blocked", await page.EvaluateAsync<string>(Read, signedInPage), StringComparison.Ordinal);
         Assert.StartsWith("blocked", await page.EvaluateAsync<string>(Read, api), StringComparison.Ordinal);
 
         // A frame of the dashboard: refused by the dashboard (frame-ancestors 'none'), and unreadable anyway.
