@@ -22,6 +22,7 @@ public static class RelayRegistration
         services.AddSingleton<RelayWorkActions>();
         services.AddSingleton<RelayProxy>();
         services.AddSingleton<RelayEndpoint>();
+        services.AddSingleton<Port.RelayPortBinding>();
         services.AddSingleton<Port.RelayPortServer>(); // started only when AnimeProgress:Relay:Port is set (HostedServiceStartOrder)
         return services;
     }

@@ -118,6 +118,25 @@ public sealed class RelayPortTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_page_on_the_relay_port_may_not_open_a_dashboard_circuit_even_on_loopback()
+    {
+        async Task<HttpResponseMessage> NegotiateFromAsync(Uri origin)
+        {
+            using var http = new HttpClient();
+            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_relay.App.BaseAddress, "/_blazor/negotiate?negotiateVersion=1"));
+            request.Headers.Add("Origin", origin.GetLeftPart(UriPartial.Authority));
+            return await http.SendAsync(request, Ct);
+        }
+
+        // Loopback pages are trusted on any port, but not on the relay's, where ComfyUI's frontend runs.
+        using var fromDashboard = await NegotiateFromAsync(_relay.App.BaseAddress);
+        Assert.NotEqual(HttpStatusCode.Forbidden, fromDashboard.StatusCode);
+        using var fromRelayPort = await NegotiateFromAsync(_relay.RelayPort);
+        Assert.Equal(HttpStatusCode.Forbidden, fromRelayPort.StatusCode);
+        Assert.Contains("may not connect", await fromRelayPort.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_instance_without_its_slash_is_sent_to_it_with_the_slash_keeping_the_key_in_the_address()
     {
         using var response = await GetAsync(_relay.RelayPort, $"/comfyui/k/{_read}/gpu-1?x=1", null);

@@ -20,6 +20,7 @@ public sealed partial class RelayPortServer(
     IHttpContextFactory contexts,
     IServiceProvider services,
     IOptions<RelayOptions> options,
+    RelayPortBinding binding,
     ILoggerFactory loggers,
     ILogger<RelayPortServer> logger) : IHostedLifecycleService, IAsyncDisposable
 {
@@ -57,6 +58,7 @@ public sealed partial class RelayPortServer(
         await server.StartAsync(new RelayPortApplication(pipeline, contexts, logger), cancellationToken);
         _server = server;
         Addresses = [.. addresses.Select(a => new Uri(a))];
+        binding.Port = Addresses[0].Port;
         var listening = string.Join(", ", Addresses);
         LogListening(listening, key);
     }
