@@ -89,6 +89,21 @@ public sealed class RelayPortBrowserTests : IAsyncLifetime
             Assert.DoesNotContain("app-root", await frame.ContentAsync(), StringComparison.Ordinal);
         }
 
+        // ComfyUI's frontend opens its socket relative to its own address; through the relay port with the key in the
+        // address, that is the relay's socket for the instance, which greets it as ComfyUI does.
+        var comfy = await context.NewPageAsync();
+        Assert.Equal(200, (await comfy.GotoAsync(new Uri(_relay.RelayPort, $"/comfyui/k/{_key}/gpu-2/").ToString()))!.Status);
+        var greeting = await comfy.EvaluateAsync<string>("""
+            () => new Promise((resolve, reject) => {
+                const socket = new WebSocket(new URL('ws?clientId=browser-frontend', location.href).href.replace(/^http/, 'ws'));
+                socket.onmessage = event => { resolve(event.data); socket.close(); };
+                socket.onerror = () => reject(new Error('the socket failed'));
+            })
+            """);
+        var status = System.Text.Json.Nodes.JsonNode.Parse(greeting)!;
+        Assert.Equal("status", status["type"]!.GetValue<string>());
+        Assert.Equal("browser-frontend", status["data"]!["sid"]!.GetValue<string>());
+
         // No cookie in the page: the sign-in is not there, and the instance's own Set-Cookie never arrived.
         Assert.Equal("", await page.EvaluateAsync<string>("() => document.cookie"));
         var cookies = await context.CookiesAsync();
