@@ -59,6 +59,8 @@ public sealed class RelayPortTests : IAsyncLifetime
         Assert.Equal(type, relayed.Content.Headers.ContentType?.MediaType);
         Assert.DoesNotContain("sandbox", Csp(relayed), StringComparison.Ordinal);
         Assert.Contains("frame-ancestors 'none'", Csp(relayed), StringComparison.Ordinal);
+        // The key may be in the page's address: it is not sent on as a referrer.
+        Assert.Equal("no-referrer", string.Join(",", relayed.Headers.GetValues("Referrer-Policy")));
         if (path.Length == 0)
         {
             Assert.Contains(FrontendInstance.PageText, await relayed.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
