@@ -9,8 +9,9 @@ namespace AnimeProgress.Web.Hosting.Edge;
 /// app under its own host name, so Host would match it, while its Origin stays the attacker's.
 /// </summary>
 /// <remarks>
-/// Never the relay's own port (AnimeProgress:Relay:Port), even on loopback: the scripts of ComfyUI's frontend and its
-/// custom nodes run there, and must not open the dashboard's circuit or /ws with the browser's sign-in cookie.
+/// Loopback, but not on the relay's own port (AnimeProgress:Relay:Port): the scripts of ComfyUI's frontend and its
+/// custom nodes run there, and must not open the dashboard's circuit or /ws with the browser's sign-in cookie. (Any
+/// other origin counts only when configured, and the relay's address must never be.)
 /// </remarks>
 public sealed class PublicOrigins(IOptions<NetworkOptions> options, Relay.Port.RelayPortBinding? relayPort = null)
 {
@@ -22,7 +23,7 @@ public sealed class PublicOrigins(IOptions<NetworkOptions> options, Relay.Port.R
 
     /// <summary>True for a configured origin or a loopback one (http or https, any port).</summary>
     public bool Contains(string? origin) =>
-        Parse(origin) is { } uri && !IsRelayPort(uri) && (IsLoopback(uri) || _configured.Contains(Key(uri)));
+        Parse(origin) is { } uri && ((IsLoopback(uri) && !IsRelayPort(uri)) || _configured.Contains(Key(uri)));
 
     private bool IsRelayPort(Uri uri) => relayPort is { Port: > 0 and var port } && uri.Port == port;
 
