@@ -46,6 +46,7 @@ public static class EndpointRegistration
         app.MapMetrics(); // Prometheus's /metrics: a read key or an Admin (Web/Telemetry)
         app.MapProgressApi(); // issue 6: /ws, /api, /openapi/v1.json (AnimeProgress.Web/Api)
         app.MapComfyUiRelay(); // issue 17: /comfyui/{instance}/ speaks ComfyUI's API (Web/Relay)
+        Relay.Port.RelayPortPipeline.UseComfyUiRelayPort(app); // the relay's own port, when set: its frontend too (Web/Relay/Port)
         app.MapJobSubmission();
         Queue.QueueEndpoints.MapQueueEndpoints(app); // the fleet queue's actions (issue 16; Web/Queue)
         app.MapJobPreviews();

@@ -13,4 +13,10 @@ public sealed class RelayOptions
 
     /// <summary>The largest request body the relay streams on (uploads); ComfyUI's own default limit is 100 MiB.</summary>
     public long MaxUploadBytes { get; set; } = 100L * 1024 * 1024;
+
+    /// <summary>
+    /// A port of the relay's own (Relay/Port): there it serves ComfyUI's frontend too, on an origin apart from the
+    /// dashboard's sign-in. Unset: the relay answers on the dashboard's address only. 0 takes any free port (tests).
+    /// </summary>
+    public int? Port { get; set; }
 }

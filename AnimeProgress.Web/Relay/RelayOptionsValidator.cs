@@ -12,6 +12,11 @@ internal sealed class RelayOptionsValidator : IValidateOptions<RelayOptions>
         errors.Between(nameof(options.ClientBufferBytes), options.ClientBufferBytes, 64 * 1024, 4L * 1024 * 1024 * 1024);
         errors.Between(nameof(options.MaxPromptBytes), options.MaxPromptBytes, 1024, 1024L * 1024 * 1024);
         errors.Between(nameof(options.MaxUploadBytes), options.MaxUploadBytes, 1024, 64L * 1024 * 1024 * 1024);
+        if (options.Port is { } port && port is < 0 or > 65535)
+        {
+            errors.Add(nameof(options.Port), $"must be a TCP port from 1 to 65535 (0: any free one), other than the dashboard's, or unset for no relay port (got {port}).");
+        }
+
         return errors.Result;
     }
 }

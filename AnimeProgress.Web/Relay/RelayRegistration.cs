@@ -22,17 +22,26 @@ public static class RelayRegistration
         services.AddSingleton<RelayWorkActions>();
         services.AddSingleton<RelayProxy>();
         services.AddSingleton<RelayEndpoint>();
+        services.AddSingleton<Port.RelayPortBinding>();
+        services.AddSingleton<Port.RelayPortServer>(); // started only when AnimeProgress:Relay:Port is set (HostedServiceStartOrder)
         return services;
     }
 
     /// <summary>The relay's branch, with WebSockets of its own (the dashboard's circuits keep their settings).</summary>
     public static WebApplication MapComfyUiRelay(this WebApplication app)
     {
-        app.Map(PathPrefix, branch =>
-        {
-            branch.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
-            branch.Run(context => context.RequestServices.GetRequiredService<RelayEndpoint>().HandleAsync(context));
-        });
+        app.Map(PathPrefix, RelayBranch);
         return app;
     }
+
+    /// <summary>The relay itself, under <see cref="PathPrefix"/>: on the dashboard's port and on the relay's own (Relay/Port).</summary>
+    public static void RelayBranch(IApplicationBuilder branch)
+    {
+        branch.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
+        branch.Run(context => context.RequestServices.GetRequiredService<RelayEndpoint>().HandleAsync(context));
+    }
+
+    /// <summary>True when <c>AnimeProgress:Relay:Port</c> is set: the relay also answers on a port of its own (Relay/Port).</summary>
+    public static bool UsesOwnPort(IConfiguration configuration) =>
+        !string.IsNullOrWhiteSpace(configuration?[$"{RelayOptions.Section}:{nameof(RelayOptions.Port)}"]);
 }

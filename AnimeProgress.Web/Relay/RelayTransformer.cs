@@ -31,7 +31,8 @@ internal sealed class RelayTransformer(ComfyUiInstance instance, string path) : 
 
     public override async ValueTask<bool> TransformResponseAsync(HttpContext httpContext, HttpResponseMessage? proxyResponse, CancellationToken cancellationToken)
     {
-        if (proxyResponse is not null && RelayContent.IsActive(proxyResponse.Content.Headers.ContentType?.MediaType))
+        // On the relay's own port pages and scripts pass: that is where ComfyUI's frontend runs (Relay/Port).
+        if (proxyResponse is not null && !Port.RelayPortRequest.Is(httpContext) && RelayContent.IsActive(proxyResponse.Content.Headers.ContentType?.MediaType))
         {
             await RelayContent.RefuseAsync(httpContext, proxyResponse.Content.Headers.ContentType!.MediaType!);
             return false;

@@ -56,6 +56,22 @@ public sealed class HostedServiceOrderTests
     }
 
     [Fact]
+    public async Task With_a_relay_port_its_server_comes_last_and_listens_once_the_dashboard_does()
+    {
+        var order = await StartOrderAsync(new Dictionary<string, string?>
+        {
+            ["AnimeProgress:ComfyUi:Instances:0:BaseUrl"] = "http://127.0.0.1:9",
+            ["AnimeProgress:Relay:Port"] = "8189",
+        });
+
+        Assert.Equal(
+            [typeof(JobStore), typeof(EtaRunStore), typeof(AnimeProgress.Web.Audit.AuditWriter), typeof(ProgressTracker), typeof(LeaderIngestion), typeof(AnimeProgress.Core.Queue.FleetDispatcher),
+                typeof(ProgressHistoryRecorder), .. Keys, typeof(AnimeProgress.Web.Relay.Port.RelayPortServer)],
+            order);
+        Assert.True(typeof(IHostedLifecycleService).IsAssignableFrom(typeof(AnimeProgress.Web.Relay.Port.RelayPortServer)));
+    }
+
+    [Fact]
     public async Task A_single_node_on_sqlite_starts_store_eta_runs_tracker_fleet_history()
     {
         var order = await StartOrderAsync(new Dictionary<string, string?>

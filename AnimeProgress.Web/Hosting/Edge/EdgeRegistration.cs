@@ -24,11 +24,14 @@ public static class EdgeRegistration
             var development = provider.GetRequiredService<IHostEnvironment>().IsDevelopment();
             builder.SetDefaultPolicy(SecurityHeaderPolicy.Build(network, development))
                 .AddPolicy(SecurityHeaderPolicy.RelayPolicy, SecurityHeaderPolicy.ForRelay(network, development))
+                .AddPolicy(SecurityHeaderPolicy.RelayPortPolicy, SecurityHeaderPolicy.ForRelayPort(network, development))
                 .SetPolicySelector(context =>
-                    context.HttpContext.Request.Path.StartsWithSegments(Relay.RelayRegistration.PathPrefix, StringComparison.OrdinalIgnoreCase)
-                    || context.HttpContext.Request.PathBase.StartsWithSegments(Relay.RelayRegistration.PathPrefix, StringComparison.OrdinalIgnoreCase)
-                        ? context.ConfiguredPolicies[SecurityHeaderPolicy.RelayPolicy]
-                        : context.DefaultPolicy);
+                    Relay.Port.RelayPortRequest.Is(context.HttpContext)
+                        ? context.ConfiguredPolicies[SecurityHeaderPolicy.RelayPortPolicy]
+                        : (context.HttpContext.Request.Path.StartsWithSegments(Relay.RelayRegistration.PathPrefix, StringComparison.OrdinalIgnoreCase)
+                            || context.HttpContext.Request.PathBase.StartsWithSegments(Relay.RelayRegistration.PathPrefix, StringComparison.OrdinalIgnoreCase))
+                            ? context.ConfiguredPolicies[SecurityHeaderPolicy.RelayPolicy]
+                            : context.DefaultPolicy);
         });
         return services;
     }

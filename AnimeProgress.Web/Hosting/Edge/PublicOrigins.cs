@@ -8,7 +8,12 @@ namespace AnimeProgress.Web.Hosting.Edge;
 /// A browser's Origin is compared with this list, never with the request's Host: a DNS-rebinding page reaches the
 /// app under its own host name, so Host would match it, while its Origin stays the attacker's.
 /// </summary>
-public sealed class PublicOrigins(IOptions<NetworkOptions> options)
+/// <remarks>
+/// Loopback, but not on the relay's own port (AnimeProgress:Relay:Port): the scripts of ComfyUI's frontend and its
+/// custom nodes run there, and must not open the dashboard's circuit or /ws with the browser's sign-in cookie. (Any
+/// other origin counts only when configured, and the relay's address must never be.)
+/// </remarks>
+public sealed class PublicOrigins(IOptions<NetworkOptions> options, Relay.Port.RelayPortBinding? relayPort = null)
 {
     private readonly HashSet<string> _configured = new(
         options.Value.PublicOrigins.Select(Parse).OfType<Uri>().Select(Key), StringComparer.OrdinalIgnoreCase);
@@ -18,7 +23,9 @@ public sealed class PublicOrigins(IOptions<NetworkOptions> options)
 
     /// <summary>True for a configured origin or a loopback one (http or https, any port).</summary>
     public bool Contains(string? origin) =>
-        Parse(origin) is { } uri && (IsLoopback(uri) || _configured.Contains(Key(uri)));
+        Parse(origin) is { } uri && ((IsLoopback(uri) && !IsRelayPort(uri)) || _configured.Contains(Key(uri)));
+
+    private bool IsRelayPort(Uri uri) => relayPort is { Port: > 0 and var port } && uri.Port == port;
 
     /// <summary>An origin: http or https, a host, an optional port, nothing else. Null when it is not one.</summary>
     public static Uri? Parse(string? origin) =>

@@ -13,6 +13,9 @@ internal static class SecurityHeaderPolicy
     /// <summary>The relay's name among the policies (<see cref="ForRelay"/>).</summary>
     public const string RelayPolicy = "relay";
 
+    /// <summary>The relay's own port among the policies (<see cref="ForRelayPort"/>).</summary>
+    public const string RelayPortPolicy = "relay-port";
+
     public static HeaderPolicyCollection Build(NetworkOptions network, bool development) =>
         Common(network, development).AddContentSecurityPolicy(csp =>
         {
@@ -43,6 +46,16 @@ internal static class SecurityHeaderPolicy
             csp.AddDefaultSrc().None();
             csp.AddFrameAncestors().None();
         });
+
+    /// <summary>
+    /// The relay's own port (AnimeProgress:Relay:Port) serves ComfyUI's frontend, which must run: no sandbox and no
+    /// script rules there (the frontend and its custom nodes bring their own inline code). That origin holds no
+    /// sign-in; it may not be framed, and the key in its addresses is not sent on as a referrer.
+    /// </summary>
+    public static HeaderPolicyCollection ForRelayPort(NetworkOptions network, bool development) =>
+        Common(network, development)
+            .AddReferrerPolicyNoReferrer()
+            .AddContentSecurityPolicy(csp => csp.AddFrameAncestors().None());
 
     private static HeaderPolicyCollection Common(NetworkOptions network, bool development)
     {

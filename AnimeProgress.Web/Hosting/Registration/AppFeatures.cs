@@ -9,7 +9,7 @@ namespace AnimeProgress.Web.Hosting.Registration;
 /// Which optional parts of the app run, read once from configuration before the container exists (they decide
 /// what is registered). A switch that is not true or false fails start-up naming its key (<see cref="SwitchSetting"/>).
 /// </summary>
-public sealed record AppFeatures(bool Demo, bool DemoGeneratesJobs, bool Postgres, bool Clustered, bool MetricsPort = false)
+public sealed record AppFeatures(bool Demo, bool DemoGeneratesJobs, bool Postgres, bool Clustered, bool MetricsPort = false, bool RelayPort = false)
 {
     public static AppFeatures From(IConfiguration configuration)
     {
@@ -19,7 +19,8 @@ public sealed record AppFeatures(bool Demo, bool DemoGeneratesJobs, bool Postgre
             demo && DemoJobGenerator.IsEnabled(configuration),
             UsesPostgres(configuration),
             IsClusterEnabled(configuration),
-            Telemetry.TelemetryRegistration.UsesOwnPort(configuration));
+            Telemetry.TelemetryRegistration.UsesOwnPort(configuration),
+            Relay.RelayRegistration.UsesOwnPort(configuration));
     }
 
     /// <summary>

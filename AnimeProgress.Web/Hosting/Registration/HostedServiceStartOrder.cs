@@ -96,6 +96,12 @@ public static class HostedServiceStartOrder
         {
             services.AddHostedService(sp => sp.GetRequiredService<Telemetry.MetricsPortServer>());
         }
+
+        // 15. The relay's port (AnimeProgress:Relay:Port): it listens once the dashboard does (StartedAsync), whose port it must not take.
+        if (features.RelayPort)
+        {
+            services.AddHostedService(sp => sp.GetRequiredService<Relay.Port.RelayPortServer>());
+        }
         return services;
     }
 
