@@ -22,6 +22,12 @@ public static class RelayRegistration
         services.AddSingleton<RelayWorkActions>();
         services.AddSingleton<RelayProxy>();
         services.AddSingleton<RelayEndpoint>();
+        services.AddSingleton<Fleet.FleetPrompts>();
+        services.AddSingleton<Fleet.FleetReads>();
+        services.AddSingleton<Fleet.FleetSocketEndpoint>();
+        services.AddSingleton<Fleet.FleetPromptRelay>();
+        services.AddSingleton<Fleet.FleetWorkActions>();
+        services.AddSingleton<Fleet.FleetRelayEndpoint>();
         return services;
     }
 

@@ -22,7 +22,7 @@ public sealed class RelaySocketsTests
     {
         var hub = new ProgressHub();
         _prompts = new RelayedPrompts(TimeProvider.System, hub);
-        _sockets = new RelaySockets(_prompts, hub);
+        _sockets = new RelaySockets(_prompts, new AnimeProgress.Web.Relay.Fleet.FleetPrompts(TimeProvider.System, hub), hub);
         _tap = _sockets;
     }
 
