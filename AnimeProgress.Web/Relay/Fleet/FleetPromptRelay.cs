@@ -94,10 +94,7 @@ public sealed partial class FleetPromptRelay(
         var number = await PositionAsync(jobId, cancellationToken);
         LogQueued(promptId, jobId, clientId, number);
         await WriteAuditAsync(context, AuditOutcomes.Ok, jobId.ToString(CultureInfo.InvariantCulture), $"fleet relay: queued as {promptId}");
-        context.Response.StatusCode = StatusCodes.Status200OK;
-        context.Response.ContentType = "application/json; charset=utf-8";
-        var answer = new JsonObject { ["prompt_id"] = promptId, ["number"] = number, ["node_errors"] = new JsonObject() };
-        await context.Response.WriteAsync(answer.ToJsonString(), cancellationToken);
+        await FleetJson.WriteAsync(context, StatusCodes.Status200OK, new JsonObject { ["prompt_id"] = promptId, ["number"] = number, ["node_errors"] = new JsonObject() });
     }
 
     /// <summary>The client's prompt id when it is a canonical UUID (what newer ComfyUI servers take), else a new one.</summary>
@@ -144,17 +141,12 @@ public sealed partial class FleetPromptRelay(
         return null;
     }
 
-    private static Task WriteRefusalAsync(HttpContext context, string type, string message, string details)
-    {
-        context.Response.StatusCode = StatusCodes.Status400BadRequest;
-        context.Response.ContentType = "application/json; charset=utf-8";
-        var error = new JsonObject
+    private static Task WriteRefusalAsync(HttpContext context, string type, string message, string details) =>
+        FleetJson.WriteAsync(context, StatusCodes.Status400BadRequest, new JsonObject
         {
             ["error"] = new JsonObject { ["type"] = type, ["message"] = message, ["details"] = details, ["extra_info"] = new JsonObject() },
             ["node_errors"] = new JsonObject(),
-        };
-        return context.Response.WriteAsync(error.ToJsonString(), context.RequestAborted);
-    }
+        });
 
     private ValueTask WriteAuditAsync(HttpContext context, string outcome, string target, string detail) =>
         audit.WriteAsync(new AuditEntry(AuditActor.Of(context.User), AuditActions.JobSubmit, outcome, target, detail, context.Connection.RemoteIpAddress?.ToString()));

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using AnimeProgress.Core.ComfyUi;
 
 namespace AnimeProgress.Web.Relay.Fleet;
@@ -47,10 +46,10 @@ public sealed class FleetRelayEndpoint(
         switch (route.Route)
         {
             case "queue":
-                await WriteJsonAsync(context, await reads.QueueAsync(cancellationToken));
+                await FleetJson.WriteAsync(context, StatusCodes.Status200OK, await reads.QueueAsync(cancellationToken));
                 return;
             case "history":
-                await WriteJsonAsync(context, await reads.HistoryAsync(route.Path + context.Request.QueryString.Value, cancellationToken));
+                await FleetJson.WriteAsync(context, StatusCodes.Status200OK, await reads.HistoryAsync(route.Path + context.Request.QueryString.Value, cancellationToken));
                 return;
             case "view":
                 await ForwardAsync(context, route, reads.InstanceOfFile(context.Request.Query) ?? reads.FirstOnline());
@@ -97,12 +96,5 @@ public sealed class FleetRelayEndpoint(
         }
 
         await proxy.ForwardAsync(context, connection.Instance, route.Path);
-    }
-
-    private static async Task WriteJsonAsync(HttpContext context, JsonObject body)
-    {
-        context.Response.StatusCode = StatusCodes.Status200OK;
-        context.Response.ContentType = "application/json; charset=utf-8";
-        await context.Response.WriteAsync(body.ToJsonString(), context.RequestAborted);
     }
 }

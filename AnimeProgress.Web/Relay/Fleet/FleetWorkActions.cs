@@ -76,8 +76,7 @@ public sealed class FleetWorkActions(FleetPrompts fleetPrompts, ProgressHub hub,
         context.Response.StatusCode = StatusCodes.Status200OK;
         if (route.Route.StartsWith("jobs/", StringComparison.Ordinal))
         {
-            context.Response.ContentType = "application/json; charset=utf-8";
-            await context.Response.WriteAsync(new JsonObject { ["cancelled"] = cancelled }.ToJsonString(), context.RequestAborted);
+            await FleetJson.WriteAsync(context, StatusCodes.Status200OK, new JsonObject { ["cancelled"] = cancelled });
         }
     }
 
