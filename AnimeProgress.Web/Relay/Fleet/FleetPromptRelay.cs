@@ -88,6 +88,12 @@ public sealed partial class FleetPromptRelay(
             await WriteRefusalAsync(context, "invalid_prompt", ex.Message, "");
             return;
         }
+        catch
+        {
+            // Not stored (the database failed): the id is free again.
+            fleetPrompts.Remove(fleetPrompt);
+            throw;
+        }
 
         fleetPrompt.JobId = jobId;
         sockets.FleetQueueChanged();
