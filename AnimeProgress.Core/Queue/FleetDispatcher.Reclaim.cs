@@ -62,7 +62,10 @@ public sealed partial class FleetDispatcher
         _nextReclaimLook = now + _options.RereadInterval;
         foreach (var row in await store.SentToAsync(overdue, now - RecentDispatch, cancellationToken))
         {
-            if (row.Instance is not { } name || row.PromptId is not { } promptId || !await NeverStartedAsync(row.JobId, name, promptId, cancellationToken))
+            // A fleet-relayed prompt must keep its id, and the same id on two instances could run twice: it waits for its
+            // instance to come back (and is sent again under the same id only if that instance lost it).
+            if (row.Instance is not { } name || row.PromptId is not { } promptId || FleetQueueRows.FixedPromptIdOf(row) is not null
+                || !await NeverStartedAsync(row.JobId, name, promptId, cancellationToken))
             {
                 continue;
             }

@@ -241,7 +241,9 @@ public sealed partial class FleetDispatcher(
 
     private async Task DispatchAsync(FleetQueueRow row, ComfyUiConnection connection, CancellationToken cancellationToken)
     {
-        var promptId = Guid.NewGuid().ToString("D");
+        // A fleet-relayed prompt keeps the id its client was given, on every dispatch (issue 17); it is never taken back
+        // from an instance while that instance may still hold it (FleetDispatcher.Reclaim), so it cannot run twice.
+        var promptId = FleetQueueRows.FixedPromptIdOf(row) ?? Guid.NewGuid().ToString("D");
         if (!await store.TryStartDispatchAsync(row.JobId, connection.Instance.Name, promptId, cancellationToken))
         {
             // Cancelled or taken since it was read: nothing was sent.
@@ -260,7 +262,7 @@ public sealed partial class FleetDispatcher(
         using var dispatch = JobTracing.StartUnder(JobTracing.Dispatch, traces.Take(row.JobId), row.JobId, ActivityKind.Client);
         dispatch?.SetTag(TelemetryNames.ComfyUiInstance, connection.Instance.Name);
         await tracker.PostAsync(new JobDispatched(row.JobId, FleetQueueRows.Registration(row, connection.Instance.Name, promptId)), cancellationToken);
-        var extra = row.ExtraData is null ? null : System.Text.Json.Nodes.JsonNode.Parse(row.ExtraData) as System.Text.Json.Nodes.JsonObject;
+        var extra = FleetQueueRows.ExtraDataOf(row);
         try
         {
             await connection.Http.SubmitAsync(FleetQueueRows.Graph(row), connection.ClientId, promptId, extra, front: false, cancellationToken);

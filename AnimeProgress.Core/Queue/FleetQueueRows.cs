@@ -9,6 +9,11 @@ namespace AnimeProgress.Core.Queue;
 /// <summary>Between a <see cref="JobRequest"/>, its <see cref="FleetQueueRow"/> and the tracker's registration.</summary>
 public static class FleetQueueRows
 {
+    // The fixed prompt id lives in the extra_data column (no column of its own, so no migration): wrapped as
+    // {"animeprogress_prompt_id": id, "extra_data": the client's}, unwrapped before anything reaches ComfyUI.
+    private const string FixedPromptIdKey = "animeprogress_prompt_id";
+    private const string ExtraDataKey = "extra_data";
+
     public static FleetQueueRow FromRequest(long jobId, JobRequest request, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -19,7 +24,7 @@ public static class FleetQueueRows
             Title = request.Title,
             Kind = request.Kind == JobKind.Video ? "video" : "image",
             Workflow = request.Workflow.ToJsonString(),
-            ExtraData = request.ExtraData?.ToJsonString(),
+            ExtraData = StoredExtraData(request.ExtraData, request.PromptId),
             FramesTotal = request.FramesTotal,
             PinnedInstance = request.Instance,
             Priority = request.Priority,
@@ -37,12 +42,63 @@ public static class FleetQueueRows
     {
         Instance = row.PinnedInstance,
         FramesTotal = row.FramesTotal,
-        ExtraData = row.ExtraData is null ? null : JsonNode.Parse(row.ExtraData) as JsonObject,
+        // A retry is a new prompt: it never takes the fixed prompt id of the job it retries.
+        ExtraData = ExtraDataOf(row),
         Priority = row.Priority,
         Needs = NeedsOf(row),
         SubmittedBy = submittedBy,
         RetryOf = row.JobId,
     };
+
+    /// <summary>
+    /// The row's <c>extra_data</c> for ComfyUI, without the fixed prompt id kept beside it (<see cref="FixedPromptIdOf"/>).
+    /// </summary>
+    public static JsonObject? ExtraDataOf(FleetQueueRow row)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        if (row.ExtraData is null || JsonNode.Parse(row.ExtraData) is not JsonObject stored)
+        {
+            return null;
+        }
+
+        if (!stored.ContainsKey(FixedPromptIdKey))
+        {
+            return stored;
+        }
+
+        var extra = stored[ExtraDataKey] as JsonObject;
+        stored.Remove(ExtraDataKey);
+        return extra;
+    }
+
+    /// <summary>The prompt id every dispatch of this job must use (a fleet-relayed prompt, issue 17); null: a new one per dispatch.</summary>
+    public static string? FixedPromptIdOf(FleetQueueRow row)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        if (row.ExtraData is null || !row.ExtraData.Contains(FixedPromptIdKey, StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        return JsonNode.Parse(row.ExtraData) is JsonObject stored && stored[FixedPromptIdKey] is JsonValue value && value.TryGetValue(out string? id) ? id : null;
+    }
+
+    private static string? StoredExtraData(JsonObject? extraData, string? promptId)
+    {
+        // A client's own extra_data that happens to use the key is wrapped too, so it can never fix a prompt id itself.
+        if (promptId is null && extraData?.ContainsKey(FixedPromptIdKey) != true)
+        {
+            return extraData?.ToJsonString();
+        }
+
+        var wrapped = new JsonObject { [FixedPromptIdKey] = promptId };
+        if (extraData is not null)
+        {
+            wrapped[ExtraDataKey] = extraData.DeepClone();
+        }
+
+        return wrapped.ToJsonString();
+    }
 
     public static JobNeeds NeedsOf(FleetQueueRow row) => new()
     {

@@ -27,4 +27,10 @@ public sealed record JobRequest(string Title, JobKind Kind, JsonObject Workflow)
 
     /// <summary>The job this one retries (issue 16), for the chain the queue and history show.</summary>
     public long? RetryOf { get; init; }
+
+    /// <summary>
+    /// The prompt id every dispatch of this job uses (a canonical UUID the fleet relay's client chose, issue 17); null:
+    /// the dispatcher makes one per dispatch.
+    /// </summary>
+    public string? PromptId { get; init; }
 }

@@ -22,6 +22,7 @@ namespace AnimeProgress.Web.Relay;
 public sealed partial class PromptRelay(
     RelayHttp http,
     RelayedPrompts prompts,
+    Fleet.FleetPrompts fleetPrompts,
     ProgressTracker tracker,
     ProgressHub hub,
     AuditLog audit,
@@ -58,7 +59,7 @@ public sealed partial class PromptRelay(
         var description = PromptDescription.Of((JsonObject)parsed["prompt"]!, promptId);
         // A prompt id already in use would hand its messages (and the right to stop it) to this client: refused, in
         // the words a newer ComfyUI uses for a prompt id it does not take.
-        if (hub.Jobs.Any(j => j.PromptId == promptId) || !prompts.TryAdd(relayed))
+        if (hub.Jobs.Any(j => j.PromptId == promptId) || fleetPrompts.Find(promptId) is not null || !prompts.TryAdd(relayed))
         {
             LogDuplicate(connection.Instance.Name, promptId);
             await WriteDuplicateAsync(context, promptId);
@@ -96,7 +97,7 @@ public sealed partial class PromptRelay(
             context.Connection.RemoteIpAddress?.ToString()));
     }
 
-    private static async Task WriteDuplicateAsync(HttpContext context, string promptId)
+    internal static async Task WriteDuplicateAsync(HttpContext context, string promptId)
     {
         context.Response.StatusCode = StatusCodes.Status400BadRequest;
         context.Response.ContentType = "application/json; charset=utf-8";
@@ -115,7 +116,7 @@ public sealed partial class PromptRelay(
     }
 
     /// <summary>The body as a prompt request AnimeProgress can follow: an object whose <c>prompt</c> is an object.</summary>
-    private static JsonObject? TryParse(byte[] body)
+    internal static JsonObject? TryParse(byte[] body)
     {
         try
         {

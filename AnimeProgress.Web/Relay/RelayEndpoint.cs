@@ -13,7 +13,8 @@ public sealed class RelayEndpoint(
     RelaySocketEndpoint sockets,
     PromptRelay prompts,
     RelayWorkActions actions,
-    RelayProxy proxy)
+    RelayProxy proxy,
+    Fleet.FleetRelayEndpoint fleetRelay)
 {
     public async Task HandleAsync(HttpContext context)
     {
@@ -32,6 +33,12 @@ public sealed class RelayEndpoint(
 
         if (!await access.AllowAsync(context, RelayAccess.Needed(route, context.Request.Method)))
         {
+            return;
+        }
+
+        if (route.Instance == Fleet.FleetRelayEndpoint.Name)
+        {
+            await fleetRelay.HandleAsync(context, route);
             return;
         }
 

@@ -17,6 +17,11 @@ public static class RelayMessages
         "{\"type\": \"status\", \"data\": {\"status\": {\"exec_info\": {\"queue_remaining\": "
         + queueRemaining.ToString(CultureInfo.InvariantCulture) + "}}, \"sid\": " + Quote(sid) + "}}");
 
+    /// <summary>A queue change: <c>status</c> without a sid, as ComfyUI broadcasts it.</summary>
+    public static RelayFrame Status(int queueRemaining) => Text(
+        "{\"type\": \"status\", \"data\": {\"status\": {\"exec_info\": {\"queue_remaining\": "
+        + queueRemaining.ToString(CultureInfo.InvariantCulture) + "}}}}");
+
     /// <summary>What a client reconnecting while its prompt runs gets after the greeting: the node, without a prompt id.</summary>
     public static RelayFrame ExecutingReplay(string node) => Text("{\"type\": \"executing\", \"data\": {\"node\": " + Quote(node) + "}}");
 

@@ -24,6 +24,12 @@ public static class RelayRegistration
         services.AddSingleton<RelayEndpoint>();
         services.AddSingleton<Port.RelayPortBinding>();
         services.AddSingleton<Port.RelayPortServer>(); // started only when AnimeProgress:Relay:Port is set (HostedServiceStartOrder)
+        services.AddSingleton<Fleet.FleetPrompts>();
+        services.AddSingleton<Fleet.FleetReads>();
+        services.AddSingleton<Fleet.FleetSocketEndpoint>();
+        services.AddSingleton<Fleet.FleetPromptRelay>();
+        services.AddSingleton<Fleet.FleetWorkActions>();
+        services.AddSingleton<Fleet.FleetRelayEndpoint>();
         return services;
     }
 

@@ -48,7 +48,7 @@ public sealed partial class RelaySocketEndpoint(
     }
 
     /// <summary>The instance's <c>/features</c>, once per connection, for the answer to a client's feature_flags.</summary>
-    private async Task ReadFeaturesAsync(ComfyUiInstance instance, CancellationToken cancellationToken)
+    internal async Task ReadFeaturesAsync(ComfyUiInstance instance, CancellationToken cancellationToken)
     {
         try
         {

@@ -17,7 +17,7 @@ namespace AnimeProgress.Web.Relay;
 /// </list>
 /// One frame's bytes are copied once and shared; each client has its own bounded outbox (<see cref="RelayClient"/>).
 /// </summary>
-public sealed class RelaySockets(RelayedPrompts prompts, ProgressHub hub) : IFrameTap
+public sealed partial class RelaySockets(RelayedPrompts prompts, Fleet.FleetPrompts fleetPrompts, ProgressHub hub) : IFrameTap
 {
     private readonly ConcurrentDictionary<string, InstanceRelay> _instances = new(StringComparer.Ordinal);
 
@@ -26,7 +26,7 @@ public sealed class RelaySockets(RelayedPrompts prompts, ProgressHub hub) : IFra
     {
         var relay = For(instance);
         client.Send(RelayMessages.Greeting(relay.QueueRemaining, client.ClientId));
-        if (relay.Running is { LastNode: { } node } running && running.ClientId == client.ClientId)
+        if (relay.Running is { Fleet: false, LastNode: { } node } running && running.ClientId == client.ClientId)
         {
             client.Send(RelayMessages.ExecutingReplay(node));
         }
@@ -68,6 +68,7 @@ public sealed class RelaySockets(RelayedPrompts prompts, ProgressHub hub) : IFra
                 if (status.Sid is null)
                 {
                     Broadcast(relay, type, payload);
+                    FleetQueueChanged();
                 }
 
                 break;
@@ -99,7 +100,7 @@ public sealed class RelaySockets(RelayedPrompts prompts, ProgressHub hub) : IFra
             return;
         }
 
-        if (prompts.Find(instance, promptId) is { } relayed)
+        if ((prompts.Find(instance, promptId) ?? AdoptFleetPrompt(instance, promptId)) is { } relayed)
         {
             Follow(relay, relayed, parsed);
             Deliver(relay, relayed, type, payload, parsed);
@@ -123,6 +124,9 @@ public sealed class RelaySockets(RelayedPrompts prompts, ProgressHub hub) : IFra
                 relayed.LastNode = node;
                 relay.Running = relayed;
                 break;
+            case ExecutedEvent executed when relayed.Fleet:
+                fleetPrompts.RememberOutputs(relayed.Instance, executed.Output);
+                break;
             case ExecutingEvent:
                 prompts.Ended(relayed);
                 if (ReferenceEquals(relay.Running, relayed))
@@ -134,8 +138,10 @@ public sealed class RelaySockets(RelayedPrompts prompts, ProgressHub hub) : IFra
         }
     }
 
-    private static void Deliver(InstanceRelay relay, RelayedPrompt relayed, WebSocketMessageType type, ReadOnlySpan<byte> payload, ComfyUiEvent parsed)
+    private void Deliver(InstanceRelay instanceRelay, RelayedPrompt relayed, WebSocketMessageType type, ReadOnlySpan<byte> payload, ComfyUiEvent parsed)
     {
+        // A fleet prompt's client listens on the fleet relay, whichever instance runs it.
+        var relay = relayed.Fleet ? _fleet : instanceRelay;
         if (relayed.ClientId is null)
         {
             // Posted without a client id: ComfyUI broadcasts progress, previews (as type 1) and an interrupt, and tells

@@ -7,6 +7,9 @@ namespace AnimeProgress.Web.Relay;
 /// </summary>
 public sealed record RelayedPrompt(string Instance, string PromptId, string? ClientId, long JobId, string? Owner)
 {
+    /// <summary>Sent through the fleet relay: its messages go to the fleet relay's client, not to that instance's relay clients.</summary>
+    public bool Fleet { get; init; }
+
     /// <summary>The last node <c>executing</c> named, for the replay a reconnecting client gets (reference §2).</summary>
     public string? LastNode { get; set; }
 

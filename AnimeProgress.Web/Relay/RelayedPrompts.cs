@@ -26,6 +26,9 @@ public sealed class RelayedPrompts(TimeProvider time, ProgressHub hub)
     public RelayedPrompt? Find(string instance, string? promptId) =>
         promptId is not null && _prompts.TryGetValue((instance, promptId), out var prompt) ? prompt : null;
 
+    /// <summary>Whether any instance has a relayed prompt with this id (the fleet relay takes no id in use).</summary>
+    public bool IsRelayedAnywhere(string promptId) => _prompts.Keys.Any(k => k.PromptId == promptId);
+
     /// <summary>Removes this entry (and not another that has the same id since).</summary>
     public void Remove(RelayedPrompt prompt) =>
         _prompts.TryRemove(new KeyValuePair<(string, string), RelayedPrompt>((prompt.Instance, prompt.PromptId), prompt));

@@ -16,13 +16,15 @@ public sealed class RelaySocketsTests
 
     private readonly RelayedPrompts _prompts;
     private readonly RelaySockets _sockets;
+    private readonly AnimeProgress.Web.Relay.Fleet.FleetPrompts _fleetPrompts;
     private readonly IFrameTap _tap;
 
     public RelaySocketsTests()
     {
         var hub = new ProgressHub();
         _prompts = new RelayedPrompts(TimeProvider.System, hub);
-        _sockets = new RelaySockets(_prompts, hub);
+        _fleetPrompts = new AnimeProgress.Web.Relay.Fleet.FleetPrompts(TimeProvider.System, hub);
+        _sockets = new RelaySockets(_prompts, _fleetPrompts, hub);
         _tap = _sockets;
     }
 
@@ -114,5 +116,36 @@ public sealed class RelaySocketsTests
 
         Assert.Equal("""{"type": "executing", "data": {"node": "5"}}""", received[1]);
         Assert.Equal(2, received.Count);
+    }
+
+    [Fact]
+    public async Task A_fleet_prompt_reaches_its_client_on_the_fleet_relay_only_with_the_fleets_status_and_its_outputs_are_remembered()
+    {
+        Assert.True(_fleetPrompts.TryAdd(new AnimeProgress.Web.Relay.Fleet.FleetPrompt("fleet-1", "a", "pipeline") { JobId = 1 }));
+        var (_, instanceSocket, instanceRunning) = Attach("a");
+        var fleetSocket = new ScriptedWebSocket();
+        var fleetClient = new RelayClient(fleetSocket, "a", 1 << 20, TimeProvider.System, NullLogger.Instance);
+        var fleetRunning = fleetClient.RunAsync((_, _) => null, Ct);
+        _sockets.AttachFleet(fleetClient);
+
+        Text("""{"type": "status", "data": {"status": {"exec_info": {"queue_remaining": 1}}}}""");
+        Text("""{"type": "execution_start", "data": {"prompt_id": "fleet-1", "timestamp": 1}}""");
+        Text("""{"type": "executed", "data": {"node": "7", "display_node": "7", "output": {"images": [{"filename": "out_1.png", "subfolder": "", "type": "output"}]}, "prompt_id": "fleet-1"}}""");
+        Text("""{"type": "progress", "data": {"value": 1, "max": 4, "prompt_id": "nobodys", "node": "3"}}""");
+
+        fleetSocket.ClientCloses();
+        await fleetRunning.WaitAsync(TimeSpan.FromSeconds(30), Ct);
+        var fleet = fleetSocket.Sent.Select(f => Encoding.UTF8.GetString(f.Bytes)).ToList();
+        Assert.Equal(
+            [
+                """{"type": "status", "data": {"status": {"exec_info": {"queue_remaining": 0}}, "sid": "a"}}""",
+                """{"type": "status", "data": {"status": {"exec_info": {"queue_remaining": 1}}}}""",
+                """{"type": "execution_start", "data": {"prompt_id": "fleet-1", "timestamp": 1}}""",
+                """{"type": "executed", "data": {"node": "7", "display_node": "7", "output": {"images": [{"filename": "out_1.png", "subfolder": "", "type": "output"}]}, "prompt_id": "fleet-1"}}""",
+            ],
+            fleet);
+        // The instance relay's client with the same client id hears the instance's broadcasts, not the fleet prompt.
+        Assert.DoesNotContain(await ReceivedAsync(instanceSocket, instanceRunning), m => m.Contains("fleet-1", StringComparison.Ordinal));
+        Assert.Equal(Instance, _fleetPrompts.InstanceOfFile("output", "", "out_1.png"));
     }
 }
