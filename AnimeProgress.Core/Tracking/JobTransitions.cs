@@ -127,7 +127,15 @@ internal sealed class JobTransitions(StageMap stageMap, IEtaModel eta, PreviewSt
     /// <summary>The outcome ComfyUI's history records for a prompt that left the queue while nobody watched.</summary>
     public void ApplyHistory(TrackedJob job, HistoryEntry history, DateTimeOffset now)
     {
-        job.Snapshot = job.Snapshot with { StartedAt = job.Snapshot.StartedAt ?? history.StartedAt };
+        // Another program's job was seen starting only when a queue read or a broadcast caught it running, which can be
+        // seconds (or a whole outage) late: ComfyUI's own record of its start and creation is the truth for it. A job
+        // followed through its own events keeps the times they gave.
+        var foreign = job.Snapshot.Source is JobSource.External or JobSource.Broadcast;
+        job.Snapshot = job.Snapshot with
+        {
+            StartedAt = foreign ? history.StartedAt ?? job.Snapshot.StartedAt : job.Snapshot.StartedAt ?? history.StartedAt,
+            CreatedAt = foreign && history.CreatedAt is { } created && created < job.Snapshot.CreatedAt ? created : job.Snapshot.CreatedAt,
+        };
         switch (history.Outcome)
         {
             case HistoryOutcome.Success:

@@ -37,7 +37,7 @@ internal sealed partial class QueueReconciler(ComfyUiConnection connection, ILog
                 {
                     history[promptId] = known.TryGetValue(promptId, out var entry)
                         ? entry
-                        : await connection.Http.GetHistoryAsync(promptId, cancellationToken);
+                        : await OutcomeOfAsync(promptId, cancellationToken);
                 }
             }
 
@@ -72,6 +72,16 @@ internal sealed partial class QueueReconciler(ComfyUiConnection connection, ILog
             return false;
         }
     }
+
+    /// <summary>
+    /// What became of a prompt that left the queue. With the newer job API, <c>GET /api/jobs/{id}</c> answers it in one
+    /// read: its status (<c>cancelled</c> included), creation, start and end times and error; otherwise its history entry.
+    /// Null while it is still queued or running, or when ComfyUI does not know it.
+    /// </summary>
+    private async Task<HistoryEntry?> OutcomeOfAsync(string promptId, CancellationToken cancellationToken) =>
+        connection.Features.JobsApi
+            ? (await connection.Http.GetJobAsync(promptId, cancellationToken))?.ToHistory()
+            : await connection.Http.GetHistoryAsync(promptId, cancellationToken);
 
     /// <summary>
     /// An offline probe gives up after about one probe interval instead of sitting in the HTTP pipeline's retry
