@@ -180,7 +180,7 @@ public sealed partial class ComfyUiConnection : IDisposable
         var features = found ? ComfyUiFeatures.WithJobsApi : ComfyUiFeatures.Release0364;
         if (features != _features)
         {
-            LogFeatures(Instance.Name, features.JobsApi);
+            LogFeatures(Instance.Name, features.JobsApi ? "has the job API (GET /api/jobs): it is used" : "has no job API (0.3.64): /history and /queue are used");
         }
 
         _features = features;
@@ -196,8 +196,8 @@ public sealed partial class ComfyUiConnection : IDisposable
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "ComfyUI {Instance}: job API (GET /api/jobs) {JobsApi}")]
-    private partial void LogFeatures(string instance, bool jobsApi);
+    [LoggerMessage(Level = LogLevel.Information, Message = "ComfyUI {Instance} {Features}")]
+    private partial void LogFeatures(string instance, string features);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "ComfyUI {Instance}: its features could not be probed ({Error}); what was known is kept")]
     private partial void LogProbeFailed(string instance, string error);

@@ -65,6 +65,7 @@ internal sealed class JobTransitions(StageMap stageMap, IEtaModel eta, PreviewSt
     public void ProgressState(TrackedJob job, ProgressStateEvent state, DateTimeOffset now)
     {
         MarkStarted(job, now);
+        NodeProgress? running = null;
         foreach (var node in state.Nodes)
         {
             if (node.Finished)
@@ -74,7 +75,17 @@ internal sealed class JobTransitions(StageMap stageMap, IEtaModel eta, PreviewSt
             else
             {
                 job.Progress.Report(node.NodeId, node.Value, node.Max);
+                // The executing node's activity, else the last running one's (the state is cumulative, in start order).
+                if (running?.NodeId != job.CurrentNode)
+                {
+                    running = node;
+                }
             }
+        }
+
+        if (running?.Activity != job.Snapshot.Activity)
+        {
+            job.Snapshot = job.Snapshot with { Activity = running?.Activity };
         }
     }
 
@@ -120,6 +131,7 @@ internal sealed class JobTransitions(StageMap stageMap, IEtaModel eta, PreviewSt
             FinishedAt = now,
             StartedAt = job.Snapshot.StartedAt ?? (status == JobStatus.Completed ? now : null),
             QueuePosition = null,
+            Activity = null,
             EtaSeconds = status == JobStatus.Completed ? 0 : null,
         };
     }
