@@ -173,6 +173,35 @@ public sealed class TodaysComfyUiTests
         Assert.Equal(0, emulator.CrossSiteRefusals);
     }
 
+    [Theory]
+    [InlineData(ComfyUiServerVersion.Release0364)]
+    [InlineData(ComfyUiServerVersion.Newer)]
+    public async Task The_fleet_queue_dispatches_with_canonical_prompt_ids_and_cancels_through_the_rest_api(ComfyUiServerVersion version)
+    {
+        await using var fleet = await AnimeProgress.IntegrationTests.Core.Queue.QueueFleet.StartAsync(gpuAVersion: version);
+        var gpu = fleet.GpuA;
+        var running = await fleet.SubmitAsync("held", longRunning: true);
+        await fleet.RunningAsync(running);
+        var pending = await fleet.SubmitAsync("sent to wait", longRunning: true);
+        await Eventually.True(() => fleet.App.Hub.Find(pending)?.QueuePosition == 1, TimeSpan.FromSeconds(30), "the next job waits on ComfyUI");
+
+        // Newer servers refuse any prompt id but a canonical UUID: both dispatches were accepted, so the ids are.
+        foreach (var id in new[] { running, pending })
+        {
+            var promptId = fleet.App.Hub.Find(id)!.PromptId!;
+            Assert.Equal(promptId, Guid.ParseExact(promptId, "D").ToString("D"));
+        }
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await fleet.ActAsync(HttpMethod.Post, $"/api/jobs/{pending}/cancel")).Status);
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await fleet.ActAsync(HttpMethod.Post, $"/api/jobs/{running}/cancel")).Status);
+        Assert.Equal(JobStatus.Cancelled, (await fleet.EndedAsync(pending)).Status);
+        Assert.Equal(JobStatus.Cancelled, (await fleet.EndedAsync(running)).Status);
+        var newer = version == ComfyUiServerVersion.Newer;
+        Assert.Equal(newer ? 2 : 0, gpu.RequestsTo("POST", CancelRoute));
+        Assert.Equal(newer ? 0 : 1, gpu.RequestsTo("POST", "/interrupt"));
+        Assert.Equal(0, gpu.CrossSiteRefusals);
+    }
+
     private static async Task<string> PostAsync(HttpClient comfy, JsonObject graph, JsonObject? extraData)
     {
         var body = new JsonObject { ["prompt"] = graph, ["client_id"] = "pipeline-script" };
