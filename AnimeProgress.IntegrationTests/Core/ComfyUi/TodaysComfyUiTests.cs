@@ -24,9 +24,10 @@ public sealed class TodaysComfyUiTests
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     private static async Task<(ComfyUiEmulatorServer Emulator, AppHost App, ComfyUiConnection Connection)> StartAsync(
-        ComfyUiServerVersion version, double timeScale = 0.1)
+        ComfyUiServerVersion version, double timeScale = 0.1, bool progressActivity = false)
     {
-        var emulator = await ComfyUiEmulatorServer.StartAsync(new EmulatorOptions { Port = 0, TimeScale = timeScale, ServerVersion = version }, Ct);
+        var emulator = await ComfyUiEmulatorServer.StartAsync(
+            new EmulatorOptions { Port = 0, TimeScale = timeScale, ServerVersion = version, ProgressActivity = progressActivity }, Ct);
         var app = AppHost.Start(new Dictionary<string, string?>
         {
             ["AnimeProgress:ComfyUi:Instances:0:Name"] = "gpu-a",
@@ -200,6 +201,36 @@ public sealed class TodaysComfyUiTests
         Assert.Equal(newer ? 2 : 0, gpu.RequestsTo("POST", CancelRoute));
         Assert.Equal(newer ? 0 : 1, gpu.RequestsTo("POST", "/interrupt"));
         Assert.Equal(0, gpu.CrossSiteRefusals);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task The_proposed_activity_shows_on_the_job_only_when_the_server_sends_it(bool sent)
+    {
+        var (emulator, app, _) = await StartAsync(ComfyUiServerVersion.Newer, timeScale: 0.2, progressActivity: sent);
+        await using var _e = emulator;
+        await using var __ = app;
+        var activities = new List<string?>();
+        using var subscription = app.Hub.Subscribe((batch, _) =>
+        {
+            lock (activities)
+            {
+                activities.AddRange(batch.Jobs.Select(j => j.Activity));
+            }
+
+            return ValueTask.CompletedTask;
+        }, TimeSpan.Zero);
+
+        var id = await app.Services.GetRequiredService<JobSubmitter>().SubmitAsync(DemoWorkflows.Image("Loads a model", steps: 4, seed: 5), Ct);
+        var done = await Eventually.Get(() => app.Hub.Find(id) is { IsTerminal: true } j ? j : null, TimeSpan.FromSeconds(60), "done");
+
+        Assert.Equal(JobStatus.Completed, done.Status);
+        Assert.Null(done.Activity);
+        lock (activities)
+        {
+            Assert.Equal(sent, activities.Contains("loading"));
+        }
     }
 
     private static async Task<string> PostAsync(HttpClient comfy, JsonObject graph, JsonObject? extraData)
