@@ -68,12 +68,6 @@ public sealed class ComfyUiEmulatorServer : IAsyncDisposable
     public int CrossSiteRefusals => _engine.Requests.CrossSiteRefusals;
 
     /// <summary>
-    /// Cuts every WebSocket at once (no close frame), as a network blip does, while HTTP keeps answering and the
-    /// machine keeps rendering; clients reconnect as they would to a real ComfyUI.
-    /// </summary>
-    public void DropSockets() => _engine.Connections.AbortAll();
-
-    /// <summary>
     /// A network partition, for tests: while <paramref name="unreachable"/> every connection is cut and every request
     /// is dropped unanswered, but the machine keeps its queue and keeps rendering (unlike <see cref="StopAsync"/>,
     /// which is a restart that loses the queue).
