@@ -59,6 +59,15 @@ public sealed class ComfyUiEmulatorServer : IAsyncDisposable
     public System.Text.Json.Nodes.JsonObject History() => _engine.History.Query(null, -1);
 
     /// <summary>
+    /// How many requests this start answered on one route, by method and route pattern as mapped at the root or under
+    /// /api: <c>RequestsTo("POST", "/api/jobs/{job_id}/cancel")</c>, <c>RequestsTo("POST", "/interrupt")</c>.
+    /// </summary>
+    public int RequestsTo(string method, string routePattern) => _engine.Requests.Of(method, routePattern);
+
+    /// <summary>Requests this start refused with 403 for carrying <c>Sec-Fetch-Site: cross-site</c> (newer servers only).</summary>
+    public int CrossSiteRefusals => _engine.Requests.CrossSiteRefusals;
+
+    /// <summary>
     /// A network partition, for tests: while <paramref name="unreachable"/> every connection is cut and every request
     /// is dropped unanswered, but the machine keeps its queue and keeps rendering (unlike <see cref="StopAsync"/>,
     /// which is a restart that loses the queue).
@@ -143,10 +152,11 @@ public sealed class ComfyUiEmulatorServer : IAsyncDisposable
             }
 
             await next(context);
+            engine.Requests.Count(context);
         });
         if (engine.IsNewer)
         {
-            app.UseCrossSiteGuard();
+            app.UseCrossSiteGuard(engine.Requests);
         }
         // No keep-alive frames: ComfyUI's aiohttp sockets send none either.
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.Zero });

@@ -35,6 +35,8 @@ internal sealed class EmulatorEngine : IDisposable
 
     public EmulatorOptions Options { get; }
 
+    public Http.RequestCounts Requests { get; } = new();
+
     public ComfyUiServerVersion ServerVersion => Options.ServerVersion;
 
     public bool IsNewer => Options.ServerVersion == ComfyUiServerVersion.Newer;

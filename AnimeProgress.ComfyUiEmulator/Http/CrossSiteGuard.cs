@@ -11,11 +11,12 @@ namespace AnimeProgress.ComfyUiEmulator.Http;
 /// </summary>
 internal static class CrossSiteGuard
 {
-    public static void UseCrossSiteGuard(this WebApplication app) =>
+    public static void UseCrossSiteGuard(this WebApplication app, RequestCounts counts) =>
         app.Use(async (context, next) =>
         {
             if (string.Equals(context.Request.Headers["Sec-Fetch-Site"].ToString(), "cross-site", StringComparison.OrdinalIgnoreCase))
             {
+                counts.CrossSiteRefused();
                 await HttpJson.StatusAsync(context, StatusCodes.Status403Forbidden);
                 return;
             }

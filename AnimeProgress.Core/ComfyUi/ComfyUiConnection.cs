@@ -19,6 +19,7 @@ public sealed partial class ComfyUiConnection : IDisposable
     private readonly QueueReconciler _reconciler;
     private readonly InstanceSupervisor _supervisor;
     private volatile bool _online;
+    private volatile ComfyUiFeatures _features = ComfyUiFeatures.Unknown;
     private readonly InputLimits _limits;
     private long _rejectedFrames;
 
@@ -70,6 +71,12 @@ public sealed partial class ComfyUiConnection : IDisposable
             }
         }
     }
+
+    /// <summary>
+    /// What the instance offers beyond 0.3.64, probed on every (re)connect of its socket (<see cref="DetectFeaturesAsync"/>);
+    /// <see cref="ComfyUiFeatures.Unknown"/> (everything as on 0.3.64) until a probe answered.
+    /// </summary>
+    public ComfyUiFeatures Features => _features;
 
     /// <summary>Frames from this instance that could not be read (counted, logged at most once a minute per kind, skipped).</summary>
     public long RejectedFrames => Interlocked.Read(ref _rejectedFrames);
@@ -145,6 +152,40 @@ public sealed partial class ComfyUiConnection : IDisposable
         }
     }
 
+    /// <summary>
+    /// Probes the instance's features (the job API: <see cref="ComfyUiHttpClient.ProbeJobsApiAsync"/>). A probe that gets
+    /// no clear answer (an error, a timeout) keeps what was known, so a hiccup never switches a feature off or on.
+    /// </summary>
+    internal async Task DetectFeaturesAsync(CancellationToken cancellationToken)
+    {
+        bool? jobsApi;
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(Options.RequestTimeout);
+            jobsApi = await Http.ProbeJobsApiAsync(timeout.Token);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or InvalidDataException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            LogProbeFailed(Instance.Name, ex.Message);
+            return;
+        }
+
+        if (jobsApi is not { } found)
+        {
+            LogProbeFailed(Instance.Name, "no clear answer from GET /api/jobs");
+            return;
+        }
+
+        var features = found ? ComfyUiFeatures.WithJobsApi : ComfyUiFeatures.Release0364;
+        if (features != _features)
+        {
+            LogFeatures(Instance.Name, features.JobsApi ? "has the job API (GET /api/jobs): it is used" : "has no job API (0.3.64): /history and /queue are used");
+        }
+
+        _features = features;
+    }
+
     /// <summary>Counts bad input from this instance and logs it, at most once a minute per kind.</summary>
     internal void ReportMalformed(string kind, string error)
     {
@@ -154,6 +195,12 @@ public sealed partial class ComfyUiConnection : IDisposable
             LogMalformed(Instance.Name, kind, error, suppressed);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "ComfyUI {Instance} {Features}")]
+    private partial void LogFeatures(string instance, string features);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "ComfyUI {Instance}: its features could not be probed ({Error}); what was known is kept")]
+    private partial void LogProbeFailed(string instance, string error);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The frame tap failed on a frame from {Instance}; the frame was still tracked")]
     private partial void LogTapFailed(Exception ex, string instance);

@@ -38,7 +38,7 @@ public sealed class ComfyUiFleet(
 
     public ComfyUiConnection Add(ComfyUiInstance instance)
     {
-        var http = new ComfyUiHttpClient(httpClients.CreateClient(HttpClientName), instance, options.Value, limits.Value);
+        var http = new ComfyUiHttpClient(httpClients.CreateClient(HttpClientName), instance, options.Value, limits.Value, time);
         var connection = new ComfyUiConnection(http, observer, options.Value, time, loggers.CreateLogger<ComfyUiConnection>(), limits.Value) { Tap = tap };
         lock (_gate)
         {

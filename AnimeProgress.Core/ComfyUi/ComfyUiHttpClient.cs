@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using AnimeProgress.Core.Boundary;
+using AnimeProgress.Core.ComfyUi.Jobs;
 
 namespace AnimeProgress.Core.ComfyUi;
 
@@ -14,24 +15,35 @@ namespace AnimeProgress.Core.ComfyUi;
 /// answer is refused with a clear error instead of being buffered, and the strings kept from it are capped.
 /// <c>/queue</c> is the exception: it is streamed, so its length is unlimited and the cap applies to each prompt in it.
 /// </summary>
-public sealed class ComfyUiHttpClient(HttpClient http, ComfyUiInstance instance, ComfyUiOptions? options = null, InputLimits? limits = null)
+public sealed class ComfyUiHttpClient(
+    HttpClient http, ComfyUiInstance instance, ComfyUiOptions? options = null, InputLimits? limits = null, TimeProvider? time = null)
 {
     private static readonly JsonDocumentOptions Strict = new() { MaxDepth = 256, AllowDuplicateProperties = false };
 
     private readonly ComfyUiOptions _options = options ?? new ComfyUiOptions();
     private readonly InputLimits _limits = limits ?? new InputLimits();
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
 
     public ComfyUiInstance Instance { get; } = instance;
 
     public async Task<string> SubmitAsync(
         JsonObject graph, string clientId, string promptId, JsonObject? extraData, bool front, CancellationToken cancellationToken)
     {
+        var extra = extraData?.DeepClone() as JsonObject ?? new JsonObject();
+        // When the job was made, in epoch ms, as newer servers stamp it (reference §9; they overwrite it with their own
+        // clock). 0.3.64 keeps unknown extra_data keys as given, so its /queue and /history then carry it too; a
+        // caller's own value is left alone.
+        if (!extra.ContainsKey("create_time"))
+        {
+            extra["create_time"] = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        }
+
         var body = new JsonObject
         {
             ["prompt"] = graph.DeepClone(),
             ["client_id"] = clientId,
             ["prompt_id"] = promptId,
-            ["extra_data"] = extraData?.DeepClone() ?? new JsonObject(),
+            ["extra_data"] = extra,
         };
         if (front)
         {
@@ -119,6 +131,82 @@ public sealed class ComfyUiHttpClient(HttpClient http, ComfyUiInstance instance,
         response.EnsureSuccessStatusCode();
     }
 
+    /// <summary>
+    /// Whether the instance has the newer job API: <c>GET /api/jobs?limit=1</c> (the cheapest list there is) answering
+    /// 200 with a <c>jobs</c> list says yes, 404 or 405 says no (0.3.64 has no such route), anything else (5xx, a
+    /// timeout, a proxy's HTML) says nothing and null is returned, so one bad answer never turns a feature off.
+    /// </summary>
+    public async Task<bool?> ProbeJobsApiAsync(CancellationToken cancellationToken)
+    {
+        using var response = await http.GetAsync(Url("api/jobs?limit=1"), HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        if (response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.MethodNotAllowed)
+        {
+            return false;
+        }
+
+        if (!response.IsSuccessStatusCode)
+        {
+            return null;
+        }
+
+        try
+        {
+            var body = await ReadCappedAsync(response.Content, _options.MaxResponseBytes, "GET /api/jobs", cancellationToken);
+            return JsonNode.Parse(body.Span, documentOptions: Strict) is JsonObject root && root["jobs"] is JsonArray ? true : null;
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidDataException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// One job from the newer job API (<c>GET /api/jobs/{id}</c>): its status (cancelled included), times, error and
+    /// workflow; null when the server does not know the id (404: deleted while pending, or lost with a restart).
+    /// </summary>
+    public async Task<ComfyUiJob?> GetJobAsync(string promptId, CancellationToken cancellationToken)
+    {
+        var path = "api/jobs/" + Uri.EscapeDataString(promptId);
+        using var response = await http.GetAsync(Url(path), HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        if (response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+
+        response.EnsureSuccessStatusCode();
+        var root = ParseCapped(await ReadCappedAsync(response.Content, _options.MaxResponseBytes, "GET /" + path, cancellationToken), path);
+        var job = ComfyUiJobReader.ReadJob(root, _limits) ?? throw new InvalidDataException($"GET /{path} did not describe a job");
+        return job.Id == promptId ? job : throw new InvalidDataException($"GET /{path} described another job");
+    }
+
+    /// <summary>
+    /// A page of the job API's list (<c>GET /api/jobs</c>) with the given statuses, newest created first; unreadable
+    /// items are skipped and counted, never fatal to the page.
+    /// </summary>
+    public async Task<ComfyUiJobPage> GetJobsAsync(IReadOnlyCollection<ComfyUiJobStatus> statuses, int limit, CancellationToken cancellationToken)
+    {
+        var status = string.Join(",", statuses.Select(ComfyUiJobReader.Wire));
+        var root = await GetObjectAsync(
+            string.Create(CultureInfo.InvariantCulture, $"api/jobs?status={status}&sort_by=created_at&sort_order=desc&limit={limit}"),
+            _options.MaxResponseBytes,
+            cancellationToken);
+        return ComfyUiJobReader.ReadPage(root, _limits);
+    }
+
+    /// <summary>
+    /// Cancels one job through the newer job API (<c>POST /api/jobs/{id}/cancel</c>): a pending one is dequeued, a
+    /// running one interrupted only if it still runs, in one call and atomically on the server. True when the server
+    /// says it cancelled something; false for a job that had already ended or that it does not know.
+    /// </summary>
+    public async Task<bool> CancelJobAsync(string promptId, CancellationToken cancellationToken)
+    {
+        var path = "api/jobs/" + Uri.EscapeDataString(promptId) + "/cancel";
+        using var response = await http.PostAsync(Url(path), content: null, cancellationToken);
+        response.EnsureSuccessStatusCode();
+        var root = ParseCapped(await ReadCappedAsync(response.Content, _options.MaxResponseBytes, "POST /" + path, cancellationToken), path);
+        return root["cancelled"] is JsonValue v && v.GetValueKind() == JsonValueKind.True;
+    }
+
     internal static HistoryEntry ReadHistory(string promptId, JsonObject entry, InputLimits? limits = null)
     {
         limits ??= new InputLimits();
@@ -159,7 +247,12 @@ public sealed class ComfyUiHttpClient(HttpClient http, ComfyUiInstance instance,
             : lastEvent == "execution_interrupted" ? HistoryOutcome.Interrupted
             : HistoryOutcome.Error;
         var prompt = entry["prompt"] is JsonArray item ? ReadItem(item, limits) : null;
-        return new HistoryEntry(promptId, outcome, error, errorNode, started, finished, prompt);
+        // extra_data.create_time: stamped by newer servers, and kept by 0.3.64 when the submitter sent it (AnimeProgress does).
+        var createTime = entry["prompt"] is JsonArray { Count: > 3 } raw && raw[3] is JsonObject extra ? AsLong(extra["create_time"]) : 0;
+        return new HistoryEntry(promptId, outcome, error, errorNode, started, finished, prompt)
+        {
+            CreatedAt = createTime is > 0 and <= 253_402_300_799_999 ? DateTimeOffset.FromUnixTimeMilliseconds(createTime) : null,
+        };
     }
 
     private static QueueItem? ReadItem(JsonArray raw, InputLimits limits)
@@ -216,6 +309,19 @@ public sealed class ComfyUiHttpClient(HttpClient http, ComfyUiInstance instance,
         }
 
         return buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
+    }
+
+    private static JsonObject ParseCapped(ReadOnlyMemory<byte> body, string path)
+    {
+        try
+        {
+            return JsonNode.Parse(body.Span, documentOptions: Strict) as JsonObject
+                ?? throw new InvalidDataException($"/{path} did not return a JSON object");
+        }
+        catch (JsonException ex)
+        {
+            throw new InvalidDataException($"/{path} returned invalid JSON: {ex.Message}", ex);
+        }
     }
 
     private static InvalidDataException TooLarge(string what, int maxBytes) =>

@@ -16,4 +16,8 @@ public sealed record HistoryEntry(
     string? ErrorNodeType,
     DateTimeOffset? StartedAt,
     DateTimeOffset? FinishedAt,
-    QueueItem? Prompt = null);
+    QueueItem? Prompt = null)
+{
+    /// <summary>When ComfyUI accepted the prompt (<c>extra_data.create_time</c>, newer servers' job API); null when unknown.</summary>
+    public DateTimeOffset? CreatedAt { get; init; }
+}

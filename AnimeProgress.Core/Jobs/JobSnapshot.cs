@@ -48,6 +48,13 @@ public sealed record JobSnapshot
     public string? Instance { get; init; }
     public string? PromptId { get; init; }
     public string? CurrentNodeType { get; init; }
+
+    /// <summary>
+    /// What the running node is doing when the server says so (the proposed <c>progress_state</c> <c>activity</c>, e.g.
+    /// "loading" while weights move to VRAM): explains a sampler sitting at 0%. Null when not sent; never required.
+    /// </summary>
+    public string? Activity { get; init; }
+
     public string? Error { get; init; }
 
     /// <summary>Position in its instance's pending queue (1 = next); null when not queued.</summary>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using AnimeProgress.Core.ComfyUi;
+using AnimeProgress.Core.ComfyUi.Jobs;
 using AnimeProgress.Core.Hub;
 using AnimeProgress.Core.Jobs;
 using AnimeProgress.Core.Persistence.Queue;
@@ -205,6 +206,11 @@ public sealed partial class QueueActions(
 
     private async Task<QueueActionResult> CancelOnComfyUiAsync(long jobId, ComfyUiConnection connection, string promptId, CancellationToken cancellationToken)
     {
+        if (connection.Features.JobsApi)
+        {
+            return await CancelThroughJobApiAsync(jobId, connection, promptId, cancellationToken);
+        }
+
         var name = connection.Instance.Name;
         // Deleting a prompt that is not pending (running, finished) does nothing, so this is safe in every case.
         await connection.Http.DeleteFromQueueAsync([promptId], cancellationToken);
@@ -230,6 +236,35 @@ public sealed partial class QueueActions(
         tracker.Post(new JobWithdrawn(jobId, JobStatus.Cancelled, "Removed from the ComfyUI queue before it started"));
         LogCancelled(jobId, name, "removed from the pending queue");
         return QueueActionResult.Done($"Job #{jobId} was pending on {name}: it is removed from its queue before it started.");
+    }
+
+    /// <summary>
+    /// Newer servers (reference §9): one <c>POST /api/jobs/{id}/cancel</c> dequeues a pending prompt or interrupts the running
+    /// one, atomically on the server, so no delete-then-interrupt race can stop the next job. The job's state afterwards
+    /// (one read) only words the answer and withdraws a dequeued job, which ComfyUI never reports on.
+    /// </summary>
+    private async Task<QueueActionResult> CancelThroughJobApiAsync(long jobId, ComfyUiConnection connection, string promptId, CancellationToken cancellationToken)
+    {
+        var name = connection.Instance.Name;
+        var cancelled = await connection.Http.CancelJobAsync(promptId, cancellationToken);
+        var after = await connection.Http.GetJobAsync(promptId, cancellationToken);
+        if (after is null)
+        {
+            // Unknown to ComfyUI now: dequeued by this cancel (or gone before it), and a removed prompt never reports.
+            tracker.Post(new JobWithdrawn(jobId, JobStatus.Cancelled, "Removed from the ComfyUI queue before it started"));
+            LogCancelled(jobId, name, "removed from the pending queue (job API)");
+            return QueueActionResult.Done($"Job #{jobId} was pending on {name}: it is removed from its queue before it started.");
+        }
+
+        if (cancelled)
+        {
+            LogCancelled(jobId, name, "interrupted (job API)");
+            return QueueActionResult.Done($"Job #{jobId} was running on {name}: it is interrupted (ComfyUI's job API stops only this job, at its next step).");
+        }
+
+        return after.IsFinished
+            ? QueueActionResult.Conflict($"Job #{jobId} had already finished on {name} ({ComfyUiJobReader.Wire(after.Status)}) when the cancel arrived.")
+            : QueueActionResult.Conflict($"{name} did not cancel job #{jobId} (it is {ComfyUiJobReader.Wire(after.Status)}); try again.");
     }
 
     private async Task<FleetQueueRow?> AfterDispatchSettlesAsync(long jobId, FleetQueueRow? row, CancellationToken cancellationToken)

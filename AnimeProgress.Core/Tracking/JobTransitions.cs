@@ -65,6 +65,7 @@ internal sealed class JobTransitions(StageMap stageMap, IEtaModel eta, PreviewSt
     public void ProgressState(TrackedJob job, ProgressStateEvent state, DateTimeOffset now)
     {
         MarkStarted(job, now);
+        NodeProgress? running = null;
         foreach (var node in state.Nodes)
         {
             if (node.Finished)
@@ -74,7 +75,17 @@ internal sealed class JobTransitions(StageMap stageMap, IEtaModel eta, PreviewSt
             else
             {
                 job.Progress.Report(node.NodeId, node.Value, node.Max);
+                // The executing node's activity, else the last running one's (the state is cumulative, in start order).
+                if (running?.NodeId != job.CurrentNode)
+                {
+                    running = node;
+                }
             }
+        }
+
+        if (running?.Activity != job.Snapshot.Activity)
+        {
+            job.Snapshot = job.Snapshot with { Activity = running?.Activity };
         }
     }
 
@@ -120,6 +131,7 @@ internal sealed class JobTransitions(StageMap stageMap, IEtaModel eta, PreviewSt
             FinishedAt = now,
             StartedAt = job.Snapshot.StartedAt ?? (status == JobStatus.Completed ? now : null),
             QueuePosition = null,
+            Activity = null,
             EtaSeconds = status == JobStatus.Completed ? 0 : null,
         };
     }
@@ -127,7 +139,15 @@ internal sealed class JobTransitions(StageMap stageMap, IEtaModel eta, PreviewSt
     /// <summary>The outcome ComfyUI's history records for a prompt that left the queue while nobody watched.</summary>
     public void ApplyHistory(TrackedJob job, HistoryEntry history, DateTimeOffset now)
     {
-        job.Snapshot = job.Snapshot with { StartedAt = job.Snapshot.StartedAt ?? history.StartedAt };
+        // Another program's job was seen starting only when a queue read or a broadcast caught it running, which can be
+        // seconds (or a whole outage) late: ComfyUI's own record of its start and creation is the truth for it. A job
+        // followed through its own events keeps the times they gave.
+        var foreign = job.Snapshot.Source is JobSource.External or JobSource.Broadcast;
+        job.Snapshot = job.Snapshot with
+        {
+            StartedAt = foreign ? history.StartedAt ?? job.Snapshot.StartedAt : job.Snapshot.StartedAt ?? history.StartedAt,
+            CreatedAt = foreign && history.CreatedAt is { } created && created < job.Snapshot.CreatedAt ? created : job.Snapshot.CreatedAt,
+        };
         switch (history.Outcome)
         {
             case HistoryOutcome.Success:

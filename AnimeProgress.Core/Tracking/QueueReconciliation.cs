@@ -156,7 +156,7 @@ internal sealed class QueueReconciliation(
             var item = entry.Prompt ?? new QueueItem(0, entry.PromptId, null, null, []);
             var startedAt = entry.StartedAt ?? entry.FinishedAt ?? now;
             var job = ForeignJobs.NewJob(NextId(), item, r.Instance, r.OwnClientId, startedAt, now);
-            job.Snapshot = job.Snapshot with { CreatedAt = startedAt };
+            job.Snapshot = job.Snapshot with { CreatedAt = entry.CreatedAt is { } created && created < startedAt ? created : startedAt };
             table.Put(job);
             transitions.MarkStarted(job, startedAt);
             transitions.ApplyHistory(job, entry, entry.FinishedAt ?? now);

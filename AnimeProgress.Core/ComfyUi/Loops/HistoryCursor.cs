@@ -16,6 +16,7 @@ internal sealed class HistoryCursor(int initialWindow, int maxWindow, DateTimeOf
     private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
     private readonly Queue<string> _order = new();
     private readonly int _capacity = Math.Max(2 * maxWindow, 1024);
+    private int? _lastTotal;
 
     /// <summary>How many ids are remembered now (bounded).</summary>
     public int Remembered => _seen.Count;
@@ -25,15 +26,27 @@ internal sealed class HistoryCursor(int initialWindow, int maxWindow, DateTimeOf
     /// every entry in it is new (prompts may have finished beyond it), and returns the new ones in completion order.
     /// Nothing is marked seen unless the read succeeds.
     /// </summary>
-    public async Task<IReadOnlyList<HistoryEntry>> ReadNewAsync(
-        Func<int, CancellationToken, Task<IReadOnlyList<HistoryEntry>>> readNewest, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<HistoryEntry>> ReadNewAsync(
+        Func<int, CancellationToken, Task<IReadOnlyList<HistoryEntry>>> readNewest, CancellationToken cancellationToken) =>
+        ReadNewCountedAsync(async (window, ct) => (await readNewest(window, ct), (int?)null), cancellationToken);
+
+    /// <summary>
+    /// As above, for a source that also says how many finished entries it holds in all (the job API's
+    /// <c>pagination.total</c>) and that orders them by creation rather than completion: a prompt created early that
+    /// finished after later ones may sit beyond the window, so the window also widens while fewer new entries were found
+    /// than the total grew by since the last read.
+    /// </summary>
+    public async Task<IReadOnlyList<HistoryEntry>> ReadNewCountedAsync(
+        Func<int, CancellationToken, Task<(IReadOnlyList<HistoryEntry> Entries, int? Total)>> readNewest, CancellationToken cancellationToken)
     {
         var window = Math.Min(initialWindow, maxWindow);
         while (true)
         {
-            var entries = await readNewest(window, cancellationToken);
+            var (entries, total) = await readNewest(window, cancellationToken);
             var fresh = entries.Where(IsNew).ToList();
-            if (entries.Count >= window && fresh.Count == entries.Count && window < maxWindow)
+            var expected = total is { } now && _lastTotal is { } before && now >= before ? now - before : 0;
+            var mayMissSome = fresh.Count == entries.Count || fresh.Count < expected;
+            if (entries.Count >= window && mayMissSome && window < maxWindow)
             {
                 window = Math.Min(window * 2, maxWindow);
                 continue;
@@ -44,6 +57,7 @@ internal sealed class HistoryCursor(int initialWindow, int maxWindow, DateTimeOf
                 Remember(entry.PromptId);
             }
 
+            _lastTotal = total;
             return fresh;
         }
     }

@@ -1,3 +1,4 @@
+using AnimeProgress.Core.ComfyUi.Jobs;
 using Microsoft.Extensions.Logging;
 
 namespace AnimeProgress.Core.ComfyUi.Loops;
@@ -14,6 +15,8 @@ internal sealed partial class QueueReconciler(ComfyUiConnection connection, ILog
     private readonly HistoryCursor _cursor = new(
         connection.Options.HistoryReadWindow, connection.Options.HistoryReadMax, connection.Time.GetUtcNow());
 
+    private static readonly ComfyUiJobStatus[] FinishedStatuses = [ComfyUiJobStatus.Completed, ComfyUiJobStatus.Failed, ComfyUiJobStatus.Cancelled];
+
     // Set when the instance was seen unreachable; the next successful read says so (AfterOutage).
     private volatile bool _unreachable;
 
@@ -28,7 +31,9 @@ internal sealed partial class QueueReconciler(ComfyUiConnection connection, ILog
         {
             var asOf = connection.Time.GetUtcNow();
             var queue = quiet ? await ProbeQueueAsync(cancellationToken) : await connection.Http.GetQueueAsync(cancellationToken);
-            var finished = await _cursor.ReadNewAsync(connection.Http.GetRecentHistoryAsync, cancellationToken);
+            var finished = connection.Features.JobsApi
+                ? await WithWorkflowsAsync(await _cursor.ReadNewCountedAsync(ReadFinishedJobsAsync, cancellationToken), cancellationToken)
+                : await _cursor.ReadNewAsync(connection.Http.GetRecentHistoryAsync, cancellationToken);
             var known = finished.ToDictionary(e => e.PromptId, e => (HistoryEntry?)e, StringComparer.Ordinal);
             var history = new Dictionary<string, HistoryEntry?>(StringComparer.Ordinal);
             foreach (var promptId in connection.Observer.ActivePromptIds(instance))
@@ -37,7 +42,7 @@ internal sealed partial class QueueReconciler(ComfyUiConnection connection, ILog
                 {
                     history[promptId] = known.TryGetValue(promptId, out var entry)
                         ? entry
-                        : await connection.Http.GetHistoryAsync(promptId, cancellationToken);
+                        : await OutcomeOfAsync(promptId, cancellationToken);
                 }
             }
 
@@ -72,6 +77,66 @@ internal sealed partial class QueueReconciler(ComfyUiConnection connection, ILog
             return false;
         }
     }
+
+    /// <summary>
+    /// The newest finished jobs from the job API's list (<c>GET /api/jobs?status=completed,failed,cancelled</c>): a few
+    /// hundred bytes a job where <c>/history?max_items</c> sends every graph and output again on every read. An item the
+    /// list garbled is skipped and counted; the others still count.
+    /// </summary>
+    private async Task<(IReadOnlyList<HistoryEntry> Entries, int? Total)> ReadFinishedJobsAsync(int window, CancellationToken cancellationToken)
+    {
+        var page = await connection.Http.GetJobsAsync(FinishedStatuses, window, cancellationToken);
+        if (page.Skipped > 0)
+        {
+            connection.ReportMalformed("api/jobs", $"{page.Skipped} unreadable job(s) skipped in GET /api/jobs");
+        }
+
+        return ([.. page.Jobs.Select(j => j.ToHistory()).OfType<HistoryEntry>()], page.Total);
+    }
+
+    /// <summary>
+    /// The list is newest-created first and names no graph: the new entries are put in completion order (as the history
+    /// gives them), and a prompt nobody follows here gets its graph and client id from <c>GET /api/jobs/{id}</c>, to be
+    /// named and classified like one read from the history. A detail that cannot be read leaves the entry as it is.
+    /// </summary>
+    private async Task<IReadOnlyList<HistoryEntry>> WithWorkflowsAsync(IReadOnlyList<HistoryEntry> fresh, CancellationToken cancellationToken)
+    {
+        var active = connection.Observer.ActivePromptIds(connection.Instance.Name).ToHashSet(StringComparer.Ordinal);
+        var ordered = new List<HistoryEntry>(fresh.Count);
+        foreach (var entry in fresh.OrderBy(e => e.FinishedAt ?? e.StartedAt ?? DateTimeOffset.MaxValue))
+        {
+            if (entry.Prompt is not null || active.Contains(entry.PromptId))
+            {
+                ordered.Add(entry);
+                continue;
+            }
+
+            ComfyUiJob? detail;
+            try
+            {
+                detail = await connection.Http.GetJobAsync(entry.PromptId, cancellationToken);
+            }
+            catch (InvalidDataException ex)
+            {
+                connection.ReportMalformed("api/jobs", ex.Message);
+                detail = null;
+            }
+
+            ordered.Add(detail?.Prompt is { } prompt ? entry with { Prompt = prompt } : entry);
+        }
+
+        return ordered;
+    }
+
+    /// <summary>
+    /// What became of a prompt that left the queue. With the newer job API, <c>GET /api/jobs/{id}</c> answers it in one
+    /// read: its status (<c>cancelled</c> included), creation, start and end times and error; otherwise its history entry.
+    /// Null while it is still queued or running, or when ComfyUI does not know it.
+    /// </summary>
+    private async Task<HistoryEntry?> OutcomeOfAsync(string promptId, CancellationToken cancellationToken) =>
+        connection.Features.JobsApi
+            ? (await connection.Http.GetJobAsync(promptId, cancellationToken))?.ToHistory()
+            : await connection.Http.GetHistoryAsync(promptId, cancellationToken);
 
     /// <summary>
     /// An offline probe gives up after about one probe interval instead of sitting in the HTTP pipeline's retry

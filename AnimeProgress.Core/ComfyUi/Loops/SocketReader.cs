@@ -39,6 +39,8 @@ internal sealed partial class SocketReader(ComfyUiConnection connection, ILogger
                     }
 
                     await socket.SendAsync(FeatureFlags, WebSocketMessageType.Text, true, cancellationToken);
+                    // Before the instance counts as online, so the reconcile every connect starts already knows what it may use.
+                    await connection.DetectFeaturesAsync(cancellationToken);
                     attempt = 0;
                     connection.IsOnline = true;
                     connection.Tap?.Connected(Instance.Name);

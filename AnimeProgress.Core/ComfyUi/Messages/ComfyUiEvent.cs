@@ -17,7 +17,11 @@ public sealed record ExecutingEvent(string? PromptId, string? Node) : ComfyUiEve
 
 public sealed record ProgressEvent(string? PromptId, string? Node, double Value, double Max) : ComfyUiEvent;
 
-public sealed record NodeProgress(string NodeId, double Value, double Max, bool Finished);
+/// <param name="Activity">
+/// The proposed (unreleased, reference §9) <c>activity</c> of the node, e.g. <c>"loading"</c> while weights move to VRAM;
+/// null when the server does not send it or sends something that is not a short string.
+/// </param>
+public sealed record NodeProgress(string NodeId, double Value, double Max, bool Finished, string? Activity = null);
 
 /// <summary><c>progress_state</c>: cumulative per prompt, so it replaces what came before.</summary>
 public sealed record ProgressStateEvent(string PromptId, IReadOnlyList<NodeProgress> Nodes) : ComfyUiEvent;

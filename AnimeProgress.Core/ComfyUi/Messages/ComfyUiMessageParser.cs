@@ -25,6 +25,9 @@ public readonly record struct ParseResult(ComfyUiEvent? Event, string? Error)
 /// </summary>
 public static class ComfyUiMessageParser
 {
+    /// <summary>Longest <c>activity</c> kept: the proposal's values are single words ("loading", "running").</summary>
+    public const int MaxActivityLength = 32;
+
     /// <summary>ComfyUI's own messages nest 5 deep; a node's output a few more.</summary>
     public const int MaxDepth = 64;
 
@@ -211,10 +214,27 @@ public static class ComfyUiMessageParser
                 c.Name(id),
                 node["value"] is { } v ? Number(v, "value") : 0,
                 node["max"] is { } m ? Number(m, "max") : 1,
-                string.Equals(state, "finished", StringComparison.Ordinal)));
+                string.Equals(state, "finished", StringComparison.Ordinal),
+                ActivityOf(node, c)));
         }
 
         return new ProgressStateEvent(promptId, list);
+    }
+
+    /// <summary>
+    /// The proposed per-node <c>activity</c> (reference §9): read when it is a string of at most
+    /// <see cref="MaxActivityLength"/> characters, otherwise dropped without a word. It only ever adds a detail, so a
+    /// bad one must never cost the progress it came with.
+    /// </summary>
+    private static string? ActivityOf(JsonObject node, Caps c)
+    {
+        if (node["activity"] is not JsonValue v || v.GetValueKind() != JsonValueKind.String)
+        {
+            return null;
+        }
+
+        var activity = v.GetValue<string>().Trim();
+        return activity.Length is > 0 and <= MaxActivityLength && !activity.Any(char.IsControl) ? c.Name(activity) : null;
     }
 
     private static ParseResult Require(JsonObject? data, string type, Func<JsonObject, ComfyUiEvent> build) =>

@@ -9,13 +9,14 @@ namespace AnimeProgress.IntegrationTests.Core.ComfyUi;
 
 /// <summary>
 /// The real app's ComfyUI client, tracker and hub against an emulator over loopback: the live
-/// path with nothing replaced, configured the way an operator points it at a real ComfyUI.
+/// path with nothing replaced, configured the way an operator points it at a real ComfyUI; each test runs against
+/// both generations (0.3.64 and the newer server with its job API, issue 17 item 5).
 /// </summary>
 public sealed class ComfyUiClientAgainstEmulatorTests
 {
-    private static async Task<(ComfyUiEmulatorServer Emulator, AppHost App)> StartAsync(double timeScale)
+    private static async Task<(ComfyUiEmulatorServer Emulator, AppHost App)> StartAsync(double timeScale, ComfyUiServerVersion version)
     {
-        var emulator = await ComfyUiEmulatorServer.StartAsync(new EmulatorOptions { Port = 0, TimeScale = timeScale }, TestContext.Current.CancellationToken);
+        var emulator = await ComfyUiEmulatorServer.StartAsync(new EmulatorOptions { Port = 0, TimeScale = timeScale, ServerVersion = version }, TestContext.Current.CancellationToken);
         var app = AppHost.Start(new Dictionary<string, string?>
         {
             ["AnimeProgress:ComfyUi:Instances:0:Name"] = "gpu-a",
@@ -27,10 +28,12 @@ public sealed class ComfyUiClientAgainstEmulatorTests
         return (emulator, app);
     }
 
-    [Fact]
-    public async Task A_submitted_job_moves_through_its_stages_to_completion()
+    [Theory]
+    [InlineData(ComfyUiServerVersion.Release0364)]
+    [InlineData(ComfyUiServerVersion.Newer)]
+    public async Task A_submitted_job_moves_through_its_stages_to_completion(ComfyUiServerVersion version)
     {
-        var (emulator, app) = await StartAsync(timeScale: 0.1);
+        var (emulator, app) = await StartAsync(timeScale: 0.1, version);
         await using var _ = emulator;
         await using var __ = app;
         var submitter = app.Services.GetRequiredService<JobSubmitter>();
@@ -63,10 +66,12 @@ public sealed class ComfyUiClientAgainstEmulatorTests
         }
     }
 
-    [Fact]
-    public async Task A_node_told_to_fail_fails_the_job_with_its_message()
+    [Theory]
+    [InlineData(ComfyUiServerVersion.Release0364)]
+    [InlineData(ComfyUiServerVersion.Newer)]
+    public async Task A_node_told_to_fail_fails_the_job_with_its_message(ComfyUiServerVersion version)
     {
-        var (emulator, app) = await StartAsync(timeScale: 0.05);
+        var (emulator, app) = await StartAsync(timeScale: 0.05, version);
         await using var _ = emulator;
         await using var __ = app;
         var request = DemoWorkflows.Image("Broken cut", steps: 4, seed: 2) with { ExtraData = DemoWorkflows.FailNode("8", "CUDA out of memory") };
@@ -79,10 +84,12 @@ public sealed class ComfyUiClientAgainstEmulatorTests
         Assert.StartsWith("VAEDecode", done.Error, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task An_emulator_restart_mid_job_is_survived_and_no_job_stays_running()
+    [Theory]
+    [InlineData(ComfyUiServerVersion.Release0364)]
+    [InlineData(ComfyUiServerVersion.Newer)]
+    public async Task An_emulator_restart_mid_job_is_survived_and_no_job_stays_running(ComfyUiServerVersion version)
     {
-        var (emulator, app) = await StartAsync(timeScale: 1.0);
+        var (emulator, app) = await StartAsync(timeScale: 1.0, version);
         await using var __ = app;
         var submitter = app.Services.GetRequiredService<JobSubmitter>();
         var id = await submitter.SubmitAsync(DemoWorkflows.Image("Long cut", steps: 60, seed: 3), TestContext.Current.CancellationToken);
@@ -93,7 +100,7 @@ public sealed class ComfyUiClientAgainstEmulatorTests
         await emulator.DisposeAsync();
         await Eventually.True(() => app.Hub.Instances.Single().Online == false, what: "instance offline");
 
-        await using var restarted = await ComfyUiEmulatorServer.StartAsync(new EmulatorOptions { Port = port, TimeScale = 0.05 }, TestContext.Current.CancellationToken);
+        await using var restarted = await ComfyUiEmulatorServer.StartAsync(new EmulatorOptions { Port = port, TimeScale = 0.05, ServerVersion = version }, TestContext.Current.CancellationToken);
         await Eventually.True(() => app.Hub.Instances.Single().Online, TimeSpan.FromSeconds(30), "instance back online");
 
         // The restarted ComfyUI has neither queue nor history for the job: it must not stay "running".

@@ -30,10 +30,13 @@ public sealed class ForeignJobReconciliationTests
         Sampled,
     }
 
-    [Fact]
-    public async Task Every_prompt_another_client_ran_appears_once_with_its_real_outcome()
+    [Theory]
+    [InlineData(ComfyUiServerVersion.Release0364)]
+    [InlineData(ComfyUiServerVersion.Newer)]
+    public async Task Every_prompt_another_client_ran_appears_once_with_its_real_outcome(ComfyUiServerVersion version)
     {
-        await using var emulator = await ComfyUiEmulatorServer.StartAsync(new EmulatorOptions { Port = 0, TimeScale = 0.05 }, Ct);
+        // On the newer server the finished prompts come from the job API's list (issue 17 item 5), not /history.
+        await using var emulator = await ComfyUiEmulatorServer.StartAsync(new EmulatorOptions { Port = 0, TimeScale = 0.05, ServerVersion = version }, Ct);
         await using var app = AppHost.Start(new Dictionary<string, string?>
         {
             ["AnimeProgress:ComfyUi:Instances:0:Name"] = "gpu-a",

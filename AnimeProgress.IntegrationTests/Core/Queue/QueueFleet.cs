@@ -42,11 +42,12 @@ internal sealed class QueueFleet : IAsyncDisposable
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    public static async Task<QueueFleet> StartAsync(int instances = 1, Action<IServiceCollection>? services = null, IDictionary<string, string?>? extra = null)
+    public static async Task<QueueFleet> StartAsync(
+        int instances = 1, Action<IServiceCollection>? services = null, IDictionary<string, string?>? extra = null, ComfyUiServerVersion gpuAVersion = ComfyUiServerVersion.Release0364)
     {
         var gpus = new List<ComfyUiEmulatorServer>
         {
-            await ComfyUiEmulatorServer.StartAsync(new EmulatorOptions { Port = 0, TimeScale = 0.1 }, Ct),
+            await ComfyUiEmulatorServer.StartAsync(new EmulatorOptions { Port = 0, TimeScale = 0.1, ServerVersion = gpuAVersion }, Ct),
         };
         if (instances > 1)
         {

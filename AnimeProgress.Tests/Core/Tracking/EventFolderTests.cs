@@ -93,4 +93,25 @@ public sealed class EventFolderTests
         Assert.Null(_hub.Find(1));
         Assert.Equal(JobStatus.Queued, _table.FindByPrompt("p1")!.Snapshot.Status);
     }
+
+    [Fact]
+    public void The_running_nodes_activity_is_kept_on_the_job_when_sent_and_cleared_when_it_is_not()
+    {
+        Add(1, "p1");
+
+        _folder.Fold(Instance, new ExecutionStartEvent("p1", null));
+        _folder.Fold(Instance, new ExecutingEvent("p1", "3"));
+        _folder.Fold(Instance, new ProgressStateEvent("p1", [new NodeProgress("1", 1, 1, true, "running"), new NodeProgress("3", 0, 20, false, "loading")]));
+        Assert.Equal("loading", _hub.Find(1)!.Activity);
+
+        // Servers without the proposal send none: nothing is invented, and progress goes on as before.
+        _folder.Fold(Instance, new ProgressStateEvent("p1", [new NodeProgress("1", 1, 1, true), new NodeProgress("3", 10, 20, false)]));
+        var job = _hub.Find(1)!;
+        Assert.Null(job.Activity);
+        Assert.True(job.Percent > 0);
+
+        _folder.Fold(Instance, new ProgressStateEvent("p1", [new NodeProgress("3", 12, 20, false, "loading")]));
+        _folder.Fold(Instance, new ExecutionSuccessEvent("p1", null));
+        Assert.Null(_hub.Find(1)!.Activity);
+    }
 }

@@ -123,4 +123,37 @@ public sealed class HistoryCursorTests
         Assert.Equal(10_000, reported.Distinct().Count());
         Assert.True(cursor.Remembered <= 1024, $"remembers {cursor.Remembered} ids");
     }
+
+    [Fact]
+    public async Task A_creation_ordered_source_with_a_total_still_finds_a_prompt_that_finished_behind_newer_ones()
+    {
+        // The job API lists newest-created first. "early" was created first but finished last, behind ten later prompts
+        // that jumped the queue and were already reported: only the grown total says something new lies beyond the window.
+        var created = new List<HistoryEntry>();
+        void Add(string id) => created.Add(new HistoryEntry(id, HistoryOutcome.Success, null, null, Since.AddSeconds(1), Since.AddSeconds(2)));
+        var finished = new HashSet<string>();
+        var windows = new List<int>();
+        Task<(IReadOnlyList<HistoryEntry>, int?)> Read(int window, CancellationToken _)
+        {
+            windows.Add(window);
+            var done = created.Where(e => finished.Contains(e.PromptId)).Reverse().ToList();
+            return Task.FromResult<(IReadOnlyList<HistoryEntry>, int?)>(([.. done.Take(window)], done.Count));
+        }
+
+        var cursor = new HistoryCursor(4, 64, Since);
+        Add("early");
+        for (var i = 0; i < 10; i++)
+        {
+            Add($"front-{i}");
+            finished.Add($"front-{i}");
+        }
+
+        Assert.Equal(10, (await cursor.ReadNewCountedAsync(Read, TestContext.Current.CancellationToken)).Count);
+        finished.Add("early");
+        windows.Clear();
+
+        Assert.Equal(["early"], (await cursor.ReadNewCountedAsync(Read, TestContext.Current.CancellationToken)).Select(e => e.PromptId));
+        Assert.Equal([4, 8, 16], windows);
+        Assert.Empty(await cursor.ReadNewCountedAsync(Read, TestContext.Current.CancellationToken));
+    }
 }

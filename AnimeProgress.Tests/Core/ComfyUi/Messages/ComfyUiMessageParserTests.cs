@@ -33,6 +33,23 @@ public sealed class ComfyUiMessageParserTests
     }
 
     [Theory]
+    [InlineData("\"loading\"", "loading")]
+    [InlineData("\" running \"", "running")]
+    [InlineData("null", null)]
+    [InlineData("42", null)]
+    [InlineData("{\"a\":1}", null)]
+    [InlineData("[\"loading\"]", null)]
+    [InlineData("\"\"", null)]
+    [InlineData("\"a\\nb\"", null)]
+    [InlineData("\"an activity far longer than any single word a server would say\"", null)]
+    public void The_proposed_activity_is_read_when_it_is_a_short_word_and_otherwise_dropped_without_losing_the_progress(string activity, string? expected)
+    {
+        var state = Assert.IsType<ProgressStateEvent>(Parse("""{"type": "progress_state", "data": {"prompt_id": "p", "nodes": {"3": {"value": 0, "max": 20, "state": "running", "activity": """ + activity + "}}}}"));
+
+        Assert.Equal(new NodeProgress("3", 0, 20, false, expected), Assert.Single(state.Nodes));
+    }
+
+    [Theory]
     [InlineData("not json")]
     [InlineData("[1,2]")]
     [InlineData("""{"data": {}}""")]

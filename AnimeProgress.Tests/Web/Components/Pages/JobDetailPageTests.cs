@@ -49,6 +49,19 @@ public sealed class JobDetailPageTests : HistoryTestContext
         Assert.NotNull(cut.Find("[data-testid=detail-live]"));
     }
 
+    [Theory]
+    [InlineData("loading", "KSampler (loading)")]
+    [InlineData("running", "KSampler")]
+    [InlineData(null, "KSampler")]
+    public void The_running_node_shows_what_it_is_doing_when_comfyui_says(string? activity, string expected)
+    {
+        Hub.Publish(Running(8, 0, 1) with { CurrentNodeType = "KSampler", Activity = activity });
+
+        var cut = Render<JobDetailPage>(p => p.Add(x => x.Id, 8L));
+
+        cut.WaitForAssertion(() => Assert.Equal(expected, cut.Find("[data-testid=detail-node]").TextContent));
+    }
+
     [Fact]
     public void The_page_says_in_one_line_what_the_eta_rests_on()
     {
