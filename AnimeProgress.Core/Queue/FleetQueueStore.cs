@@ -182,6 +182,17 @@ public sealed class FleetQueueStore(IDbContextFactory<AnimeProgressDbContext> co
             cancellationToken);
 
     /// <summary>A job as <c>production_jobs</c> holds it (status, instance, prompt id), for jobs the tracker no longer shows.</summary>
+    /// <summary>
+    /// Whether a prompt id was ever given to a job: a queued job's fixed id (kept in its extra data until it is sent),
+    /// a sent one's, or a stored job's. The fleet relay refuses such an id, also after a restart emptied its memory.
+    /// </summary>
+    public async Task<bool> PromptIdTakenAsync(string promptId, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await db.FleetQueue.AnyAsync(r => r.PromptId == promptId || (r.ExtraData != null && r.ExtraData.Contains(promptId)), cancellationToken)
+            || await db.ProductionJobs.AnyAsync(j => j.ComfyUiJobId == promptId, cancellationToken);
+    }
+
     public async Task<ProductionJobRow?> StoredJobAsync(long jobId, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);

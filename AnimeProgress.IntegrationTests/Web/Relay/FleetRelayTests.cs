@@ -143,7 +143,11 @@ public sealed class FleetRelayTests : IAsyncLifetime
         Assert.NotEqual("my-own-id-1", replaced);
         Assert.True(Guid.TryParseExact(replaced, "D", out var parsed) && parsed.ToString("D") == replaced, replaced);
         var secondId = Guid.NewGuid().ToString("D");
-        var second = await PostPromptAsync(new JsonObject { ["prompt"] = Graphs.TextToImage(steps: 2, seed: 2), ["client_id"] = "script-3", ["prompt_id"] = secondId });
+        var second = await PostPromptAsync(new JsonObject
+        {
+            ["prompt"] = Graphs.TextToImage(steps: 2, seed: 2), ["client_id"] = "script-3", ["prompt_id"] = secondId,
+            ["extra_data"] = new JsonObject { ["api_key_comfy_org"] = "comfy-org-secret", ["note"] = "kept" },
+        });
         Assert.Equal((0, 1), (first["number"]!.GetValue<int>(), second["number"]!.GetValue<int>()));
 
         // Waiting in the fleet queue, not on an instance; /queue shows both as pending under their ids, in order.
@@ -152,6 +156,23 @@ public sealed class FleetRelayTests : IAsyncLifetime
         using var queue = await SendAsync(HttpMethod.Get, "queue", _read);
         var pending = (await queue.Content.ReadFromJsonAsync<JsonObject>(Ct))!["queue_pending"]!.AsArray();
         Assert.Equal([replaced, secondId], pending.Select(p => p![1]!.GetValue<string>()).ToList());
+        // Any read key sees this queue: a client's Comfy.org credentials are not shown, the rest of its extra_data is.
+        var shownExtra = pending[1]![3]!.AsObject();
+        Assert.Equal("kept", shownExtra["note"]!.GetValue<string>());
+        Assert.False(shownExtra.ContainsKey("api_key_comfy_org"));
+
+        // A relay that forgot its prompts (a restart) still refuses an id a waiting job holds: nobody takes its messages.
+        var fleetPrompts = _app.Services.GetRequiredService<AnimeProgress.Web.Relay.Fleet.FleetPrompts>();
+        var remembered = fleetPrompts.Find(secondId)!;
+        fleetPrompts.Remove(remembered);
+        using (var again = await SendAsync(HttpMethod.Post, "prompt", _otherSubmit, JsonContent.Create(new JsonObject { ["prompt"] = Graphs.TextToImage(steps: 2, seed: 3), ["client_id"] = "thief", ["prompt_id"] = secondId })))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, again.StatusCode);
+            Assert.Contains("invalid_prompt_id", await again.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        }
+
+        Assert.True(fleetPrompts.TryAdd(remembered));
+
         await client.WaitForAsync(m => m.IsStatusBroadcast && m.QueueRemaining == 2, Ct);
 
         await actions.SetPausedAsync(false, "test", Ct);

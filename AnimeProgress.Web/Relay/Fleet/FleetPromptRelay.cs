@@ -27,6 +27,7 @@ public sealed partial class FleetPromptRelay(
     ProgressHub hub,
     AuditLog audit,
     IOptions<RelayOptions> options,
+    IOptions<QueueOptions> queueOptions,
     ILogger<FleetPromptRelay> logger)
 {
     public async Task HandleAsync(HttpContext context)
@@ -65,6 +66,16 @@ public sealed partial class FleetPromptRelay(
             return;
         }
 
+        // The memory above is empty after a restart, and a job waiting in the fleet queue shows no prompt id on the hub:
+        // the store knows every id ever given out.
+        if (await store.PromptIdTakenAsync(promptId, cancellationToken))
+        {
+            fleetPrompts.Remove(fleetPrompt);
+            LogDuplicate(promptId);
+            await PromptRelay.WriteDuplicateAsync(context, promptId);
+            return;
+        }
+
         var description = PromptDescription.Of(graph, promptId);
         var job = new JobRequest(description.Title, description.Kind, graph)
         {
@@ -73,6 +84,8 @@ public sealed partial class FleetPromptRelay(
             Front = IsTruthy(request["front"]),
             SubmittedBy = owner,
             PromptId = promptId,
+            // The operator's rules for a job that names no priority, as for POST /api/jobs (ComfyUI's API has none).
+            Priority = DefaultPriority.For(queueOptions.Value, graph, owner),
         };
 
         long jobId;

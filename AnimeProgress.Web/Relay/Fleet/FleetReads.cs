@@ -81,12 +81,29 @@ public sealed partial class FleetReads(
                 next++,
                 FleetQueueRows.FixedPromptIdOf(row) ?? $"fleet-job-{row.JobId}",
                 FleetQueueRows.Graph(row),
-                FleetQueueRows.ExtraDataOf(row) ?? new JsonObject(),
+                Shown(FleetQueueRows.ExtraDataOf(row)),
                 new JsonArray()));
         }
 
         return new JsonObject { ["queue_running"] = running, ["queue_pending"] = pending };
     }
+
+    /// <summary>
+    /// A waiting prompt's extra_data as others may see it: without the Comfy.org credentials a client may send with it
+    /// (newer ComfyUI servers keep them out of /queue and /history too; any read key can read this queue).
+    /// </summary>
+    private static JsonObject Shown(JsonObject? extraData)
+    {
+        var shown = extraData ?? new JsonObject();
+        foreach (var secret in SensitiveExtraData)
+        {
+            shown.Remove(secret);
+        }
+
+        return shown;
+    }
+
+    private static readonly string[] SensitiveExtraData = ["auth_token_comfy_org", "api_key_comfy_org"];
 
     /// <summary>ComfyUI's <c>/history</c> (with the client's query, e.g. <c>max_items</c>) of every online instance, merged.</summary>
     public async Task<JsonObject> HistoryAsync(string pathAndQuery, CancellationToken cancellationToken)
