@@ -1,3 +1,4 @@
+using AnimeProgress.Bench.Common;
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
@@ -130,41 +131,15 @@ internal sealed class BrowserLatencyCommand : IBenchCommand
     {
         foreach (var emulator in emulators)
         {
-            using var posted = await http.PostAsJsonAsync(new Uri(emulator.BaseUrl, "prompt"), new JsonObject { ["prompt"] = SamplerGraph(steps, seed) }, cancellationToken);
+            using var posted = await http.PostAsJsonAsync(new Uri(emulator.BaseUrl, "prompt"), new JsonObject { ["prompt"] = SamplerGraph.Of(steps, seed, "latency") }, cancellationToken);
             posted.EnsureSuccessStatusCode();
         }
 
         foreach (var emulator in emulators)
         {
-            while (true)
-            {
-                var queue = await http.GetFromJsonAsync<JsonObject>(new Uri(emulator.BaseUrl, "queue"), cancellationToken);
-                if (queue!["queue_running"]!.AsArray().Count == 0 && queue["queue_pending"]!.AsArray().Count == 0)
-                {
-                    break;
-                }
-
-                await Task.Delay(200, cancellationToken);
-            }
+            await SamplerGraph.WaitForEmptyQueueAsync(http, emulator.BaseUrl, cancellationToken);
         }
     }
-
-    private static JsonObject SamplerGraph(int steps, int seed) => new()
-    {
-        ["1"] = Node("CheckpointLoaderSimple", new JsonObject { ["ckpt_name"] = "animagine-xl-4.0.safetensors" }),
-        ["2"] = Node("CLIPTextEncode", new JsonObject { ["text"] = "browser latency", ["clip"] = new JsonArray("1", 1) }),
-        ["3"] = Node("EmptyLatentImage", new JsonObject { ["width"] = 512, ["height"] = 512, ["batch_size"] = 1 }),
-        ["4"] = Node("KSampler", new JsonObject
-        {
-            ["model"] = new JsonArray("1", 0), ["seed"] = seed, ["steps"] = steps, ["cfg"] = 7.0, ["sampler_name"] = "euler",
-            ["scheduler"] = "normal", ["positive"] = new JsonArray("2", 0), ["negative"] = new JsonArray("2", 0),
-            ["latent_image"] = new JsonArray("3", 0), ["denoise"] = 1.0,
-        }),
-        ["5"] = Node("VAEDecode", new JsonObject { ["samples"] = new JsonArray("4", 0), ["vae"] = new JsonArray("1", 2) }),
-        ["6"] = Node("SaveImage", new JsonObject { ["images"] = new JsonArray("5", 0), ["filename_prefix"] = "latency" }),
-    };
-
-    private static JsonObject Node(string classType, JsonObject inputs) => new() { ["class_type"] = classType, ["inputs"] = inputs };
 
     private static Uri WsUrl(Uri baseUrl) => new UriBuilder(new Uri(baseUrl, "ws?clientId=browser-latency-bench")) { Scheme = "ws" }.Uri;
 }

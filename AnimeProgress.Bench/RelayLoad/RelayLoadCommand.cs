@@ -1,3 +1,4 @@
+using AnimeProgress.Bench.Common;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
@@ -94,11 +95,11 @@ internal sealed class RelayLoadCommand : IBenchCommand
             var watch = Stopwatch.StartNew();
             for (var j = 0; j < phaseJobs; j++)
             {
-                using var posted = await http.PostAsJsonAsync(new Uri(comfy.BaseUrl, "prompt"), new JsonObject { ["prompt"] = Graph(steps, seed: phase * 1000 + j) }, cancellationToken);
+                using var posted = await http.PostAsJsonAsync(new Uri(comfy.BaseUrl, "prompt"), new JsonObject { ["prompt"] = SamplerGraph.Of(steps, phase * 1000 + j, "relay") }, cancellationToken);
                 posted.EnsureSuccessStatusCode();
             }
 
-            await WaitForEmptyQueueAsync(http, comfy.BaseUrl, cancellationToken);
+            await SamplerGraph.WaitForEmptyQueueAsync(http, comfy.BaseUrl, cancellationToken);
             await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);
             var cpu = server.CpuSeconds() - cpu0;
             var cpuSeconds = watch.Elapsed.TotalSeconds;
@@ -201,38 +202,6 @@ internal sealed class RelayLoadCommand : IBenchCommand
 
         return total / 1_000_000.0 / watch.Elapsed.TotalSeconds;
     }
-
-    private static async Task WaitForEmptyQueueAsync(HttpClient http, Uri comfy, CancellationToken cancellationToken)
-    {
-        while (true)
-        {
-            var queue = await http.GetFromJsonAsync<JsonObject>(new Uri(comfy, "queue"), cancellationToken);
-            if (queue!["queue_running"]!.AsArray().Count == 0 && queue["queue_pending"]!.AsArray().Count == 0)
-            {
-                return;
-            }
-
-            await Task.Delay(100, cancellationToken);
-        }
-    }
-
-    /// <summary>A sampler with previews: progress, progress_state and a preview per step, all broadcast.</summary>
-    private static JsonObject Graph(int steps, int seed) => new()
-    {
-        ["1"] = Node("CheckpointLoaderSimple", new JsonObject { ["ckpt_name"] = "animagine-xl-4.0.safetensors" }),
-        ["2"] = Node("CLIPTextEncode", new JsonObject { ["text"] = "relay load", ["clip"] = new JsonArray("1", 1) }),
-        ["3"] = Node("EmptyLatentImage", new JsonObject { ["width"] = 512, ["height"] = 512, ["batch_size"] = 1 }),
-        ["4"] = Node("KSampler", new JsonObject
-        {
-            ["model"] = new JsonArray("1", 0), ["seed"] = seed, ["steps"] = steps, ["cfg"] = 7.0, ["sampler_name"] = "euler",
-            ["scheduler"] = "normal", ["positive"] = new JsonArray("2", 0), ["negative"] = new JsonArray("2", 0),
-            ["latent_image"] = new JsonArray("3", 0), ["denoise"] = 1.0,
-        }),
-        ["5"] = Node("VAEDecode", new JsonObject { ["samples"] = new JsonArray("4", 0), ["vae"] = new JsonArray("1", 2) }),
-        ["6"] = Node("SaveImage", new JsonObject { ["images"] = new JsonArray("5", 0), ["filename_prefix"] = "relay" }),
-    };
-
-    private static JsonObject Node(string classType, JsonObject inputs) => new() { ["class_type"] = classType, ["inputs"] = inputs };
 
     private static Func<string, Uri> WsUrl(Uri baseUrl) => clientId =>
         new UriBuilder(new Uri(baseUrl, "ws?clientId=" + clientId)) { Scheme = baseUrl.Scheme == "https" ? "wss" : "ws" }.Uri;
