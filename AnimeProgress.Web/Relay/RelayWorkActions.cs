@@ -33,7 +33,7 @@ public sealed class RelayWorkActions(RelayedPrompts prompts, ProgressHub hub, Re
         }
 
         var instance = connection.Instance.Name;
-        var request = Parse(body);
+        var request = RelayActionBody.Parse(body);
         var (action, targets, clear) = Read(route, request, instance);
         var mayControl = await access.MayAsync(context, ApiScope.Control);
         var owner = Submitters.Of(context.User);
@@ -72,16 +72,16 @@ public sealed class RelayWorkActions(RelayedPrompts prompts, ProgressHub hub, Re
         switch (route.Route)
         {
             case "interrupt":
-                var named = Text(request?["prompt_id"]);
+                var named = RelayActionBody.Text(request?["prompt_id"]);
                 return (AuditActions.JobCancel, named is not null ? [named] : RunningPrompt(instance) is { } running ? [running] : [], false);
             case "queue":
                 // ComfyUI clears on any truthy value (1, "yes", …), as Python reads it.
-                var clear = IsTruthy(request?["clear"]);
-                return (clear ? AuditActions.QueueClear : AuditActions.JobCancel, Texts(request?["delete"]), clear);
+                var clear = RelayActionBody.IsTruthy(request?["clear"]);
+                return (clear ? AuditActions.QueueClear : AuditActions.JobCancel, RelayActionBody.Texts(request?["delete"]), clear);
             case "free":
                 return (AuditActions.InstanceFree, [], true);
             case "jobs/cancel":
-                return (AuditActions.JobCancel, Texts(request?["job_ids"]), false);
+                return (AuditActions.JobCancel, RelayActionBody.Texts(request?["job_ids"]), false);
             default:
                 // jobs/{id}/cancel
                 var id = route.Route["jobs/".Length..^"/cancel".Length];
@@ -99,32 +99,4 @@ public sealed class RelayWorkActions(RelayedPrompts prompts, ProgressHub hub, Re
             : string.Join(",", targets.Take(20).Select(p => prompts.Find(instance, p)?.JobId.ToString(CultureInfo.InvariantCulture) ?? p));
         await audit.WriteAsync(new AuditEntry(AuditActor.Of(context.User), action, outcome, target, "relay: " + detail, context.Connection.RemoteIpAddress?.ToString()));
     }
-
-    private static JsonObject? Parse(byte[] body)
-    {
-        try
-        {
-            return body.Length == 0 ? null : JsonNode.Parse(body) as JsonObject;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
-
-    private static bool IsTruthy(JsonNode? node) => node switch
-    {
-        null => false,
-        JsonArray array => array.Count > 0,
-        JsonObject obj => obj.Count > 0,
-        JsonValue value when value.TryGetValue(out bool flag) => flag,
-        JsonValue value when value.TryGetValue(out double number) => number != 0,
-        JsonValue value when value.TryGetValue(out string? text) => text.Length > 0,
-        _ => true,
-    };
-
-    private static string? Text(JsonNode? node) => node is JsonValue value && value.TryGetValue(out string? text) ? text : null;
-
-    private static List<string> Texts(JsonNode? node) =>
-        node is JsonArray array ? [.. array.Select(Text).OfType<string>()] : [];
 }

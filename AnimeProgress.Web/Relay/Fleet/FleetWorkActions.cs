@@ -31,9 +31,9 @@ public sealed class FleetWorkActions(FleetPrompts fleetPrompts, ProgressHub hub,
             return;
         }
 
-        var request = Parse(body);
+        var request = RelayActionBody.Parse(body);
         var owner = Submitters.Of(context.User);
-        if (route.Route == "free" || (route.Route == "queue" && IsTruthy(request?["clear"])))
+        if (route.Route == "free" || (route.Route == "queue" && RelayActionBody.IsTruthy(request?["clear"])))
         {
             var action = route.Route == "free" ? AuditActions.InstanceFree : AuditActions.QueueClear;
             await WriteAuditAsync(context, action, AuditOutcomes.Refused, [], "400: acts on one instance");
@@ -86,10 +86,10 @@ public sealed class FleetWorkActions(FleetPrompts fleetPrompts, ProgressHub hub,
     /// </summary>
     private List<string> Targets(RelayRoute route, JsonObject? request, string? owner) => route.Route switch
     {
-        "interrupt" when Text(request?["prompt_id"]) is { } named => [named],
+        "interrupt" when RelayActionBody.Text(request?["prompt_id"]) is { } named => [named],
         "interrupt" => [.. fleetPrompts.All.Where(p => p.Owner == owner && hub.Find(p.JobId)?.Status == JobStatus.Running).Select(p => p.PromptId)],
-        "queue" => Texts(request?["delete"]),
-        "jobs/cancel" => Texts(request?["job_ids"]),
+        "queue" => RelayActionBody.Texts(request?["delete"]),
+        "jobs/cancel" => RelayActionBody.Texts(request?["job_ids"]),
         _ => [Uri.UnescapeDataString(route.Route["jobs/".Length..^"/cancel".Length])],
     };
 
@@ -103,32 +103,4 @@ public sealed class FleetWorkActions(FleetPrompts fleetPrompts, ProgressHub hub,
             : string.Join(",", targets.Take(20).Select(p => JobOf(p)?.Id.ToString(CultureInfo.InvariantCulture) ?? p));
         await audit.WriteAsync(new AuditEntry(AuditActor.Of(context.User), action, outcome, target, "fleet relay: " + detail, context.Connection.RemoteIpAddress?.ToString()));
     }
-
-    private static JsonObject? Parse(byte[] body)
-    {
-        try
-        {
-            return body.Length == 0 ? null : JsonNode.Parse(body) as JsonObject;
-        }
-        catch (System.Text.Json.JsonException)
-        {
-            return null;
-        }
-    }
-
-    private static bool IsTruthy(JsonNode? node) => node switch
-    {
-        null => false,
-        JsonArray array => array.Count > 0,
-        JsonObject obj => obj.Count > 0,
-        JsonValue value when value.TryGetValue(out bool flag) => flag,
-        JsonValue value when value.TryGetValue(out double number) => number != 0,
-        JsonValue value when value.TryGetValue(out string? text) => text.Length > 0,
-        _ => true,
-    };
-
-    private static string? Text(JsonNode? node) => node is JsonValue value && value.TryGetValue(out string? text) ? text : null;
-
-    private static List<string> Texts(JsonNode? node) =>
-        node is JsonArray array ? [.. array.Select(Text).OfType<string>()] : [];
 }
